@@ -1,0 +1,438 @@
+#include "domain/payment_intent.h"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+#include "domain/assert.h"
+#include "domain/test_cards.h"
+
+namespace payledger::domain {
+namespace {
+
+template <class Enum, std::size_t N>
+std::optional<Enum> parse_enum(const std::array<std::pair<std::string_view, Enum>, N>& names,
+                               std::string_view s) {
+  for (const auto& [text, value] : names) {
+    if (text == s) return value;
+  }
+  return std::nullopt;
+}
+
+template <class Enum, std::size_t N>
+std::string_view enum_name(const std::array<std::pair<std::string_view, Enum>, N>& names,
+                           Enum e) {
+  for (const auto& [text, value] : names) {
+    if (value == e) return text;
+  }
+  PL_ASSERT(false, "every enum value has a name");
+}
+
+constexpr std::array<std::pair<std::string_view, IntentStatus>, 9> kStatusNames = {{
+    {"requires_payment_method", IntentStatus::requires_payment_method},
+    {"requires_confirmation", IntentStatus::requires_confirmation},
+    {"requires_action", IntentStatus::requires_action},
+    {"processing", IntentStatus::processing},
+    {"requires_capture", IntentStatus::requires_capture},
+    {"succeeded", IntentStatus::succeeded},
+    {"partially_refunded", IntentStatus::partially_refunded},
+    {"refunded", IntentStatus::refunded},
+    {"canceled", IntentStatus::canceled},
+}};
+constexpr std::array<std::pair<std::string_view, ChargeStatus>, 3> kChargeStatusNames = {{
+    {"pending", ChargeStatus::pending},
+    {"succeeded", ChargeStatus::succeeded},
+    {"failed", ChargeStatus::failed},
+}};
+constexpr std::array<std::pair<std::string_view, CaptureMethod>, 2> kCaptureNames = {{
+    {"automatic", CaptureMethod::automatic},
+    {"manual", CaptureMethod::manual},
+}};
+constexpr std::array<std::pair<std::string_view, CancellationReason>, 5> kCancelNames = {{
+    {"duplicate", CancellationReason::duplicate},
+    {"fraudulent", CancellationReason::fraudulent},
+    {"requested_by_customer", CancellationReason::requested_by_customer},
+    {"abandoned", CancellationReason::abandoned},
+    {"automatic", CancellationReason::automatic},
+}};
+constexpr std::array<std::pair<std::string_view, RefundReason>, 3> kRefundNames = {{
+    {"duplicate", RefundReason::duplicate},
+    {"fraudulent", RefundReason::fraudulent},
+    {"requested_by_customer", RefundReason::requested_by_customer},
+}};
+
+Unexpected<Rejection> reject(Rejection r) { return Unexpected<Rejection>{r}; }
+
+bool cancelable(IntentStatus s) {
+  return s == IntentStatus::requires_payment_method || s == IntentStatus::requires_confirmation ||
+         s == IntentStatus::requires_action || s == IntentStatus::requires_capture;
+}
+
+bool confirmable(IntentStatus s) {
+  return s == IntentStatus::requires_payment_method || s == IntentStatus::requires_confirmation ||
+         s == IntentStatus::requires_action;
+}
+
+// The events that follow an approval: a manual intent waits for capture, an automatic one is
+// captured in the same decision.
+void append_approval(const PaymentIntent& intent, const ChargeId& charge_id,
+                     std::vector<Event>& out) {
+  out.emplace_back(IntentAuthorized{charge_id, intent.amount.amount});
+  if (intent.capture_method == CaptureMethod::automatic) {
+    out.emplace_back(IntentCaptured{charge_id, intent.amount.amount});
+  }
+}
+
+IntentPaymentFailed failure_of(const TestCard& card, const ChargeId& charge_id) {
+  return IntentPaymentFailed{charge_id, PaymentMethodId{std::string(card.id)},
+                             std::string(card.failure_code), std::string(card.decline_code),
+                             std::string(card.message)};
+}
+
+// Completing a 3-D Secure challenge: a later confirm with the same (or no) payment method.
+bool completes_authentication(const PaymentIntent& intent, const PaymentMethodId& pm) {
+  return intent.status == IntentStatus::requires_action && intent.payment_method == pm;
+}
+
+Charge* find_charge(PaymentIntent& intent, const ChargeId& id) {
+  auto it = std::find_if(intent.charges.begin(), intent.charges.end(),
+                         [&](const Charge& c) { return c.id == id; });
+  return it == intent.charges.end() ? nullptr : &*it;
+}
+
+Charge& charge_for(PaymentIntent& intent, const ChargeId& id, UnixSeconds at) {
+  if (Charge* existing = find_charge(intent, id)) return *existing;
+  Charge c;
+  c.id = id;
+  c.amount = intent.amount.amount;
+  c.payment_method = intent.payment_method.value_or(PaymentMethodId{});
+  c.created = at;
+  intent.charges.push_back(std::move(c));
+  return intent.charges.back();
+}
+
+// The charge that money was captured on; an intent captures at most one charge.
+Charge& captured_charge(PaymentIntent& intent) {
+  auto it = std::find_if(intent.charges.begin(), intent.charges.end(),
+                         [](const Charge& c) { return c.captured; });
+  PL_ASSERT(it != intent.charges.end(), "a refunded intent has a captured charge");
+  return *it;
+}
+
+}  // namespace
+
+std::string_view to_string(IntentStatus s) { return enum_name(kStatusNames, s); }
+std::optional<IntentStatus> parse_intent_status(std::string_view s) {
+  return parse_enum(kStatusNames, s);
+}
+std::string_view to_string(ChargeStatus s) { return enum_name(kChargeStatusNames, s); }
+std::optional<ChargeStatus> parse_charge_status(std::string_view s) {
+  return parse_enum(kChargeStatusNames, s);
+}
+std::string_view to_string(CaptureMethod m) { return enum_name(kCaptureNames, m); }
+std::string_view to_string(CancellationReason r) { return enum_name(kCancelNames, r); }
+std::string_view to_string(RefundReason r) { return enum_name(kRefundNames, r); }
+std::optional<CaptureMethod> parse_capture_method(std::string_view s) {
+  return parse_enum(kCaptureNames, s);
+}
+std::optional<CancellationReason> parse_cancellation_reason(std::string_view s) {
+  auto r = parse_enum(kCancelNames, s);
+  if (r == CancellationReason::automatic) return std::nullopt;
+  return r;
+}
+std::optional<RefundReason> parse_refund_reason(std::string_view s) {
+  return parse_enum(kRefundNames, s);
+}
+
+std::optional<UnixSeconds> due_at(const PaymentIntent& intent) {
+  if (intent.charges.empty()) return std::nullopt;
+  const Charge& last = intent.charges.back();
+  if (intent.status == IntentStatus::requires_capture) {
+    return UnixSeconds{last.created.value + kAuthorizationExpirySeconds};
+  }
+  if (intent.status == IntentStatus::processing) {
+    return UnixSeconds{last.created.value + kAsyncSettlementSeconds};
+  }
+  return std::nullopt;
+}
+
+Decision decide(const IntentState& state, const CreateIntent& cmd) {
+  if (state) return reject(Rejection::intent_exists);
+  if (!Amount::chargeable(cmd.amount_minor)) return reject(Rejection::amount_invalid);
+  auto currency = Currency::parse(cmd.currency);
+  if (!currency) return reject(Rejection::currency_invalid);
+  auto capture_method = parse_capture_method(cmd.capture_method);
+  if (!capture_method) return reject(Rejection::capture_method_invalid);
+  if (cmd.payment_method && !find_test_card(*cmd.payment_method)) {
+    return reject(Rejection::payment_method_unknown);
+  }
+
+  IntentCreated created{cmd.id,           cmd.merchant,
+                        Money{Amount::of_minor(cmd.amount_minor), *currency},
+                        *capture_method,  cmd.customer,
+                        cmd.description,  cmd.metadata,
+                        std::nullopt,     cmd.client_secret};
+  if (cmd.payment_method) created.payment_method = PaymentMethodId{*cmd.payment_method};
+  return std::vector<Event>{std::move(created)};
+}
+
+Decision decide(const IntentState& state, const ConfirmIntent& cmd) {
+  if (!state) return reject(Rejection::intent_missing);
+  std::optional<TestCard> card;
+  if (cmd.payment_method) {
+    card = find_test_card(*cmd.payment_method);
+    if (!card) return reject(Rejection::payment_method_unknown);
+  }
+  const PaymentIntent& intent = *state;
+  if (!card && intent.payment_method) card = find_test_card(intent.payment_method->value);
+  if (!confirmable(intent.status)) return reject(Rejection::intent_unexpected_state);
+  if (!card) return reject(Rejection::payment_method_missing);
+
+  const PaymentMethodId pm{std::string(card->id)};
+  std::vector<Event> events;
+  if (completes_authentication(intent, pm)) {
+    append_approval(intent, cmd.charge_id, events);
+    return events;
+  }
+  events.emplace_back(IntentConfirmed{pm, cmd.return_url});
+  switch (card->outcome) {
+    case CardOutcome::approve:
+      append_approval(intent, cmd.charge_id, events);
+      break;
+    case CardOutcome::decline:
+      events.emplace_back(failure_of(*card, cmd.charge_id));
+      break;
+    case CardOutcome::require_3ds:
+      events.emplace_back(
+          IntentRequiresAction{"/v1/payment_intents/" + intent.id.value + "/confirm"});
+      break;
+    case CardOutcome::async_then_approve:
+    case CardOutcome::async_then_decline:
+      events.emplace_back(IntentProcessing{cmd.charge_id});
+      break;
+  }
+  return events;
+}
+
+Decision decide(const IntentState& state, const CaptureIntent& cmd) {
+  if (!state) return reject(Rejection::intent_missing);
+  const PaymentIntent& intent = *state;
+  if (intent.status != IntentStatus::requires_capture) {
+    return reject(Rejection::intent_unexpected_state);
+  }
+  const std::int64_t capturable = intent.amount_capturable.minor();
+  const std::int64_t amount = cmd.amount_to_capture_minor.value_or(capturable);
+  if (amount < 1 || amount > capturable) return reject(Rejection::amount_to_capture_invalid);
+  PL_ASSERT(!intent.charges.empty(), "a capturable intent has its authorized charge");
+  return std::vector<Event>{IntentCaptured{intent.charges.back().id, Amount::of_minor(amount)}};
+}
+
+Decision decide(const IntentState& state, const CancelIntent& cmd) {
+  if (!state) return reject(Rejection::intent_missing);
+  auto reason = CancellationReason::requested_by_customer;
+  if (cmd.cancellation_reason) {
+    auto parsed = parse_cancellation_reason(*cmd.cancellation_reason);
+    if (!parsed) return reject(Rejection::cancellation_reason_invalid);
+    reason = *parsed;
+  }
+  if (!cancelable(state->status)) return reject(Rejection::intent_unexpected_state);
+  return std::vector<Event>{IntentCanceled{reason}};
+}
+
+Decision decide(const IntentState& state, const RefundIntent& cmd) {
+  if (!state) return reject(Rejection::intent_missing);
+  std::optional<RefundReason> reason;
+  if (cmd.reason) {
+    reason = parse_refund_reason(*cmd.reason);
+    if (!reason) return reject(Rejection::refund_reason_invalid);
+  }
+  const PaymentIntent& intent = *state;
+  if (intent.status != IntentStatus::succeeded &&
+      intent.status != IntentStatus::partially_refunded) {
+    return reject(Rejection::intent_unexpected_state);
+  }
+  const std::int64_t remaining = intent.amount_received.minor() - intent.amount_refunded.minor();
+  const std::int64_t amount = cmd.amount_minor.value_or(remaining);
+  if (amount < 1 || amount > remaining) return reject(Rejection::refund_amount_invalid);
+  PaymentIntent copy = intent;
+  return std::vector<Event>{RefundCreated{cmd.refund_id, captured_charge(copy).id,
+                                          Amount::of_minor(amount), intent.amount.currency,
+                                          reason, cmd.metadata}};
+}
+
+Decision decide(const IntentState& state, const ExpireIntent& cmd) {
+  if (!state) return reject(Rejection::intent_missing);
+  if (state->status != IntentStatus::requires_capture) {
+    return reject(Rejection::intent_unexpected_state);
+  }
+  auto due = due_at(*state);
+  PL_ASSERT(due.has_value(), "an authorization always has an expiry");
+  if (cmd.now < *due) return reject(Rejection::not_due);
+  return std::vector<Event>{IntentCanceled{CancellationReason::automatic}};
+}
+
+Decision decide(const IntentState& state, const SettleIntent& cmd) {
+  if (!state) return reject(Rejection::intent_missing);
+  const PaymentIntent& intent = *state;
+  if (intent.status != IntentStatus::processing) {
+    return reject(Rejection::intent_unexpected_state);
+  }
+  auto due = due_at(intent);
+  PL_ASSERT(due.has_value(), "a processing intent always settles");
+  if (cmd.now < *due) return reject(Rejection::not_due);
+  const Charge& pending = intent.charges.back();
+  auto card = find_test_card(pending.payment_method.value);
+  PL_ASSERT(card.has_value(), "a processing charge was taken by a known payment method");
+  std::vector<Event> events;
+  if (card->outcome == CardOutcome::async_then_decline) {
+    events.emplace_back(failure_of(*card, pending.id));
+  } else {
+    append_approval(intent, pending.id, events);
+  }
+  return events;
+}
+
+namespace {
+
+template <class... Fs>
+struct Overloaded : Fs... {
+  using Fs::operator()...;
+};
+template <class... Fs>
+Overloaded(Fs...) -> Overloaded<Fs...>;
+
+void apply(PaymentIntent& pi, const IntentConfirmed& e, UnixSeconds) {
+  pi.payment_method = e.payment_method;
+  pi.status = IntentStatus::requires_confirmation;
+  pi.last_payment_error.reset();
+  pi.next_action.reset();
+}
+
+void apply(PaymentIntent& pi, const IntentRequiresAction& e, UnixSeconds) {
+  pi.status = IntentStatus::requires_action;
+  pi.next_action = NextAction{e.redirect_url, ""};
+}
+
+void apply(PaymentIntent& pi, const IntentProcessing& e, UnixSeconds at) {
+  charge_for(pi, e.charge_id, at).status = ChargeStatus::pending;
+  pi.status = IntentStatus::processing;
+  pi.next_action.reset();
+}
+
+void apply(PaymentIntent& pi, const IntentAuthorized& e, UnixSeconds at) {
+  PL_ASSERT(e.amount == pi.amount.amount, "an authorization holds the intent's whole amount");
+  charge_for(pi, e.charge_id, at).status = ChargeStatus::succeeded;
+  pi.amount_capturable = e.amount;
+  pi.status = IntentStatus::requires_capture;
+  pi.next_action.reset();
+}
+
+void apply(PaymentIntent& pi, const IntentCaptured& e, UnixSeconds) {
+  Charge* charge = find_charge(pi, e.charge_id);
+  PL_ASSERT(charge != nullptr, "a capture names an authorized charge");
+  PL_ASSERT(e.amount <= pi.amount_capturable, "never capture more than was authorized");
+  charge->captured = true;
+  charge->amount_captured = e.amount;
+  pi.amount_received = e.amount;
+  pi.amount_capturable = Amount{};
+  pi.status = IntentStatus::succeeded;
+}
+
+void apply(PaymentIntent& pi, const IntentPaymentFailed& e, UnixSeconds at) {
+  Charge& charge = charge_for(pi, e.charge_id, at);
+  charge.payment_method = e.payment_method;
+  charge.status = ChargeStatus::failed;
+  charge.failure_code = e.code;
+  charge.failure_message = e.message;
+  pi.last_payment_error = PaymentError{e.code, e.decline_code, e.message, e.payment_method,
+                                       e.charge_id};
+  pi.payment_method.reset();
+  pi.next_action.reset();
+  pi.status = IntentStatus::requires_payment_method;
+}
+
+void apply(PaymentIntent& pi, const IntentCanceled& e, UnixSeconds at) {
+  pi.status = IntentStatus::canceled;
+  pi.cancellation_reason = e.reason;
+  pi.canceled_at = at;
+  pi.amount_capturable = Amount{};
+  pi.next_action.reset();
+}
+
+void apply(PaymentIntent& pi, const RefundCreated& e, UnixSeconds) {
+  Charge* charge = find_charge(pi, e.charge_id);
+  PL_ASSERT(charge != nullptr && charge->captured, "a refund names the captured charge");
+  pi.amount_refunded = pi.amount_refunded.plus(e.amount);
+  PL_ASSERT(pi.amount_refunded <= pi.amount_received, "never refund more than was received");
+  charge->amount_refunded = pi.amount_refunded;
+  pi.status = pi.amount_refunded == pi.amount_received ? IntentStatus::refunded
+                                                       : IntentStatus::partially_refunded;
+}
+
+PaymentIntent created_from(const IntentCreated& e, UnixSeconds at) {
+  PaymentIntent pi;
+  pi.id = e.id;
+  pi.merchant = e.merchant;
+  pi.amount = e.amount;
+  pi.capture_method = e.capture_method;
+  pi.customer = e.customer;
+  pi.description = e.description;
+  pi.metadata = e.metadata;
+  pi.payment_method = e.payment_method;
+  pi.client_secret = e.client_secret;
+  pi.created = at;
+  pi.status = e.payment_method ? IntentStatus::requires_confirmation
+                               : IntentStatus::requires_payment_method;
+  return pi;
+}
+
+}  // namespace
+
+IntentState evolve(IntentState state, const Recorded& event) {
+  const std::uint64_t expected = state ? state->version.value + 1 : 1;
+  PL_ASSERT(event.meta.version.value == expected, "events are applied in stream order");
+  const UnixSeconds at = event.meta.occurred_at;
+  if (const auto* created = std::get_if<IntentCreated>(&event.body)) {
+    PL_ASSERT(!state.has_value(), "a stream is created once");
+    state = created_from(*created, at);
+  } else {
+    PL_ASSERT(state.has_value(), "every later event follows payment_intent.created");
+    std::visit(Overloaded{
+                   [](const IntentCreated&) {},
+                   [](const MerchantCreated&) {
+                     PL_ASSERT(false, "merchant events are not in intent streams");
+                   },
+                   [](const ApiKeyCreated&) {
+                     PL_ASSERT(false, "merchant events are not in intent streams");
+                   },
+                   [&](const auto& e) { apply(*state, e, at); },
+               },
+               event.body);
+  }
+  state->version = event.meta.version;
+  return state;
+}
+
+std::string_view event_type(const Event& e) {
+  return std::visit(
+      Overloaded{
+          [](const IntentCreated&) { return std::string_view("payment_intent.created"); },
+          [](const IntentConfirmed&) { return std::string_view("payment_intent.confirmed"); },
+          [](const IntentRequiresAction&) {
+            return std::string_view("payment_intent.requires_action");
+          },
+          [](const IntentProcessing&) { return std::string_view("payment_intent.processing"); },
+          [](const IntentAuthorized&) { return std::string_view("payment_intent.authorized"); },
+          [](const IntentCaptured&) { return std::string_view("payment_intent.captured"); },
+          [](const IntentPaymentFailed&) {
+            return std::string_view("payment_intent.payment_failed");
+          },
+          [](const IntentCanceled&) { return std::string_view("payment_intent.canceled"); },
+          [](const RefundCreated&) { return std::string_view("refund.created"); },
+          [](const MerchantCreated&) { return std::string_view("merchant.created"); },
+          [](const ApiKeyCreated&) { return std::string_view("api_key.created"); },
+      },
+      e);
+}
+
+}  // namespace payledger::domain

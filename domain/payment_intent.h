@@ -1,0 +1,154 @@
+#pragma once
+// The PaymentIntent decider. One state machine holds every rule of a payment and its refunds:
+//   decide(state, command) -> events | rejection    (pure; time and ids come in the command)
+//   evolve(state, recorded event) -> state          (pure; never fails on a valid stream)
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/events.h"
+#include "domain/expected.h"
+#include "domain/money.h"
+#include "domain/rejection.h"
+#include "domain/types.h"
+
+namespace payledger::domain {
+
+enum class IntentStatus : std::uint8_t {
+  requires_payment_method,
+  requires_confirmation,
+  requires_action,
+  processing,
+  requires_capture,
+  succeeded,
+  partially_refunded,
+  refunded,
+  canceled,
+};
+std::string_view to_string(IntentStatus s);
+std::optional<IntentStatus> parse_intent_status(std::string_view s);
+
+enum class ChargeStatus : std::uint8_t { pending, succeeded, failed };
+std::string_view to_string(ChargeStatus s);
+std::optional<ChargeStatus> parse_charge_status(std::string_view s);
+
+struct Charge {
+  ChargeId id;
+  Amount amount;
+  Amount amount_captured;
+  Amount amount_refunded;
+  ChargeStatus status = ChargeStatus::pending;
+  bool captured = false;
+  PaymentMethodId payment_method;
+  std::string failure_code;
+  std::string failure_message;
+  UnixSeconds created;
+  bool operator==(const Charge&) const = default;
+};
+
+struct PaymentError {
+  std::string code;
+  std::string decline_code;
+  std::string message;
+  PaymentMethodId payment_method;
+  ChargeId charge;
+  bool operator==(const PaymentError&) const = default;
+};
+
+struct NextAction {
+  std::string redirect_url;
+  std::string return_url;
+  bool operator==(const NextAction&) const = default;
+};
+
+struct PaymentIntent {
+  PaymentIntentId id;
+  MerchantId merchant;
+  StreamVersion version;
+  Money amount;
+  IntentStatus status = IntentStatus::requires_payment_method;
+  CaptureMethod capture_method = CaptureMethod::automatic;
+  Amount amount_capturable;
+  Amount amount_received;
+  Amount amount_refunded;
+  std::string customer;
+  std::string description;
+  Metadata metadata;
+  std::optional<PaymentMethodId> payment_method;
+  std::string client_secret;
+  std::optional<PaymentError> last_payment_error;
+  std::optional<NextAction> next_action;
+  std::vector<Charge> charges;
+  std::optional<UnixSeconds> canceled_at;
+  std::optional<CancellationReason> cancellation_reason;
+  UnixSeconds created;
+  bool operator==(const PaymentIntent&) const = default;
+};
+
+// Absent until the stream's first event.
+using IntentState = std::optional<PaymentIntent>;
+
+// Uncaptured authorizations are canceled this long after they were authorized.
+inline constexpr std::int64_t kAuthorizationExpirySeconds = 7 * kSecondsPerDay;
+
+// When the next time-driven step is due: expiry of an authorization (requires_capture) or the
+// settlement of an asynchronous payment (processing). nullopt when nothing waits on time.
+std::optional<UnixSeconds> due_at(const PaymentIntent& intent);
+
+struct CreateIntent {
+  PaymentIntentId id;
+  MerchantId merchant;
+  std::int64_t amount_minor = 0;
+  std::string currency;
+  std::string capture_method = "automatic";
+  std::string customer;
+  std::string description;
+  Metadata metadata;
+  std::optional<std::string> payment_method;
+  std::string client_secret;
+  UnixSeconds now;
+};
+struct ConfirmIntent {
+  std::optional<std::string> payment_method;
+  std::string return_url;
+  ChargeId charge_id;  // used if the confirmation creates a charge
+  UnixSeconds now;
+};
+struct CaptureIntent {
+  std::optional<std::int64_t> amount_to_capture_minor;  // default: all that is capturable
+  UnixSeconds now;
+};
+struct CancelIntent {
+  std::optional<std::string> cancellation_reason;
+  UnixSeconds now;
+};
+struct RefundIntent {
+  RefundId refund_id;
+  std::optional<std::int64_t> amount_minor;  // default: all that remains refundable
+  std::optional<std::string> reason;
+  Metadata metadata;
+  UnixSeconds now;
+};
+// Time-driven commands, issued by the due-time sweep.
+struct ExpireIntent {
+  UnixSeconds now;
+};
+struct SettleIntent {
+  UnixSeconds now;
+};
+
+using Decision = Expected<std::vector<Event>, Rejection>;
+
+Decision decide(const IntentState& state, const CreateIntent& cmd);
+Decision decide(const IntentState& state, const ConfirmIntent& cmd);
+Decision decide(const IntentState& state, const CaptureIntent& cmd);
+Decision decide(const IntentState& state, const CancelIntent& cmd);
+Decision decide(const IntentState& state, const RefundIntent& cmd);
+Decision decide(const IntentState& state, const ExpireIntent& cmd);
+Decision decide(const IntentState& state, const SettleIntent& cmd);
+
+// REQUIRES: `event` is the next event of this intent's stream (version == state version + 1),
+// and belongs to a payment intent stream. A stream that breaks the rules aborts (PL_ASSERT).
+IntentState evolve(IntentState state, const Recorded& event);
+
+}  // namespace payledger::domain

@@ -1,0 +1,240 @@
+#include "eventstore/codec.h"
+
+#include <nlohmann/json.hpp>
+#include <simdjson.h>
+
+namespace payledger::eventstore {
+namespace {
+
+using Json = nlohmann::ordered_json;
+namespace d = domain;
+
+template <class... Fs>
+struct Overloaded : Fs... {
+  using Fs::operator()...;
+};
+template <class... Fs>
+Overloaded(Fs...) -> Overloaded<Fs...>;
+
+Json or_null(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
+
+Json metadata_json(const d::Metadata& m) {
+  Json j = Json::object();
+  for (const auto& [k, v] : m) j[k] = v;
+  return j;
+}
+
+Json data_of(const d::Event& e) {
+  return std::visit(
+      Overloaded{
+          [](const d::IntentCreated& c) {
+            return Json{{"id", c.id.value},
+                        {"amount", c.amount.amount.minor()},
+                        {"currency", c.amount.currency.code()},
+                        {"capture_method", d::to_string(c.capture_method)},
+                        {"customer", or_null(c.customer)},
+                        {"description", or_null(c.description)},
+                        {"metadata", metadata_json(c.metadata)},
+                        {"payment_method", c.payment_method ? Json(c.payment_method->value)
+                                                            : Json(nullptr)},
+                        {"client_secret", c.client_secret}};
+          },
+          [](const d::IntentConfirmed& c) {
+            return Json{{"payment_method", c.payment_method.value},
+                        {"return_url", or_null(c.return_url)}};
+          },
+          [](const d::IntentRequiresAction& c) { return Json{{"redirect_url", c.redirect_url}}; },
+          [](const d::IntentProcessing& c) { return Json{{"charge", c.charge_id.value}}; },
+          [](const d::IntentAuthorized& c) {
+            return Json{{"charge", c.charge_id.value}, {"amount", c.amount.minor()}};
+          },
+          [](const d::IntentCaptured& c) {
+            return Json{{"charge", c.charge_id.value}, {"amount", c.amount.minor()}};
+          },
+          [](const d::IntentPaymentFailed& c) {
+            return Json{{"charge", c.charge_id.value},
+                        {"payment_method", c.payment_method.value},
+                        {"code", c.code},
+                        {"decline_code", or_null(c.decline_code)},
+                        {"message", c.message}};
+          },
+          [](const d::IntentCanceled& c) {
+            return Json{{"cancellation_reason", d::to_string(c.reason)}};
+          },
+          [](const d::RefundCreated& c) {
+            return Json{{"id", c.id.value},
+                        {"charge", c.charge_id.value},
+                        {"amount", c.amount.minor()},
+                        {"currency", c.currency.code()},
+                        {"reason", c.reason ? Json(d::to_string(*c.reason)) : Json(nullptr)},
+                        {"metadata", metadata_json(c.metadata)}};
+          },
+          [](const d::MerchantCreated& c) { return Json{{"id", c.id.value}, {"name", c.name}}; },
+          [](const d::ApiKeyCreated& c) {
+            return Json{{"key_sha256", c.key_sha256}, {"key_last4", c.key_last4}};
+          },
+      },
+      e);
+}
+
+// --- decoding -----------------------------------------------------------------------------
+
+struct DecodeError {
+  std::string what;
+};
+
+class Reader {
+ public:
+  explicit Reader(simdjson::dom::element obj) : obj_(obj) {}
+  std::string str(const char* key) const {
+    std::string_view v;
+    if (obj_[key].get(v) != simdjson::SUCCESS) throw DecodeError{std::string("string ") + key};
+    return std::string(v);
+  }
+  std::string str_or_empty(const char* key) const {
+    simdjson::dom::element e;
+    if (obj_[key].get(e) != simdjson::SUCCESS || e.is_null()) return {};
+    return str(key);
+  }
+  std::int64_t i64(const char* key) const {
+    std::int64_t v = 0;
+    if (obj_[key].get(v) != simdjson::SUCCESS) throw DecodeError{std::string("integer ") + key};
+    return v;
+  }
+  d::Amount amount(const char* key) const {
+    const std::int64_t v = i64(key);
+    if (v < 0 || v > d::kMaxAmountMinor) throw DecodeError{std::string("amount ") + key};
+    return d::Amount::of_minor(v);
+  }
+  d::Currency currency(const char* key) const {
+    auto c = d::Currency::parse(str(key));
+    if (!c) throw DecodeError{std::string("currency ") + key};
+    return *c;
+  }
+  d::Metadata metadata(const char* key) const {
+    simdjson::dom::object o;
+    if (obj_[key].get(o) != simdjson::SUCCESS) throw DecodeError{std::string("object ") + key};
+    d::Metadata m;
+    for (auto field : o) {
+      std::string_view v;
+      if (field.value.get(v) != simdjson::SUCCESS) throw DecodeError{"metadata value"};
+      m.emplace(std::string(field.key), std::string(v));
+    }
+    return m;
+  }
+  template <class T>
+  T parsed(const char* key, std::optional<T> (*parse)(std::string_view)) const {
+    auto v = parse(str(key));
+    if (!v) throw DecodeError{std::string("enum ") + key};
+    return *v;
+  }
+
+ private:
+  simdjson::dom::element obj_;
+};
+
+d::Event decode_intent_event(std::string_view type, const Reader& r) {
+  if (type == "payment_intent.created") {
+    d::IntentCreated c;
+    c.id = d::PaymentIntentId{r.str("id")};
+    c.amount = d::Money{r.amount("amount"), r.currency("currency")};
+    c.capture_method = r.parsed<d::CaptureMethod>("capture_method", d::parse_capture_method);
+    c.customer = r.str_or_empty("customer");
+    c.description = r.str_or_empty("description");
+    c.metadata = r.metadata("metadata");
+    if (auto pm = r.str_or_empty("payment_method"); !pm.empty()) {
+      c.payment_method = d::PaymentMethodId{pm};
+    }
+    c.client_secret = r.str("client_secret");
+    return c;
+  }
+  if (type == "payment_intent.confirmed") {
+    return d::IntentConfirmed{d::PaymentMethodId{r.str("payment_method")},
+                              r.str_or_empty("return_url")};
+  }
+  if (type == "payment_intent.requires_action") {
+    return d::IntentRequiresAction{r.str("redirect_url")};
+  }
+  if (type == "payment_intent.processing") return d::IntentProcessing{d::ChargeId{r.str("charge")}};
+  if (type == "payment_intent.authorized") {
+    return d::IntentAuthorized{d::ChargeId{r.str("charge")}, r.amount("amount")};
+  }
+  if (type == "payment_intent.captured") {
+    return d::IntentCaptured{d::ChargeId{r.str("charge")}, r.amount("amount")};
+  }
+  if (type == "payment_intent.payment_failed") {
+    return d::IntentPaymentFailed{d::ChargeId{r.str("charge")},
+                                  d::PaymentMethodId{r.str("payment_method")}, r.str("code"),
+                                  r.str_or_empty("decline_code"), r.str("message")};
+  }
+  if (type == "payment_intent.canceled") {
+    auto reason = d::CancellationReason::automatic;
+    const std::string text = r.str("cancellation_reason");
+    if (text != "automatic") {
+      reason = r.parsed<d::CancellationReason>("cancellation_reason",
+                                               d::parse_cancellation_reason);
+    }
+    return d::IntentCanceled{reason};
+  }
+  throw DecodeError{"unknown event type " + std::string(type)};
+}
+
+d::Event decode_body(std::string_view type, const Reader& r) {
+  if (type == "refund.created") {
+    d::RefundCreated c;
+    c.id = d::RefundId{r.str("id")};
+    c.charge_id = d::ChargeId{r.str("charge")};
+    c.amount = r.amount("amount");
+    c.currency = r.currency("currency");
+    if (auto reason = r.str_or_empty("reason"); !reason.empty()) {
+      c.reason = r.parsed<d::RefundReason>("reason", d::parse_refund_reason);
+    }
+    c.metadata = r.metadata("metadata");
+    return c;
+  }
+  if (type == "merchant.created") return d::MerchantCreated{d::MerchantId{r.str("id")}, r.str("name")};
+  if (type == "api_key.created") return d::ApiKeyCreated{r.str("key_sha256"), r.str("key_last4")};
+  return decode_intent_event(type, r);
+}
+
+}  // namespace
+
+std::string encode_event(const domain::EventMeta& meta, const domain::Event& body) {
+  const Json envelope{{"id", meta.id.value},
+                      {"type", domain::event_type(body)},
+                      {"schema_version", domain::kEventSchemaVersion},
+                      {"stream_id", meta.stream_id},
+                      {"stream_version", meta.version.value},
+                      {"merchant_id", meta.merchant.value},
+                      {"occurred_at", meta.occurred_at.value},
+                      {"data", data_of(body)}};
+  return envelope.dump();
+}
+
+Expected<domain::Recorded, Status> decode_event(std::string_view payload) {
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(payload.data(), payload.size()).get(root) != simdjson::SUCCESS) {
+    return Unexpected{Status::corruption("event is not JSON")};
+  }
+  try {
+    const Reader envelope(root);
+    if (envelope.i64("schema_version") != domain::kEventSchemaVersion) {
+      throw DecodeError{"schema_version"};
+    }
+    domain::Recorded rec;
+    rec.meta.id = domain::EventId{envelope.str("id")};
+    rec.meta.stream_id = envelope.str("stream_id");
+    rec.meta.version = domain::StreamVersion{static_cast<std::uint64_t>(envelope.i64("stream_version"))};
+    rec.meta.merchant = domain::MerchantId{envelope.str("merchant_id")};
+    rec.meta.occurred_at = domain::UnixSeconds{envelope.i64("occurred_at")};
+    simdjson::dom::element data;
+    if (root["data"].get(data) != simdjson::SUCCESS) throw DecodeError{"data"};
+    rec.body = decode_body(envelope.str("type"), Reader(data));
+    return rec;
+  } catch (const DecodeError& e) {
+    return Unexpected{Status::corruption("event field " + e.what)};
+  }
+}
+
+}  // namespace payledger::eventstore

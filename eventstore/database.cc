@@ -1,0 +1,60 @@
+#include "eventstore/database.h"
+
+#include <vector>
+
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+
+namespace payledger::eventstore {
+
+rocksdb::ColumnFamilyOptions column_family_options() {
+  rocksdb::ColumnFamilyOptions cf;
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.block_cache = rocksdb::NewLRUCache(64 << 20);
+  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return cf;
+}
+
+Expected<std::unique_ptr<Database>, Status> Database::open(const std::string& dir) {
+  rocksdb::DBOptions options;
+  options.create_if_missing = true;
+  options.create_missing_column_families = true;
+  options.max_background_jobs = 2;
+  const rocksdb::ColumnFamilyOptions cf = column_family_options();
+  std::vector<rocksdb::ColumnFamilyDescriptor> families = {
+      {rocksdb::kDefaultColumnFamilyName, cf},
+      {"log", cf},
+      {"idempotency", cf},
+      {"views", cf},
+  };
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(options, dir, families, &handles, &raw);
+  if (!s.ok()) return Unexpected{Status::io_error("opening " + dir + ": " + s.ToString())};
+  std::unique_ptr<Database> db(new Database());
+  db->db_.reset(raw);
+  db->default_ = handles[0];
+  db->log_ = handles[1];
+  db->idempotency_ = handles[2];
+  db->views_ = handles[3];
+  return db;
+}
+
+Database::~Database() {
+  for (auto* h : {default_, log_, idempotency_, views_}) {
+    if (h != nullptr) (void)db_->DestroyColumnFamilyHandle(h);
+  }
+}
+
+Status Database::reset_views() {
+  rocksdb::Status s = db_->DropColumnFamily(views_);
+  if (!s.ok()) return Status::io_error("dropping views: " + s.ToString());
+  (void)db_->DestroyColumnFamilyHandle(views_);
+  views_ = nullptr;
+  s = db_->CreateColumnFamily(column_family_options(), "views", &views_);
+  if (!s.ok()) return Status::io_error("creating views: " + s.ToString());
+  return Status::ok();
+}
+
+}  // namespace payledger::eventstore

@@ -1,0 +1,45 @@
+#pragma once
+// The RocksDB database of a payledgerd data directory and its column families:
+//   log          the event log: events by global position, stream index, stream heads
+//   idempotency  stored responses of idempotent requests (written with the events they made)
+//   views        projections and their checkpoints (rebuilt from the log at will)
+#include <memory>
+#include <string>
+
+#include <rocksdb/db.h>
+
+#include "domain/expected.h"
+#include "eventstore/status.h"
+
+namespace payledger::eventstore {
+
+class Database {
+ public:
+  // Opens (creating if missing) the database in `dir`.
+  static Expected<std::unique_ptr<Database>, Status> open(const std::string& dir);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  rocksdb::DB* db() const { return db_.get(); }
+  rocksdb::ColumnFamilyHandle* log() const { return log_; }
+  rocksdb::ColumnFamilyHandle* idempotency() const { return idempotency_; }
+  rocksdb::ColumnFamilyHandle* views() const { return views_; }
+
+  // Drops every view and checkpoint, so that projections rebuild from position 0.
+  // REQUIRES: no projection is running on this database.
+  Status reset_views();
+
+ private:
+  Database() = default;
+  std::unique_ptr<rocksdb::DB> db_;
+  rocksdb::ColumnFamilyHandle* default_ = nullptr;
+  rocksdb::ColumnFamilyHandle* log_ = nullptr;
+  rocksdb::ColumnFamilyHandle* idempotency_ = nullptr;
+  rocksdb::ColumnFamilyHandle* views_ = nullptr;
+};
+
+// Options shared by every column family payledger creates (bloom filters for point reads).
+rocksdb::ColumnFamilyOptions column_family_options();
+
+}  // namespace payledger::eventstore

@@ -1,0 +1,223 @@
+#include "eventstore/event_store.h"
+
+#include <unordered_map>
+
+#include <rocksdb/iterator.h>
+#include <rocksdb/write_batch.h>
+
+#include "domain/assert.h"
+
+namespace payledger::eventstore {
+namespace {
+
+constexpr std::size_t kMaxGroupAppends = 4096;
+
+std::uint64_t find_last_position(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* log) {
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), log));
+  it->SeekForPrev(std::string("g\xff", 2));
+  if (!it->Valid() || it->key().size() != 9 || it->key()[0] != 'g') return 0;
+  return get_be64(it->key().data() + 1);
+}
+
+}  // namespace
+
+void put_be64(std::string& out, std::uint64_t v) {
+  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>(v >> shift));
+}
+
+std::uint64_t get_be64(const char* p) {
+  std::uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(p[i]);
+  return v;
+}
+
+std::string event_key(Position p) {
+  std::string k = "g";
+  put_be64(k, p.value);
+  return k;
+}
+
+std::string stream_index_key(const std::string& stream_id, std::uint64_t version) {
+  std::string k = "s" + stream_id;
+  k.push_back('\0');
+  put_be64(k, version);
+  return k;
+}
+
+std::string stream_head_key(const std::string& stream_id) { return "h" + stream_id; }
+
+EventStore::EventStore(Database& db, StoreObserver* observer) : db_(db), observer_(observer) {
+  last_position_ = find_last_position(db_.db(), db_.log());
+  writer_ = std::thread([this] { writer_loop(); });
+}
+
+EventStore::~EventStore() {
+  {
+    std::lock_guard lock(queue_mu_);
+    stopping_ = true;
+  }
+  queue_cv_.notify_all();
+  writer_.join();
+  wake_all();
+}
+
+Expected<AppendResult, Status> EventStore::append(AppendRequest request) {
+  if (request.stream_id.empty() || request.stream_id.find('\0') != std::string::npos) {
+    return Unexpected{Status::invalid_argument("stream id must be non-empty, without NUL")};
+  }
+  auto pending = std::make_unique<Pending>();
+  pending->request = std::move(request);
+  auto result = pending->done.get_future();
+  {
+    std::lock_guard lock(queue_mu_);
+    if (stopping_) return Unexpected{Status::io_error("event store is shutting down")};
+    queue_.push_back(std::move(pending));
+  }
+  queue_cv_.notify_one();
+  return result.get();
+}
+
+void EventStore::writer_loop() {
+  std::vector<std::unique_ptr<Pending>> group;
+  for (;;) {
+    {
+      std::unique_lock lock(queue_mu_);
+      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and every queued append is done
+      while (!queue_.empty() && group.size() < kMaxGroupAppends) {
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    commit_group(group);
+    group.clear();
+  }
+}
+
+// Checks every append of the group against the stream heads (as this group leaves them), then
+// writes the accepted ones in one batch with one sync. Rejected appends take no position.
+void EventStore::commit_group(std::vector<std::unique_ptr<Pending>>& group) {
+  rocksdb::WriteBatch batch;
+  std::unordered_map<std::string, std::uint64_t> heads;
+  std::vector<Expected<AppendResult, Status>> results;
+  results.reserve(group.size());
+  std::uint64_t next = last_position_.load() + 1;
+  std::size_t event_count = 0;
+  for (auto& p : group) {
+    AppendRequest& r = p->request;
+    auto head_it = heads.find(r.stream_id);
+    std::uint64_t head = 0;
+    if (head_it != heads.end()) {
+      head = head_it->second;
+    } else {
+      auto v = stream_version(r.stream_id);
+      if (!v) {
+        results.emplace_back(Unexpected{v.error()});
+        continue;
+      }
+      head = *v;
+    }
+    if (head != r.expected_version) {
+      results.emplace_back(Unexpected{Status::conflict(
+          "stream " + r.stream_id + " is at version " + std::to_string(head) + ", expected " +
+          std::to_string(r.expected_version))});
+      continue;
+    }
+    const AppendResult placed{Position{next}, Position{next + r.events.size() - 1}};
+    for (std::size_t i = 0; i < r.events.size(); ++i) {
+      std::string pos;
+      put_be64(pos, next);
+      (void)batch.Put(db_.log(), event_key(Position{next}), r.events[i]);
+      (void)batch.Put(db_.log(), stream_index_key(r.stream_id, head + i + 1), pos);
+      ++next;
+    }
+    head += r.events.size();
+    heads[r.stream_id] = head;
+    std::string head_value;
+    put_be64(head_value, head);
+    (void)batch.Put(db_.log(), stream_head_key(r.stream_id), head_value);
+    for (auto& [k, v] : r.idempotency_writes) (void)batch.Put(db_.idempotency(), k, v);
+    event_count += r.events.size();
+    results.emplace_back(placed);
+  }
+
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  const auto started = std::chrono::steady_clock::now();
+  rocksdb::Status s = db_.db()->Write(sync, &batch);
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+  // A failed WAL write leaves RocksDB read-only; no later append could be trusted either.
+  PL_ASSERT(s.ok(), "the log accepts every durable write (disk full or failing?)");
+  {
+    std::lock_guard lock(position_mu_);
+    last_position_ = next - 1;
+  }
+  position_cv_.notify_all();
+  if (observer_ != nullptr) observer_->group_committed(group.size(), event_count, took.count());
+  for (std::size_t i = 0; i < group.size(); ++i) group[i]->done.set_value(std::move(results[i]));
+}
+
+Expected<std::uint64_t, Status> EventStore::stream_version(const std::string& stream_id) const {
+  std::string value;
+  rocksdb::Status s = db_.db()->Get(rocksdb::ReadOptions(), db_.log(), stream_head_key(stream_id),
+                                    &value);
+  if (s.IsNotFound()) return std::uint64_t{0};
+  if (!s.ok()) return Unexpected{Status::io_error(s.ToString())};
+  if (value.size() != 8) return Unexpected{Status::corruption("stream head of " + stream_id)};
+  return get_be64(value.data());
+}
+
+Status EventStore::read_stream(const std::string& stream_id,
+                               std::vector<StoredEvent>* out) const {
+  out->clear();
+  std::string prefix = "s" + stream_id;
+  prefix.push_back('\0');
+  std::vector<std::string> keys;
+  std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(rocksdb::ReadOptions(), db_.log()));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    if (it->value().size() != 8) return Status::corruption("stream index of " + stream_id);
+    keys.push_back(event_key(Position{get_be64(it->value().data())}));
+  }
+  if (!it->status().ok()) return Status::io_error(it->status().ToString());
+  std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+  std::vector<std::string> values;
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs(keys.size(), db_.log());
+  auto statuses = db_.db()->MultiGet(rocksdb::ReadOptions(), cfs, slices, &values);
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (!statuses[i].ok()) return Status::corruption("missing event of stream " + stream_id);
+    out->push_back({Position{get_be64(keys[i].data() + 1)}, std::move(values[i])});
+  }
+  return Status::ok();
+}
+
+Status EventStore::read_all(Position from, std::size_t max_events,
+                            std::vector<StoredEvent>* out) const {
+  out->clear();
+  rocksdb::ReadOptions options;
+  const std::string upper = "h";  // the byte after 'g': no event key reaches it
+  rocksdb::Slice upper_slice(upper);
+  options.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(options, db_.log()));
+  std::uint64_t expect = from.value == 0 ? 1 : from.value;
+  for (it->Seek(event_key(Position{expect})); it->Valid() && out->size() < max_events;
+       it->Next()) {
+    const std::uint64_t pos = get_be64(it->key().data() + 1);
+    PL_ASSERT(pos == expect, "global positions are gapless");
+    out->push_back({Position{pos}, it->value().ToString()});
+    ++expect;
+  }
+  if (!it->status().ok()) return Status::io_error(it->status().ToString());
+  return Status::ok();
+}
+
+bool EventStore::wait_for(Position p, std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(position_mu_);
+  return position_cv_.wait_for(lock, timeout, [&] { return last_position_.load() >= p.value; });
+}
+
+void EventStore::wake_all() const {
+  std::lock_guard lock(position_mu_);
+  position_cv_.notify_all();
+}
+
+}  // namespace payledger::eventstore

@@ -1,0 +1,108 @@
+#pragma once
+// The append-only event log. One writer thread owns every append: it checks each stream's
+// expected version, assigns gapless global positions, and makes a whole group of waiting appends
+// durable with a single WAL sync (group commit) before any of them is acknowledged.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <future>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "domain/expected.h"
+#include "domain/types.h"
+#include "eventstore/database.h"
+#include "eventstore/status.h"
+
+namespace payledger::eventstore {
+
+struct PositionTag {};
+// The place of an event in the whole log: 1 for the first event, gapless. 0 means "none yet".
+using Position = domain::Strong<PositionTag, std::uint64_t>;
+
+struct AppendRequest {
+  std::string stream_id;
+  std::uint64_t expected_version = 0;  // the stream's version now; 0 = the stream must not exist
+  std::vector<std::string> events;     // encoded envelopes, versions expected_version+1...
+  // Written in the same atomic batch as the events: the idempotency record of the request.
+  std::vector<std::pair<std::string, std::string>> idempotency_writes;
+};
+
+struct AppendResult {
+  Position first;  // position of the first appended event (== last + 1 when none were)
+  Position last;   // position of the last appended event
+};
+
+struct StoredEvent {
+  Position position;
+  std::string payload;  // the JSON envelope (codec.h)
+};
+
+// Observes the store (metrics probe); called on the writer thread.
+struct StoreObserver {
+  virtual ~StoreObserver() = default;
+  virtual void group_committed(std::size_t appends, std::size_t events, double sync_seconds) = 0;
+};
+
+class EventStore {
+ public:
+  // REQUIRES: `db` outlives the store.
+  explicit EventStore(Database& db, StoreObserver* observer = nullptr);
+  ~EventStore();  // finishes every queued append, then stops the writer
+  EventStore(const EventStore&) = delete;
+  EventStore& operator=(const EventStore&) = delete;
+
+  // Appends atomically and durably (the WAL is synced before this returns).
+  // Returns Status::conflict when the stream's version is not `expected_version`.
+  Expected<AppendResult, Status> append(AppendRequest request);
+
+  // Every event of a stream in version order; empty when the stream does not exist.
+  Status read_stream(const std::string& stream_id, std::vector<StoredEvent>* out) const;
+  // Up to `max_events` events with position >= from, in position order.
+  Status read_all(Position from, std::size_t max_events, std::vector<StoredEvent>* out) const;
+  // The version of a stream now (0 when absent).
+  Expected<std::uint64_t, Status> stream_version(const std::string& stream_id) const;
+
+  Position last_position() const { return Position{last_position_.load()}; }
+  // Blocks until last_position() >= p or the timeout passes; returns whether it was reached.
+  bool wait_for(Position p, std::chrono::milliseconds timeout) const;
+  // Wakes every wait_for() caller (used at shutdown).
+  void wake_all() const;
+
+ private:
+  struct Pending {
+    AppendRequest request;
+    std::promise<Expected<AppendResult, Status>> done;
+  };
+  void writer_loop();
+  void commit_group(std::vector<std::unique_ptr<Pending>>& group);
+
+  Database& db_;
+  StoreObserver* observer_;
+  std::atomic<std::uint64_t> last_position_{0};
+
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<std::unique_ptr<Pending>> queue_;
+  bool stopping_ = false;
+
+  mutable std::mutex position_mu_;
+  mutable std::condition_variable position_cv_;
+
+  std::thread writer_;
+};
+
+// Key encodings of the log column family (docs/storage-format.md).
+std::string event_key(Position p);
+std::string stream_index_key(const std::string& stream_id, std::uint64_t version);
+std::string stream_head_key(const std::string& stream_id);
+void put_be64(std::string& out, std::uint64_t v);
+std::uint64_t get_be64(const char* p);
+
+}  // namespace payledger::eventstore

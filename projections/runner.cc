@@ -1,0 +1,60 @@
+#include "projections/runner.h"
+
+#include <cstdio>
+
+#include "domain/assert.h"
+
+namespace payledger::projections {
+
+namespace {
+constexpr std::size_t kBatchEvents = 2048;
+}
+
+Runner::Runner(eventstore::EventStore& store, eventstore::Database& db,
+               ProjectionObserver* observer)
+    : store_(store), projector_(db), observer_(observer) {
+  eventstore::Position start;
+  eventstore::Status s = projector_.checkpoint(&start);
+  PL_ASSERT(s.is_ok(), "the views' checkpoint is readable");
+  checkpoint_ = start.value;
+  thread_ = std::thread([this] { loop(); });
+}
+
+Runner::~Runner() {
+  stopping_ = true;
+  store_.wake_all();
+  thread_.join();
+}
+
+bool Runner::wait_for(eventstore::Position p, std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(mu_);
+  return cv_.wait_for(lock, timeout, [&] { return checkpoint_.load() >= p.value; });
+}
+
+void Runner::loop() {
+  std::vector<eventstore::StoredEvent> events;
+  while (!stopping_) {
+    const eventstore::Position next{checkpoint_.load() + 1};
+    if (!store_.wait_for(next, std::chrono::milliseconds(100))) continue;
+    eventstore::Status s = store_.read_all(next, kBatchEvents, &events);
+    if (s.is_ok()) s = projector_.apply(events);
+    if (!s.is_ok()) {
+      // A view that cannot be built is a bug or a broken disk; serving stale views silently
+      // would break read-your-writes, so stop here and say why.
+      std::fprintf(stderr, "projection failed at position %llu: %s\n",
+                   static_cast<unsigned long long>(next.value), s.to_string().c_str());
+      PL_ASSERT(false, "every logged event projects");
+    }
+    if (events.empty()) continue;
+    {
+      std::lock_guard lock(mu_);
+      checkpoint_ = events.back().position.value;
+    }
+    cv_.notify_all();
+    if (observer_ != nullptr) {
+      observer_->projected(events.size(), store_.last_position().value - checkpoint_.load());
+    }
+  }
+}
+
+}  // namespace payledger::projections

@@ -1,0 +1,46 @@
+#pragma once
+// The embedded read side: a thread that follows the event store, projects each new event, and
+// tells waiting API requests when their write has reached the views (read-your-writes).
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "eventstore/event_store.h"
+#include "projections/projector.h"
+
+namespace payledger::projections {
+
+struct ProjectionObserver {
+  virtual ~ProjectionObserver() = default;
+  virtual void projected(std::size_t events, std::uint64_t lag_events) = 0;
+};
+
+class Runner {
+ public:
+  // Starts following `store` from the projector's checkpoint.
+  // REQUIRES: store and db outlive the runner.
+  Runner(eventstore::EventStore& store, eventstore::Database& db,
+         ProjectionObserver* observer = nullptr);
+  ~Runner();
+  Runner(const Runner&) = delete;
+  Runner& operator=(const Runner&) = delete;
+
+  eventstore::Position checkpoint() const { return eventstore::Position{checkpoint_.load()}; }
+  // Blocks until every event up to `p` is in the views, or the timeout passes.
+  bool wait_for(eventstore::Position p, std::chrono::milliseconds timeout) const;
+
+ private:
+  void loop();
+  eventstore::EventStore& store_;
+  Projector projector_;
+  ProjectionObserver* observer_;
+  std::atomic<std::uint64_t> checkpoint_{0};
+  std::atomic<bool> stopping_{false};
+  mutable std::mutex mu_;
+  mutable std::condition_variable cv_;
+  std::thread thread_;
+};
+
+}  // namespace payledger::projections
