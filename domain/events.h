@@ -29,9 +29,8 @@ std::optional<CaptureMethod> parse_capture_method(std::string_view s);
 std::optional<CancellationReason> parse_cancellation_reason(std::string_view s);
 std::optional<RefundReason> parse_refund_reason(std::string_view s);
 
-struct IntentCreated {
+struct IntentCreated {  // the merchant is the envelope's (EventMeta::merchant)
   PaymentIntentId id;
-  MerchantId merchant;
   Money amount;
   CaptureMethod capture_method = CaptureMethod::automatic;
   std::string customer;

@@ -167,11 +167,10 @@ Decision decide(const IntentState& state, const CreateIntent& cmd) {
     return reject(Rejection::payment_method_unknown);
   }
 
-  IntentCreated created{cmd.id,           cmd.merchant,
-                        Money{Amount::of_minor(cmd.amount_minor), *currency},
-                        *capture_method,  cmd.customer,
-                        cmd.description,  cmd.metadata,
-                        std::nullopt,     cmd.client_secret};
+  IntentCreated created{cmd.id,          Money{Amount::of_minor(cmd.amount_minor), *currency},
+                        *capture_method, cmd.customer,
+                        cmd.description, cmd.metadata,
+                        std::nullopt,    cmd.client_secret};
   if (cmd.payment_method) created.payment_method = PaymentMethodId{*cmd.payment_method};
   return std::vector<Event>{std::move(created)};
 }
@@ -369,10 +368,10 @@ void apply(PaymentIntent& pi, const RefundCreated& e, UnixSeconds) {
                                                        : IntentStatus::partially_refunded;
 }
 
-PaymentIntent created_from(const IntentCreated& e, UnixSeconds at) {
+PaymentIntent created_from(const IntentCreated& e, const EventMeta& meta) {
   PaymentIntent pi;
   pi.id = e.id;
-  pi.merchant = e.merchant;
+  pi.merchant = meta.merchant;
   pi.amount = e.amount;
   pi.capture_method = e.capture_method;
   pi.customer = e.customer;
@@ -380,7 +379,7 @@ PaymentIntent created_from(const IntentCreated& e, UnixSeconds at) {
   pi.metadata = e.metadata;
   pi.payment_method = e.payment_method;
   pi.client_secret = e.client_secret;
-  pi.created = at;
+  pi.created = meta.occurred_at;
   pi.status = e.payment_method ? IntentStatus::requires_confirmation
                                : IntentStatus::requires_payment_method;
   return pi;
@@ -394,7 +393,7 @@ IntentState evolve(IntentState state, const Recorded& event) {
   const UnixSeconds at = event.meta.occurred_at;
   if (const auto* created = std::get_if<IntentCreated>(&event.body)) {
     PL_ASSERT(!state.has_value(), "a stream is created once");
-    state = created_from(*created, at);
+    state = created_from(*created, event.meta);
   } else {
     PL_ASSERT(state.has_value(), "every later event follows payment_intent.created");
     std::visit(Overloaded{

@@ -97,7 +97,6 @@ std::optional<UnixSeconds> due_at(const PaymentIntent& intent);
 
 struct CreateIntent {
   PaymentIntentId id;
-  MerchantId merchant;
   std::int64_t amount_minor = 0;
   std::string currency;
   std::string capture_method = "automatic";

@@ -96,6 +96,7 @@ Expected<ListPage, Status> Queries::list(const ListRequest& req) const {
     if (!*obj) return Unexpected{Status::corruption("list names a missing object " + id)};
     page.objects.push_back(std::move(**obj));
   }
+  page.ids = std::move(ids);
   return page;
 }
 

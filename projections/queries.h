@@ -22,7 +22,8 @@ struct ListRequest {
 };
 
 struct ListPage {
-  std::vector<std::string> objects;  // rendered JSON, newest first
+  std::vector<std::string> ids;      // newest first
+  std::vector<std::string> objects;  // rendered JSON, in the order of ids
   bool has_more = false;             // more objects lie beyond the page, in its direction
 };
 

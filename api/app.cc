@@ -1,0 +1,64 @@
+#include "api/app.h"
+
+#include "projections/queries.h"
+
+namespace payledger::api {
+
+Expected<std::unique_ptr<App>, std::string> App::open(AppOptions options,
+                                                      std::unique_ptr<Clock> clock) {
+  std::unique_ptr<App> app(new App());
+  app->clock_ = clock ? std::move(clock) : std::make_unique<SystemClock>();
+  app->metrics_ = std::make_unique<Metrics>();
+  auto db = eventstore::Database::open(options.data_dir);
+  if (!db) return Unexpected{db.error().to_string()};
+  app->db_ = std::move(*db);
+  app->store_ = std::make_unique<eventstore::EventStore>(*app->db_, &app->metrics_->store());
+  app->runner_ = std::make_unique<projections::Runner>(*app->store_, *app->db_,
+                                                       &app->metrics_->projection());
+  app->commands_ = std::make_unique<CommandService>(*app->store_, app->ids_, *app->clock_);
+  app->sweeper_ = std::make_unique<Sweeper>(*app->db_, *app->commands_, *app->clock_);
+  if (options.sweep_interval_ms > 0) app->sweeper_->start(options.sweep_interval_ms);
+  app->server_ = std::make_unique<ApiServer>(*app->db_, *app->runner_, *app->commands_,
+                                             *app->metrics_, *app->clock_, options.server);
+  return app;
+}
+
+App::~App() {
+  // Stop taking requests first, then the time-driven writes, then the read and write sides.
+  if (server_) server_->stop();
+  server_.reset();
+  sweeper_.reset();
+  runner_.reset();
+  store_.reset();
+}
+
+bool App::wait_for_views() {
+  return runner_->wait_for(store_->last_position(), std::chrono::seconds(30));
+}
+
+Expected<domain::MerchantId, std::string> App::ensure_key(const std::string& secret_key) {
+  if (!secret_key.starts_with("sk_test_") || secret_key.size() < 16 || secret_key.size() > 128) {
+    return Unexpected{std::string("a bootstrap key looks like sk_test_ and 8 to 120 more characters")};
+  }
+  if (!wait_for_views()) return Unexpected{std::string("views did not catch up with the log")};
+  const std::string hash = sha256_hex(secret_key);
+  auto owner = projections::Queries(*db_).merchant_for_key(hash);
+  if (!owner) return Unexpected{owner.error().to_string()};
+  if (*owner) return domain::MerchantId{**owner};
+  auto created = commands_->create_merchant("Test merchant", hash,
+                                            secret_key.substr(secret_key.size() - 4));
+  if (!created) return Unexpected{created.error().to_string()};
+  if (!runner_->wait_for(created->position, std::chrono::seconds(30))) {
+    return Unexpected{std::string("views did not catch up with the new merchant")};
+  }
+  return created->id;
+}
+
+Expected<std::string, std::string> App::create_test_merchant() {
+  std::string key = "sk_test_" + ids_.next("k").substr(2) + ids_.next("k").substr(2, 8);
+  auto merchant = ensure_key(key);
+  if (!merchant) return Unexpected{merchant.error()};
+  return key;
+}
+
+}  // namespace payledger::api

@@ -1,0 +1,66 @@
+#pragma once
+// One payledgerd process, wired: database, event store, embedded projections, command
+// service, due-time sweeper, HTTP server. Used by payledgerd and by the in-process tests.
+#include <memory>
+#include <string>
+
+#include "api/clock.h"
+#include "api/command_service.h"
+#include "api/ids.h"
+#include "api/metrics.h"
+#include "api/server.h"
+#include "api/sweeper.h"
+#include "eventstore/database.h"
+#include "eventstore/event_store.h"
+#include "projections/runner.h"
+
+namespace payledger::api {
+
+struct AppOptions {
+  std::string data_dir = "./data";
+  ServerOptions server;
+  int sweep_interval_ms = 1000;  // 0: no sweeper thread (tests call sweep_once themselves)
+};
+
+class App {
+ public:
+  // Opens the data directory and starts the write and read sides (not the HTTP server).
+  static Expected<std::unique_ptr<App>, std::string> open(AppOptions options,
+                                                          std::unique_ptr<Clock> clock = nullptr);
+  ~App();
+
+  // Makes sure a merchant owns `secret_key` (creating one if none does), and waits until the
+  // views know the key. Returns the merchant.
+  Expected<domain::MerchantId, std::string> ensure_key(const std::string& secret_key);
+  // A new test merchant with a generated key. Returns the key.
+  Expected<std::string, std::string> create_test_merchant();
+
+  Expected<int, std::string> bind(const std::string& host, int port) {
+    return server_->bind(host, port);
+  }
+  void serve() { server_->serve(); }
+  void stop() { server_->stop(); }
+
+  eventstore::Database& db() { return *db_; }
+  eventstore::EventStore& store() { return *store_; }
+  projections::Runner& runner() { return *runner_; }
+  CommandService& commands() { return *commands_; }
+  Sweeper& sweeper() { return *sweeper_; }
+  const Clock& clock() const { return *clock_; }
+
+ private:
+  App() = default;
+  bool wait_for_views();
+
+  std::unique_ptr<Clock> clock_;
+  std::unique_ptr<Metrics> metrics_;
+  std::unique_ptr<eventstore::Database> db_;
+  std::unique_ptr<eventstore::EventStore> store_;
+  std::unique_ptr<projections::Runner> runner_;
+  RandomIds ids_;
+  std::unique_ptr<CommandService> commands_;
+  std::unique_ptr<Sweeper> sweeper_;
+  std::unique_ptr<ApiServer> server_;
+};
+
+}  // namespace payledger::api

@@ -1,0 +1,34 @@
+#include "api/errors.h"
+
+namespace payledger::api {
+
+std::string ApiError::body() const {
+  nlohmann::ordered_json err{{"type", type},
+                             {"code", code},
+                             {"message", message},
+                             {"param", param.empty() ? nlohmann::ordered_json(nullptr)
+                                                     : nlohmann::ordered_json(param)}};
+  for (const auto& [k, v] : extra.items()) err[k] = v;
+  return nlohmann::ordered_json{{"error", std::move(err)}}.dump();
+}
+
+ApiError invalid_param(std::string param, std::string code, std::string message) {
+  ApiError e;
+  e.code = std::move(code);
+  e.param = std::move(param);
+  e.message = std::move(message);
+  return e;
+}
+
+ApiError from_rejection(domain::Rejection r) {
+  const domain::RejectionInfo info = domain::describe(r);
+  ApiError e;
+  e.http_status = info.http_status;
+  e.type = std::string(info.type);
+  e.code = std::string(info.code);
+  e.param = std::string(info.param);
+  e.message = std::string(info.message);
+  return e;
+}
+
+}  // namespace payledger::api

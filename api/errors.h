@@ -1,0 +1,25 @@
+#pragma once
+// API errors: {"error": {"type", "code", "message", "param", ...}} with an HTTP status.
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/rejection.h"
+
+namespace payledger::api {
+
+struct ApiError {
+  int http_status = 400;
+  std::string type = "invalid_request_error";
+  std::string code;
+  std::string message;
+  std::string param;  // empty: rendered as null
+  nlohmann::ordered_json extra = nlohmann::ordered_json::object();  // e.g. decline_code
+
+  std::string body() const;
+};
+
+ApiError invalid_param(std::string param, std::string code, std::string message);
+ApiError from_rejection(domain::Rejection r);
+
+}  // namespace payledger::api

@@ -1,0 +1,23 @@
+#pragma once
+// Generated ids and key hashes. Ids come from OpenSSL's CSPRNG so they cannot be guessed.
+#include <string>
+#include <string_view>
+
+namespace payledger::api {
+
+class IdGenerator {
+ public:
+  virtual ~IdGenerator() = default;
+  // `prefix` + "_" + 24 base62 characters, e.g. "pi_3kX9...".
+  virtual std::string next(std::string_view prefix) = 0;
+};
+
+class RandomIds final : public IdGenerator {
+ public:
+  std::string next(std::string_view prefix) override;
+};
+
+// Lowercase hex of SHA-256 of `data`.
+std::string sha256_hex(std::string_view data);
+
+}  // namespace payledger::api

@@ -1,0 +1,93 @@
+#include "api/metrics.h"
+
+#include <prometheus/text_serializer.h>
+
+namespace payledger::api {
+namespace {
+
+prometheus::Histogram::BucketBoundaries latency_buckets() {
+  return {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5};
+}
+
+}  // namespace
+
+HttpProbe::HttpProbe(prometheus::Registry& registry)
+    : requests_(prometheus::BuildCounter()
+                    .Name("payledger_http_requests_total")
+                    .Help("HTTP requests by route, method and status")
+                    .Register(registry)),
+      latency_(prometheus::BuildHistogram()
+                   .Name("payledger_http_request_duration_seconds")
+                   .Help("HTTP request latency by route")
+                   .Register(registry)),
+      ryw_timeouts_(prometheus::BuildCounter()
+                        .Name("payledger_read_your_writes_timeouts_total")
+                        .Help("Writes answered before the views caught up with them")
+                        .Register(registry)
+                        .Add({})) {}
+
+void HttpProbe::request(const std::string& route, const std::string& method, int status,
+                        double seconds) {
+  requests_.Add({{"route", route}, {"method", method}, {"status", std::to_string(status)}})
+      .Increment();
+  latency_.Add({{"route", route}, {"method", method}}, latency_buckets()).Observe(seconds);
+}
+
+StoreProbe::StoreProbe(prometheus::Registry& registry)
+    : events_appended_(prometheus::BuildCounter()
+                           .Name("payledger_events_appended_total")
+                           .Help("Events appended to the log")
+                           .Register(registry)
+                           .Add({})),
+      appends_(prometheus::BuildCounter()
+                   .Name("payledger_appends_total")
+                   .Help("Append requests committed (accepted or rejected)")
+                   .Register(registry)
+                   .Add({})),
+      group_size_(prometheus::BuildHistogram()
+                      .Name("payledger_group_commit_appends")
+                      .Help("Appends made durable by one WAL sync")
+                      .Register(registry)
+                      .Add({}, prometheus::Histogram::BucketBoundaries{1, 2, 4, 8, 16, 32, 64,
+                                                                       128, 256, 1024})),
+      commit_seconds_(prometheus::BuildHistogram()
+                          .Name("payledger_group_commit_seconds")
+                          .Help("Time of one synced batch write")
+                          .Register(registry)
+                          .Add({}, latency_buckets())) {}
+
+void StoreProbe::group_committed(std::size_t appends, std::size_t events, double sync_seconds) {
+  events_appended_.Increment(static_cast<double>(events));
+  appends_.Increment(static_cast<double>(appends));
+  group_size_.Observe(static_cast<double>(appends));
+  commit_seconds_.Observe(sync_seconds);
+}
+
+ProjectionProbe::ProjectionProbe(prometheus::Registry& registry)
+    : events_projected_(prometheus::BuildCounter()
+                            .Name("payledger_events_projected_total")
+                            .Help("Events applied to the views")
+                            .Register(registry)
+                            .Add({})),
+      lag_events_(prometheus::BuildGauge()
+                      .Name("payledger_projection_lag_events")
+                      .Help("Events in the log not yet in the views")
+                      .Register(registry)
+                      .Add({})) {}
+
+void ProjectionProbe::projected(std::size_t events, std::uint64_t lag_events) {
+  events_projected_.Increment(static_cast<double>(events));
+  lag_events_.Set(static_cast<double>(lag_events));
+}
+
+Metrics::Metrics()
+    : registry_(std::make_shared<prometheus::Registry>()),
+      http_(*registry_),
+      store_(*registry_),
+      projection_(*registry_) {}
+
+std::string Metrics::render() const {
+  return prometheus::TextSerializer().Serialize(registry_->Collect());
+}
+
+}  // namespace payledger::api

@@ -1,0 +1,68 @@
+#pragma once
+// Metrics in small probe classes: the code calls probe.request(...), the probe owns the
+// Prometheus families. GET /metrics renders the registry in the text format.
+#include <memory>
+#include <string>
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include "eventstore/event_store.h"
+#include "projections/runner.h"
+
+namespace payledger::api {
+
+class HttpProbe {
+ public:
+  explicit HttpProbe(prometheus::Registry& registry);
+  void request(const std::string& route, const std::string& method, int status, double seconds);
+  void read_your_writes_timeout() { ryw_timeouts_.Increment(); }
+
+ private:
+  prometheus::Family<prometheus::Counter>& requests_;
+  prometheus::Family<prometheus::Histogram>& latency_;
+  prometheus::Counter& ryw_timeouts_;
+};
+
+class StoreProbe final : public eventstore::StoreObserver {
+ public:
+  explicit StoreProbe(prometheus::Registry& registry);
+  void group_committed(std::size_t appends, std::size_t events, double sync_seconds) override;
+
+ private:
+  prometheus::Counter& events_appended_;
+  prometheus::Counter& appends_;
+  prometheus::Histogram& group_size_;
+  prometheus::Histogram& commit_seconds_;
+};
+
+class ProjectionProbe final : public projections::ProjectionObserver {
+ public:
+  explicit ProjectionProbe(prometheus::Registry& registry);
+  void projected(std::size_t events, std::uint64_t lag_events) override;
+
+ private:
+  prometheus::Counter& events_projected_;
+  prometheus::Gauge& lag_events_;
+};
+
+// All probes of one process, sharing a registry.
+class Metrics {
+ public:
+  Metrics();
+  std::string render() const;  // Prometheus text exposition format
+  HttpProbe& http() { return http_; }
+  StoreProbe& store() { return store_; }
+  ProjectionProbe& projection() { return projection_; }
+
+ private:
+  std::shared_ptr<prometheus::Registry> registry_;
+  HttpProbe http_;
+  StoreProbe store_;
+  ProjectionProbe projection_;
+};
+
+}  // namespace payledger::api

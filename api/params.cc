@@ -1,0 +1,222 @@
+#include "api/params.h"
+
+#include <charconv>
+
+#include <httplib.h>
+#include <simdjson.h>
+
+namespace payledger::api {
+namespace {
+
+constexpr int kMaxDepth = 8;
+constexpr std::size_t kMaxMetadataKeys = 50;
+constexpr std::size_t kMaxMetadataKeyChars = 40;
+constexpr std::size_t kMaxMetadataValueChars = 500;
+
+ApiError body_error(std::string message) {
+  return invalid_param("", "parameter_invalid_body", std::move(message));
+}
+
+bool to_node(simdjson::dom::element e, ParamNode& out, int depth) {
+  using T = simdjson::dom::element_type;
+  if (depth > kMaxDepth) return false;
+  switch (e.type()) {
+    case T::NULL_VALUE: out.kind = ParamNode::Kind::null; return true;
+    case T::BOOL: out.kind = ParamNode::Kind::boolean; out.b = e.get_bool().value(); return true;
+    case T::INT64: out.kind = ParamNode::Kind::integer; out.i = e.get_int64().value(); return true;
+    case T::UINT64:
+    case T::DOUBLE: out.kind = ParamNode::Kind::number; return true;
+    case T::STRING: out.kind = ParamNode::Kind::string; out.s = std::string(e.get_string().value()); return true;
+    case T::ARRAY: out.kind = ParamNode::Kind::array; return true;
+    case T::OBJECT:
+    {
+      out.kind = ParamNode::Kind::object;
+      const simdjson::dom::object obj = e.get_object().value();
+      for (auto field : obj) {
+        if (!to_node(field.value, out.object[std::string(field.key)], depth + 1)) return false;
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
+// Splits "metadata[order_ref]" into {"metadata", "order_ref"}; nullopt when malformed.
+std::optional<std::vector<std::string>> bracket_path(const std::string& key) {
+  std::vector<std::string> path;
+  const auto open = key.find('[');
+  path.push_back(key.substr(0, open));
+  if (path[0].empty()) return std::nullopt;
+  std::size_t at = open;
+  while (at != std::string::npos && at < key.size()) {
+    if (key[at] != '[') return std::nullopt;
+    const auto close = key.find(']', at);
+    if (close == std::string::npos || close == at + 1) return std::nullopt;
+    path.push_back(key.substr(at + 1, close - at - 1));
+    at = close + 1 == key.size() ? std::string::npos : close + 1;
+    if (path.size() > kMaxDepth) return std::nullopt;
+  }
+  return path;
+}
+
+const char* kind_name(ParamNode::Kind k) {
+  switch (k) {
+    case ParamNode::Kind::object: return "an object";
+    case ParamNode::Kind::array: return "an array";
+    default: return "a scalar";
+  }
+}
+
+}  // namespace
+
+Expected<Params, ApiError> Params::from_json(std::string_view body) {
+  Params p;
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return p;
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(body.data(), body.size()).get(root) != simdjson::SUCCESS) {
+    return Unexpected{body_error("Invalid JSON in the request body.")};
+  }
+  ParamNode node;
+  if (!to_node(root, node, 0)) return Unexpected{body_error("The JSON body nests too deeply.")};
+  if (node.kind != ParamNode::Kind::object) {
+    return Unexpected{body_error("The JSON body must be an object of parameters.")};
+  }
+  p.root_ = std::move(node.object);
+  return p;
+}
+
+Expected<Params, ApiError> Params::from_form(std::string_view body) {
+  Params p;
+  httplib::Params pairs;
+  httplib::detail::parse_query_text(std::string(body), pairs);
+  for (const auto& [key, value] : pairs) {
+    auto path = bracket_path(key);
+    if (!path) {
+      return Unexpected{invalid_param(key, "parameter_invalid", "Malformed parameter name: " + key)};
+    }
+    ParamNode* node = &p.root_[(*path)[0]];
+    for (std::size_t i = 1; i < path->size(); ++i) {
+      if (node->kind != ParamNode::Kind::object && node->kind != ParamNode::Kind::null) {
+        return Unexpected{invalid_param(key, "parameter_invalid", "Conflicting parameter: " + key)};
+      }
+      node->kind = ParamNode::Kind::object;
+      node = &node->object[(*path)[i]];
+    }
+    if (node->kind != ParamNode::Kind::null) {
+      return Unexpected{invalid_param(key, "parameter_invalid", "Repeated parameter: " + key)};
+    }
+    node->kind = ParamNode::Kind::string;
+    node->from_form = true;
+    node->s = value;
+  }
+  return p;
+}
+
+void Params::fail(ApiError e) {
+  if (!error_) error_ = std::move(e);
+}
+
+const ParamNode* Params::find(const std::string& name) {
+  asked_.insert(name);
+  auto it = root_.find(name);
+  if (it == root_.end() || it->second.kind == ParamNode::Kind::null) return nullptr;
+  // A form sends "" to mean "unset", as Stripe's libraries do.
+  if (it->second.from_form && it->second.s.empty()) return nullptr;
+  return &it->second;
+}
+
+std::optional<std::string> Params::string(const std::string& name, std::size_t max_chars) {
+  const ParamNode* n = find(name);
+  if (n == nullptr) return std::nullopt;
+  if (n->kind != ParamNode::Kind::string) {
+    fail(invalid_param(name, "parameter_invalid_string", name + " must be a string."));
+    return std::nullopt;
+  }
+  if (n->s.size() > max_chars) {
+    fail(invalid_param(name, "parameter_invalid_string",
+                       name + " must be at most " + std::to_string(max_chars) + " characters."));
+    return std::nullopt;
+  }
+  return n->s;
+}
+
+std::optional<std::int64_t> Params::integer(const std::string& name) {
+  const ParamNode* n = find(name);
+  if (n == nullptr) return std::nullopt;
+  if (n->kind == ParamNode::Kind::integer) return n->i;
+  if (n->kind == ParamNode::Kind::string && n->from_form) {
+    std::int64_t v = 0;
+    const char* end = n->s.data() + n->s.size();
+    auto [ptr, ec] = std::from_chars(n->s.data(), end, v);
+    if (ec == std::errc() && ptr == end) return v;
+  }
+  fail(invalid_param(name, "parameter_invalid_integer", name + " must be an integer."));
+  return std::nullopt;
+}
+
+std::optional<bool> Params::boolean(const std::string& name) {
+  const ParamNode* n = find(name);
+  if (n == nullptr) return std::nullopt;
+  if (n->kind == ParamNode::Kind::boolean) return n->b;
+  if (n->from_form && (n->s == "true" || n->s == "false")) return n->s == "true";
+  fail(invalid_param(name, "parameter_invalid_boolean", name + " must be true or false."));
+  return std::nullopt;
+}
+
+std::string Params::required_string(const std::string& name, std::size_t max_chars) {
+  auto v = string(name, max_chars);
+  if (!v && !error_) {
+    fail(invalid_param(name, "parameter_missing", "Missing required param: " + name + "."));
+  }
+  return v.value_or("");
+}
+
+std::int64_t Params::required_integer(const std::string& name) {
+  auto v = integer(name);
+  if (!v && !error_) {
+    fail(invalid_param(name, "parameter_missing", "Missing required param: " + name + "."));
+  }
+  return v.value_or(0);
+}
+
+domain::Metadata Params::metadata(const std::string& name) {
+  domain::Metadata out;
+  const ParamNode* n = find(name);
+  if (n == nullptr) return out;
+  if (n->kind != ParamNode::Kind::object) {
+    fail(invalid_param(name, "parameter_invalid", name + " must be an object of strings."));
+    return out;
+  }
+  if (n->object.size() > kMaxMetadataKeys) {
+    fail(invalid_param(name, "parameter_invalid", name + " may have at most 50 keys."));
+    return out;
+  }
+  for (const auto& [k, v] : n->object) {
+    const std::string param = name + "[" + k + "]";
+    if (k.empty() || k.size() > kMaxMetadataKeyChars) {
+      fail(invalid_param(param, "parameter_invalid", "Metadata keys must be 1 to 40 characters."));
+    } else if (v.kind != ParamNode::Kind::string) {
+      fail(invalid_param(param, "parameter_invalid", "Metadata values must be strings, not " +
+                                                         std::string(kind_name(v.kind)) + "."));
+    } else if (v.s.size() > kMaxMetadataValueChars) {
+      fail(invalid_param(param, "parameter_invalid",
+                         "Metadata values must be at most 500 characters."));
+    } else if (!v.s.empty()) {
+      out.emplace(k, v.s);
+    }
+  }
+  return out;
+}
+
+std::optional<ApiError> Params::finish() const {
+  if (error_) return error_;
+  for (const auto& [name, node] : root_) {
+    if (!asked_.contains(name)) {
+      return invalid_param(name, "parameter_unknown", "Received unknown parameter: " + name + ".");
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace payledger::api

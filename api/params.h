@@ -1,0 +1,55 @@
+#pragma once
+// Request parameters from a JSON body or a form body with bracket notation
+// (metadata[order_ref]=x, what Stripe's client libraries send), read through typed getters.
+// Getters record the first problem instead of failing at once; finish() reports it, or any
+// parameter that no getter asked for, always naming the parameter.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "api/errors.h"
+#include "domain/expected.h"
+#include "domain/types.h"
+
+namespace payledger::api {
+
+struct ParamNode {
+  enum class Kind { null, boolean, integer, number, string, object, array };
+  Kind kind = Kind::null;
+  bool from_form = false;  // form values are all strings; getters convert them
+  bool b = false;
+  std::int64_t i = 0;
+  std::string s;
+  std::map<std::string, ParamNode> object;
+};
+
+class Params {
+ public:
+  static Expected<Params, ApiError> from_json(std::string_view body);
+  static Expected<Params, ApiError> from_form(std::string_view body);
+  static Params empty() { return Params(); }
+
+  // nullopt when absent or null. Strings longer than max_chars are an error.
+  std::optional<std::string> string(const std::string& name, std::size_t max_chars = 5000);
+  std::optional<std::int64_t> integer(const std::string& name);
+  std::optional<bool> boolean(const std::string& name);
+  std::string required_string(const std::string& name, std::size_t max_chars = 5000);
+  std::int64_t required_integer(const std::string& name);
+  // String values only; at most 50 keys of <= 40 chars, values of <= 500 chars.
+  domain::Metadata metadata(const std::string& name);
+
+  // The first error, or an unknown parameter; nullopt when the request is well-formed.
+  std::optional<ApiError> finish() const;
+
+ private:
+  const ParamNode* find(const std::string& name);
+  void fail(ApiError e);
+  std::map<std::string, ParamNode> root_;
+  std::set<std::string> asked_;
+  std::optional<ApiError> error_;
+};
+
+}  // namespace payledger::api

@@ -1,0 +1,100 @@
+#pragma once
+// The HTTP server (cpp-httplib): routes, authentication, idempotency, read-your-writes,
+// metrics. Handlers only translate between HTTP and the command service or the queries.
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "api/clock.h"
+#include "api/command_service.h"
+#include "api/idempotency.h"
+#include "api/metrics.h"
+#include "eventstore/database.h"
+#include "projections/queries.h"
+#include "projections/runner.h"
+
+namespace httplib {
+class Server;
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace payledger::api {
+
+struct ServerOptions {
+  // Each pool thread serves one keep-alive connection at a time: keep well above the number of
+  // clients so that idle keep-alive connections never starve new ones.
+  int http_threads = 256;
+  int keep_alive_seconds = 5;
+  std::chrono::milliseconds read_your_writes_timeout{5000};
+  std::size_t max_body_bytes = 1 << 20;
+  std::string api_version = "2026-03-01";
+};
+
+// What a handler answers.
+struct Reply {
+  int status = 200;
+  std::string body;
+  eventstore::Position position;  // the write's last event, for read-your-writes
+  bool replayed = false;          // answered from an idempotency record
+};
+
+class ApiServer {
+ public:
+  // REQUIRES: every reference outlives the server.
+  ApiServer(eventstore::Database& db, projections::Runner& runner, CommandService& commands,
+            Metrics& metrics, const Clock& clock, ServerOptions options);
+  ~ApiServer();
+  ApiServer(const ApiServer&) = delete;
+  ApiServer& operator=(const ApiServer&) = delete;
+
+  // Binds `host:port` (port 0: an ephemeral port). Returns the port, or why it failed.
+  Expected<int, std::string> bind(const std::string& host, int port);
+  // Serves until stop(). REQUIRES: bind() succeeded.
+  void serve();
+  void stop();
+
+ private:
+  using Handler = std::function<Reply(const httplib::Request&, const domain::MerchantId&,
+                                      const IdempotencyWrite*)>;
+  void route_post(const std::string& pattern, const std::string& label, Handler h);
+  void route_get(const std::string& pattern, const std::string& label, Handler h);
+  void handle(const httplib::Request& req, httplib::Response& res, const std::string& label,
+              bool is_post, const Handler& h);
+  Reply dispatch(const httplib::Request& req, const domain::MerchantId& merchant, bool is_post,
+                 const Handler& h);
+  Reply with_idempotency(const httplib::Request& req, const domain::MerchantId& merchant,
+                         const std::string& key, const Handler& h);
+  Expected<domain::MerchantId, ApiError> authenticate(const httplib::Request& req);
+  void install_routes();
+
+  Reply create_intent(const httplib::Request& req, const domain::MerchantId& m,
+                      const IdempotencyWrite* idem);
+  Reply confirm_intent(const httplib::Request& req, const domain::MerchantId& m,
+                       const IdempotencyWrite* idem);
+  Reply capture_intent(const httplib::Request& req, const domain::MerchantId& m,
+                       const IdempotencyWrite* idem);
+  Reply cancel_intent(const httplib::Request& req, const domain::MerchantId& m,
+                      const IdempotencyWrite* idem);
+  Reply create_refund(const httplib::Request& req, const domain::MerchantId& m,
+                      const IdempotencyWrite* idem);
+  Reply retrieve(const httplib::Request& req, const domain::MerchantId& m,
+                 projections::ListKind kind);
+  Reply list(const httplib::Request& req, const domain::MerchantId& m,
+             projections::ListKind kind);
+
+  eventstore::Database& db_;
+  projections::Runner& runner_;
+  projections::Queries queries_;
+  CommandService& commands_;
+  Metrics& metrics_;
+  const Clock& clock_;
+  ServerOptions options_;
+  InFlightKeys in_flight_;
+  std::mutex key_cache_mu_;
+  std::unordered_map<std::string, std::string> key_cache_;  // key SHA-256 -> merchant
+  std::unique_ptr<httplib::Server> http_;
+};
+
+}  // namespace payledger::api

@@ -1,0 +1,61 @@
+#include "api/sweeper.h"
+
+#include <spdlog/spdlog.h>
+
+#include "api/idempotency.h"
+#include "domain/payment_intent.h"
+
+namespace payledger::api {
+namespace {
+constexpr std::size_t kMaxPerPass = 1000;
+constexpr std::int64_t kPurgeEverySeconds = 3600;
+}  // namespace
+
+std::size_t Sweeper::sweep_once() {
+  const std::int64_t now = clock_.now().value;
+  auto due = queries_.due(now, kMaxPerPass);
+  if (!due) {
+    spdlog::error("due-time sweep cannot read the due index: {}", due.error().to_string());
+    return 0;
+  }
+  std::size_t done = 0;
+  for (const auto& item : *due) {
+    const domain::MerchantId merchant{item.merchant};
+    auto state = commands_.load_intent(merchant, item.id);
+    if (!state || !*state) continue;
+    // The view may lag the log: the decider checks the state and time again.
+    const bool processing = (*state)->status == domain::IntentStatus::processing;
+    Outcome o = processing ? commands_.settle(merchant, item.id)
+                           : commands_.expire(merchant, item.id);
+    if (o.position.value > 0) ++done;
+  }
+  if (now - last_purge_ >= kPurgeEverySeconds) {
+    last_purge_ = now;
+    auto purged = purge_expired_records(db_, now);
+    if (!purged) spdlog::error("idempotency purge failed: {}", purged.error().to_string());
+  }
+  return done;
+}
+
+void Sweeper::start(int interval_ms) {
+  thread_ = std::thread([this, interval_ms] {
+    std::unique_lock lock(mu_);
+    while (!stopping_) {
+      lock.unlock();
+      (void)sweep_once();
+      lock.lock();
+      cv_.wait_for(lock, std::chrono::milliseconds(interval_ms), [&] { return stopping_; });
+    }
+  });
+}
+
+void Sweeper::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace payledger::api

@@ -1,0 +1,42 @@
+#pragma once
+// The due-time sweep: issues the time-driven commands whose time has come (authorizations
+// expire after 7 days; asynchronous payments settle), and purges idempotency records past
+// their 24 hours. Time comes from the Clock, so tests drive it with a ManualClock.
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "api/clock.h"
+#include "api/command_service.h"
+#include "eventstore/database.h"
+#include "projections/queries.h"
+
+namespace payledger::api {
+
+class Sweeper {
+ public:
+  // REQUIRES: every reference outlives the sweeper.
+  Sweeper(eventstore::Database& db, CommandService& commands, const Clock& clock)
+      : db_(db), queries_(db), commands_(commands), clock_(clock) {}
+  ~Sweeper() { stop(); }
+
+  // One pass: every due intent is expired or settled. Returns how many commands succeeded.
+  std::size_t sweep_once();
+  // Runs sweep_once() every `interval_ms` on a thread of its own until stop().
+  void start(int interval_ms);
+  void stop();
+
+ private:
+  eventstore::Database& db_;
+  projections::Queries queries_;
+  CommandService& commands_;
+  const Clock& clock_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::int64_t last_purge_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace payledger::api

@@ -1,0 +1,126 @@
+// payledgerd: the payledger server on the embedded default (RocksDB in --data-dir).
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "api/app.h"
+
+namespace {
+
+using payledger::api::App;
+
+struct Listen {
+  std::string host;
+  int port = 0;
+};
+
+std::optional<Listen> parse_listen(const std::string& s) {
+  const auto colon = s.rfind(':');
+  if (colon == std::string::npos || colon == 0) return std::nullopt;
+  try {
+    const int port = std::stoi(s.substr(colon + 1));
+    if (port < 0 || port > 65535) return std::nullopt;
+    return Listen{s.substr(0, colon), port};
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+// Without --bootstrap-key: an empty data dir gets one generated test merchant, whose key is
+// kept in DIR/dev-keys.json so that later starts can print it again.
+std::optional<std::string> dev_key(App& app, const std::string& data_dir) {
+  const std::filesystem::path file = std::filesystem::path(data_dir) / "dev-keys.json";
+  if (std::filesystem::exists(file)) {
+    std::ifstream in(file);
+    auto j = nlohmann::json::parse(in, nullptr, false);
+    if (j.is_object() && j.contains("secret_key")) return j["secret_key"].get<std::string>();
+    return std::nullopt;
+  }
+  if (app.store().last_position().value != 0) return std::nullopt;
+  auto key = app.create_test_merchant();
+  if (!key) {
+    spdlog::error("cannot create the test merchant: {}", key.error());
+    return std::nullopt;
+  }
+  std::ofstream(file) << nlohmann::json{{"secret_key", *key}}.dump(2) << "\n";
+  return *key;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"payledgerd: the payledger payments API server"};
+  std::string data_dir = "./data";
+  std::string listen = "127.0.0.1:8080";
+  std::vector<std::string> bootstrap_keys;
+  payledger::api::AppOptions options;
+  cli.add_option("--data-dir", data_dir, "RocksDB data directory")->capture_default_str();
+  cli.add_option("--listen", listen, "HOST:PORT to serve on (port 0: any free port)")
+      ->capture_default_str();
+  cli.add_option("--bootstrap-key", bootstrap_keys,
+                 "make sure a test merchant owns this sk_test_ key (repeatable)");
+  cli.add_option("--http-threads", options.server.http_threads, "HTTP worker threads")
+      ->capture_default_str()
+      ->check(CLI::Range(4, 4096));
+  CLI11_PARSE(cli, argc, argv);
+
+  auto where = parse_listen(listen);
+  if (!where) {
+    spdlog::error("--listen must be HOST:PORT, not '{}'", listen);
+    return 2;
+  }
+  // Signals are taken by one thread with sigwait, so no handler runs inside a request.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  std::filesystem::create_directories(data_dir);
+  options.data_dir = data_dir;
+  auto app = App::open(options);
+  if (!app) {
+    spdlog::error("cannot open {}: {}", data_dir, app.error());
+    return 1;
+  }
+  std::optional<std::string> show_key;
+  for (const auto& key : bootstrap_keys) {
+    auto merchant = (*app)->ensure_key(key);
+    if (!merchant) {
+      spdlog::error("--bootstrap-key: {}", merchant.error());
+      return 2;
+    }
+    spdlog::info("key ****{} belongs to merchant {}", key.substr(key.size() - 4), merchant->value);
+  }
+  if (bootstrap_keys.empty()) show_key = dev_key(**app, data_dir);
+
+  auto port = (*app)->bind(where->host, where->port);
+  if (!port) {
+    spdlog::error("{}", port.error());
+    return 1;
+  }
+  std::printf("payledgerd listening on %s:%d\n", where->host.c_str(), *port);
+  if (show_key) {
+    std::printf("test secret key: %s\ntry: curl -s http://%s:%d/v1/payment_intents -u %s: "
+                "-d amount=2000 -d currency=usd\n",
+                show_key->c_str(), where->host.c_str(), *port, show_key->c_str());
+  }
+  std::fflush(stdout);
+  std::thread stopper([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    spdlog::info("signal {}: shutting down", sig);
+    (*app)->stop();
+  });
+  (*app)->serve();
+  stopper.join();
+  app->reset();  // drains the append queue and closes RocksDB cleanly
+  spdlog::info("stopped");
+  return 0;
+}
