@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# README command 1: install, build, and start payledgerd on the embedded default
+# (RocksDB in ./data, 127.0.0.1:8080). Extra arguments go to payledgerd.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+"$root/tools/install-deps.sh"
+"$root/tools/build.sh"
+cd "$root"
+exec "$root/build/tools/payledgerd" --data-dir ./data --listen 127.0.0.1:8080 "$@"

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# README command 2: install, build, check formatting and lint, and run every test.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+"$root/tools/install-deps.sh"
+"$root/tools/build.sh"
+cd "$root"
+echo "== clang-format"
+git ls-files '*.cc' '*.h' | xargs clang-format --dry-run --Werror
+echo "== clang-tidy"
+"$root/tools/lint.sh"
+echo "== tests"
+ctest --test-dir "${BUILD_DIR:-$root/build}" --output-on-failure --timeout 900
