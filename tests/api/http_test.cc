@@ -1,0 +1,594 @@
+// HTTP tests against a real payledgerd server (in-process) on an ephemeral port: every curl
+// example of seeds 000, 001 and 003, idempotency, auth isolation, bad input, concurrency.
+#include <doctest/doctest.h>
+#include <httplib.h>
+
+#include <atomic>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "api/app.h"
+#include "tests/support/temp_dir.h"
+
+using namespace payledger;
+using Json = nlohmann::json;
+
+namespace {
+
+constexpr std::int64_t kT0 = 1'742'025'600;
+const std::string kKeyA = "sk_test_merchant_a_0001";
+const std::string kKeyB = "sk_test_merchant_b_0002";
+
+struct Reply {
+  int status = 0;
+  Json body;
+  std::string raw;
+  httplib::Headers headers;
+  std::string header(const std::string& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? "" : it->second;
+  }
+};
+
+class Server {
+ public:
+  Server() {
+    api::AppOptions options;
+    options.data_dir = dir_.path();
+    options.sweep_interval_ms = 0;
+    auto clock = std::make_unique<api::ManualClock>(kT0);
+    clock_ = clock.get();
+    auto app = api::App::open(options, std::move(clock));
+    REQUIRE(app.has_value());
+    app_ = std::move(*app);
+    REQUIRE(app_->ensure_key(kKeyA).has_value());
+    REQUIRE(app_->ensure_key(kKeyB).has_value());
+    auto port = app_->bind("127.0.0.1", 0);
+    REQUIRE(port.has_value());
+    port_ = *port;
+    serving_ = std::thread([this] { app_->serve(); });
+  }
+  ~Server() {
+    app_->stop();
+    serving_.join();
+  }
+
+  Reply send(const std::string& method, const std::string& path, const std::string& body = "",
+             const std::string& type = "application/json", httplib::Headers headers = {},
+             const std::string& key = kKeyA) const {
+    httplib::Client cli("127.0.0.1", port_);
+    cli.set_read_timeout(30, 0);
+    if (!key.empty()) cli.set_basic_auth(key.c_str(), "");
+    httplib::Result r = method == "GET" ? cli.Get(path.c_str(), headers)
+                                        : cli.Post(path.c_str(), headers, body, type.c_str());
+    REQUIRE(r);
+    Reply out{r->status, Json::parse(r->body, nullptr, false), r->body, r->headers};
+    return out;
+  }
+  Reply post(const std::string& path, const Json& body, httplib::Headers headers = {},
+             const std::string& key = kKeyA) const {
+    return send("POST", path, body.is_null() ? "" : body.dump(), "application/json",
+                std::move(headers), key);
+  }
+  Reply form(const std::string& path, const std::string& body, const std::string& key = kKeyA) const {
+    return send("POST", path, body, "application/x-www-form-urlencoded", {}, key);
+  }
+  Reply get(const std::string& path, const std::string& key = kKeyA) const {
+    return send("GET", path, "", "", {}, key);
+  }
+
+  api::App& app() { return *app_; }
+  api::ManualClock& clock() { return *clock_; }
+  int port() const { return port_; }
+
+ private:
+  payledger::testing::TempDir dir_;
+  api::ManualClock* clock_ = nullptr;
+  std::unique_ptr<api::App> app_;
+  int port_ = 0;
+  std::thread serving_;
+};
+
+void check_error(const Reply& r, int status, const std::string& param) {
+  CAPTURE(r.raw);
+  CHECK(r.status == status);
+  REQUIRE(r.body.is_object());
+  REQUIRE(r.body.contains("error"));
+  const Json& e = r.body["error"];
+  CHECK(e["type"].is_string());
+  CHECK(e["code"].is_string());
+  CHECK_FALSE(e["message"].get<std::string>().empty());
+  if (param.empty()) {
+    CHECK(e["param"].is_null());
+  } else {
+    CHECK(e["param"] == param);
+  }
+}
+
+std::string create_intent(const Server& s, std::int64_t amount = 2000, const std::string& key = kKeyA) {
+  Reply r = s.post("/v1/payment_intents", {{"amount", amount}, {"currency", "usd"}}, {}, key);
+  REQUIRE(r.status == 200);
+  return r.body["id"];
+}
+
+}  // namespace
+
+TEST_CASE("seed 000: create, confirm, retrieve with automatic capture") {
+  Server s;
+  Reply created = s.post("/v1/payment_intents",
+                         Json::parse(R"({"amount": 4999, "currency": "usd",
+                           "description": "Acme Pro Plan — monthly", "customer": "cus_a1b2c3d4e5",
+                           "metadata": {"order_ref": "ORD-20260315-001"}})"),
+                         {{"Idempotency-Key", "0b8f4c6e-1"}});
+  REQUIRE(created.status == 200);
+  const Json& pi = created.body;
+  CHECK(pi["object"] == "payment_intent");
+  CHECK(pi["id"].get<std::string>().starts_with("pi_"));
+  CHECK(pi["amount"] == 4999);
+  CHECK(pi["amount_received"] == 0);
+  CHECK(pi["currency"] == "usd");
+  CHECK(pi["status"] == "requires_payment_method");
+  CHECK(pi["capture_method"] == "automatic");
+  CHECK(pi["confirmation_method"] == "automatic");
+  CHECK(pi["customer"] == "cus_a1b2c3d4e5");
+  CHECK(pi["description"] == "Acme Pro Plan — monthly");
+  CHECK(pi["metadata"] == Json{{"order_ref", "ORD-20260315-001"}});
+  CHECK(pi["charges"]["object"] == "list");
+  CHECK(pi["charges"]["data"].empty());
+  CHECK(pi["charges"]["url"] == "/v1/charges?payment_intent=" + pi["id"].get<std::string>());
+  CHECK(pi["client_secret"].get<std::string>().starts_with(pi["id"].get<std::string>() + "_secret_"));
+  CHECK(pi["livemode"] == false);
+  CHECK(pi["created"] == kT0);
+
+  const std::string id = pi["id"];
+  s.clock().advance(5);
+  Reply confirmed = s.post("/v1/payment_intents/" + id + "/confirm",
+                           {{"payment_method", "pm_card_visa"}}, {{"Idempotency-Key", "c-1"}});
+  REQUIRE(confirmed.status == 200);
+  CHECK(confirmed.body["status"] == "succeeded");
+  CHECK(confirmed.body["amount_received"] == 4999);
+  CHECK(confirmed.body["payment_method"] == "pm_card_visa");
+  REQUIRE(confirmed.body["charges"]["data"].size() == 1);
+  const Json& charge = confirmed.body["charges"]["data"][0];
+  CHECK(charge["object"] == "charge");
+  CHECK(charge["amount"] == 4999);
+  CHECK(charge["amount_refunded"] == 0);
+  CHECK(charge["status"] == "succeeded");
+  CHECK(charge["payment_intent"] == id);
+  CHECK(charge["payment_method"] == "pm_card_visa");
+  CHECK(charge["created"] == kT0 + 5);
+
+  Reply retrieved = s.get("/v1/payment_intents/" + id);
+  CHECK(retrieved.status == 200);
+  CHECK(retrieved.raw == confirmed.raw);  // the POST's answer and the GET after it are one
+}
+
+TEST_CASE("seed 000: manual capture, partial capture, and cancel") {
+  Server s;
+  Reply created = s.post("/v1/payment_intents", {{"amount", 15000},
+                                                 {"currency", "usd"},
+                                                 {"capture_method", "manual"},
+                                                 {"description", "Hotel booking — 2 nights"}});
+  REQUIRE(created.status == 200);
+  const std::string id = created.body["id"];
+  Reply authorized = s.post("/v1/payment_intents/" + id + "/confirm", {{"payment_method", "pm_card_visa"}});
+  CHECK(authorized.body["status"] == "requires_capture");
+  CHECK(authorized.body["amount_capturable"] == 15000);
+  check_error(s.post("/v1/payment_intents/" + id + "/capture", {{"amount_to_capture", 15001}}), 400,
+              "amount_to_capture");
+  Reply captured = s.post("/v1/payment_intents/" + id + "/capture", {{"amount_to_capture", 15000}});
+  REQUIRE(captured.status == 200);
+  CHECK(captured.body["status"] == "succeeded");
+  CHECK(captured.body["amount_received"] == 15000);
+  CHECK(captured.body["capture_method"] == "manual");
+
+  const std::string partial = create_intent(s, 10000);
+  (void)s.post("/v1/payment_intents/" + partial + "/cancel", nullptr);  // not manual: cancel ok
+  Reply canceled = s.get("/v1/payment_intents/" + partial);
+  CHECK(canceled.body["status"] == "canceled");
+
+  Reply manual = s.post("/v1/payment_intents", {{"amount", 8000}, {"currency", "usd"}, {"capture_method", "manual"}});
+  const std::string mid = manual.body["id"];
+  (void)s.post("/v1/payment_intents/" + mid + "/confirm", {{"payment_method", "pm_card_amex"}});
+  Reply part = s.post("/v1/payment_intents/" + mid + "/capture", {{"amount_to_capture", 6000}});
+  CHECK(part.body["amount_received"] == 6000);
+  CHECK(part.body["charges"]["data"][0]["amount_captured"] == 6000);
+
+  const std::string to_cancel = create_intent(s);
+  Reply c = s.post("/v1/payment_intents/" + to_cancel + "/cancel",
+                   {{"cancellation_reason", "requested_by_customer"}});
+  REQUIRE(c.status == 200);
+  CHECK(c.body["status"] == "canceled");
+  CHECK(c.body["cancellation_reason"] == "requested_by_customer");
+  CHECK(c.body["canceled_at"] == kT0);
+  check_error(s.post("/v1/payment_intents/" + to_cancel + "/cancel", nullptr), 400, "");
+  check_error(s.post("/v1/payment_intents/" + id + "/cancel", nullptr), 400, "");  // succeeded
+}
+
+TEST_CASE("seed 001: list with Basic auth, X-API-Version, cursors") {
+  Server s;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 12; ++i) ids.push_back(create_intent(s, 100 + i));
+  Reply page = s.send("GET", "/v1/payment_intents?limit=5", "", "", {{"X-API-Version", "2026-03-01"}});
+  REQUIRE(page.status == 200);
+  CHECK(page.header("X-API-Version") == "2026-03-01");
+  CHECK(page.body["object"] == "list");
+  CHECK(page.body["url"] == "/v1/payment_intents");
+  CHECK(page.body["has_more"] == true);
+  REQUIRE(page.body["data"].size() == 5);
+  CHECK(page.body["data"][0]["id"] == ids[11]);  // newest first
+  CHECK(page.body["next_cursor"] == ids[7]);
+  // Every field of seed 001's PaymentIntent object is present.
+  for (const char* field : {"id", "object", "amount", "currency", "status", "created", "livemode",
+                            "amount_received", "capture_method", "confirmation_method", "customer",
+                            "payment_method", "description", "metadata", "merchant_id",
+                            "client_secret", "last_payment_error", "charges", "canceled_at",
+                            "cancellation_reason"}) {
+    CHECK_MESSAGE(page.body["data"][0].contains(field), field);
+  }
+  Reply next = s.get("/v1/payment_intents?limit=5&starting_after=" + ids[7]);
+  CHECK(next.body["data"][0]["id"] == ids[6]);
+  Reply last = s.get("/v1/payment_intents?limit=5&starting_after=" + ids[2]);
+  CHECK(last.body["data"].size() == 2);
+  CHECK(last.body["has_more"] == false);
+  CHECK(last.body["next_cursor"].is_null());
+  Reply back = s.get("/v1/payment_intents?limit=3&ending_before=" + ids[2]);
+  REQUIRE(back.body["data"].size() == 3);
+  CHECK(back.body["data"][0]["id"] == ids[5]);
+  CHECK(back.body["data"][2]["id"] == ids[3]);
+  CHECK(s.get("/v1/payment_intents").body["data"].size() == 10);  // default limit
+  CHECK(s.get("/v1/payment_intents?limit=100").body["data"].size() == 12);
+  Reply unversioned = s.get("/v1/payment_intents?limit=1");
+  CHECK_FALSE(unversioned.header("X-API-Version").empty());
+}
+
+TEST_CASE("seed 003: create with a payment method, confirm with no body, retrieve") {
+  Server s;
+  Reply created = s.post("/v1/payment_intents", {{"amount", 2000},
+                                                 {"currency", "usd"},
+                                                 {"payment_method", "pm_card_visa"},
+                                                 {"customer_id", "cus_abc123"}});
+  REQUIRE(created.status == 200);
+  CHECK(created.body["status"] == "requires_confirmation");
+  CHECK(created.body["payment_method"] == "pm_card_visa");
+  CHECK(created.body["customer"] == "cus_abc123");
+  const std::string id = created.body["id"];
+  Reply confirmed = s.send("POST", "/v1/payment_intents/" + id + "/confirm", "", "",
+                           {{"Idempotency-Key", "q-1"}});
+  REQUIRE(confirmed.status == 200);
+  CHECK(confirmed.body["status"] == "succeeded");
+  CHECK(s.get("/v1/payment_intents/" + id).body["status"] == "succeeded");
+}
+
+TEST_CASE("form bodies with bracket notation, as Stripe's client libraries send") {
+  Server s;
+  Reply r = s.form("/v1/payment_intents",
+                   "amount=1234&currency=eur&metadata[order_ref]=ORD%2042&metadata[note]=a+b"
+                   "&capture_method=manual&description=");
+  REQUIRE(r.status == 200);
+  CHECK(r.body["amount"] == 1234);
+  CHECK(r.body["metadata"] == Json{{"order_ref", "ORD 42"}, {"note", "a b"}});
+  CHECK(r.body["description"].is_null());
+  CHECK(r.body["capture_method"] == "manual");
+  check_error(s.form("/v1/payment_intents", "amount=12x&currency=usd"), 400, "amount");
+  check_error(s.form("/v1/payment_intents", "amount=100&currency=usd&metadata[a]]=1"), 400,
+              "metadata[a]]");
+  check_error(s.form("/v1/payment_intents", "amount=100&currency=usd&amount=200"), 400, "amount");
+  check_error(s.form("/v1/payment_intents", "amount=100&currency=usd&confirm=yes"), 400, "confirm");
+}
+
+TEST_CASE("auth: Basic or Bearer; missing or unknown keys are 401") {
+  Server s;
+  const std::string id = create_intent(s);
+  httplib::Client cli("127.0.0.1", s.port());
+  cli.set_bearer_token_auth(kKeyA.c_str());
+  auto bearer = cli.Get(("/v1/payment_intents/" + id).c_str());
+  REQUIRE(bearer);
+  CHECK(bearer->status == 200);
+  check_error(s.get("/v1/payment_intents/" + id, ""), 401, "");
+  check_error(s.get("/v1/payment_intents/" + id, "sk_test_not_a_key_at_all"), 401, "");
+  httplib::Client garbage("127.0.0.1", s.port());
+  auto g = garbage.Get("/v1/payment_intents", {{"Authorization", "Basic %%%%"}});
+  REQUIRE(g);
+  CHECK(g->status == 401);
+}
+
+TEST_CASE("one merchant's key never sees another's objects: 404, not 403") {
+  Server s;
+  const std::string a_intent = create_intent(s, 5000, kKeyA);
+  (void)s.post("/v1/payment_intents/" + a_intent + "/confirm", {{"payment_method", "pm_card_visa"}});
+  Reply refund = s.post("/v1/refunds", {{"payment_intent", a_intent}, {"amount", 100}});
+  REQUIRE(refund.status == 200);
+  const std::string a_refund = refund.body["id"];
+  const auto before = s.app().store().last_position();
+
+  check_error(s.get("/v1/payment_intents/" + a_intent, kKeyB), 404, "id");
+  check_error(s.get("/v1/refunds/" + a_refund, kKeyB), 404, "id");
+  check_error(s.post("/v1/payment_intents/" + a_intent + "/cancel", nullptr, {}, kKeyB), 404, "id");
+  check_error(s.post("/v1/payment_intents/" + a_intent + "/capture", nullptr, {}, kKeyB), 404, "id");
+  check_error(s.post("/v1/refunds", {{"payment_intent", a_intent}}, {}, kKeyB), 404, "payment_intent");
+  check_error(s.get("/v1/payment_intents?starting_after=" + a_intent, kKeyB), 400, "starting_after");
+  CHECK(s.get("/v1/payment_intents", kKeyB).body["data"].empty());
+  CHECK(s.get("/v1/refunds", kKeyB).body["data"].empty());
+  CHECK(s.app().store().last_position() == before);  // B changed nothing
+}
+
+TEST_CASE("idempotency: replay, reuse with another body, key length") {
+  Server s;
+  const Json body{{"amount", 700}, {"currency", "usd"}};
+  Reply first = s.post("/v1/payment_intents", body, {{"Idempotency-Key", "key-1"}});
+  REQUIRE(first.status == 200);
+  CHECK(first.header("Idempotent-Replayed").empty());
+  Reply again = s.post("/v1/payment_intents", body, {{"Idempotency-Key", "key-1"}});
+  CHECK(again.status == 200);
+  CHECK(again.header("Idempotent-Replayed") == "true");
+  CHECK(again.raw == first.raw);
+  CHECK(s.get("/v1/payment_intents").body["data"].size() == 1);
+
+  Reply other = s.post("/v1/payment_intents", {{"amount", 701}, {"currency", "usd"}},
+                       {{"Idempotency-Key", "key-1"}});
+  check_error(other, 400, "Idempotency-Key");
+  CHECK(other.body["error"]["type"] == "idempotency_error");
+
+  // Keys are per merchant: B may use the same key for its own request.
+  Reply b = s.post("/v1/payment_intents", body, {{"Idempotency-Key", "key-1"}}, kKeyB);
+  CHECK(b.status == 200);
+  CHECK(b.body["id"] != first.body["id"]);
+
+  check_error(s.post("/v1/payment_intents", body, {{"Idempotency-Key", std::string(256, 'k')}}),
+              400, "Idempotency-Key");
+  CHECK(s.post("/v1/payment_intents", body, {{"Idempotency-Key", std::string(255, 'k')}}).status == 200);
+
+  // Only 2xx are stored: a rejected request may be retried with the same key after a fix.
+  check_error(s.post("/v1/payment_intents", {{"amount", 0}, {"currency", "usd"}},
+                     {{"Idempotency-Key", "key-2"}}),
+              400, "amount");
+  check_error(s.post("/v1/payment_intents", {{"amount", 0}, {"currency", "usd"}},
+                     {{"Idempotency-Key", "key-2"}}),
+              400, "amount");
+
+  // Records expire after 24 hours: the same key then makes a new object.
+  s.clock().advance(24 * 3600);
+  Reply later = s.post("/v1/payment_intents", body, {{"Idempotency-Key", "key-1"}});
+  CHECK(later.status == 200);
+  CHECK(later.header("Idempotent-Replayed").empty());
+  CHECK(later.body["id"] != first.body["id"]);
+}
+
+TEST_CASE("idempotency: concurrent duplicates make one object; the rest replay or get 409") {
+  Server s;
+  for (int round = 0; round < 5; ++round) {
+    const std::string key = "race-" + std::to_string(round);
+    std::atomic<int> fresh{0};
+    std::atomic<int> replayed{0};
+    std::atomic<int> conflicts{0};
+    std::atomic<int> other{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t) {
+      threads.emplace_back([&] {
+        Reply r = s.post("/v1/payment_intents", {{"amount", 900}, {"currency", "usd"}},
+                         {{"Idempotency-Key", key}});
+        if (r.status == 200 && r.header("Idempotent-Replayed").empty()) {
+          ++fresh;
+        } else if (r.status == 200) {
+          ++replayed;
+        } else if (r.status == 409 && r.body["error"]["type"] == "idempotency_error") {
+          ++conflicts;
+        } else {
+          ++other;
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    CHECK(fresh == 1);
+    CHECK(replayed + conflicts == 7);
+    CHECK(other == 0);
+  }
+  CHECK(s.get("/v1/payment_intents?limit=100").body["data"].size() == 5);
+}
+
+TEST_CASE("bad input: a clear error naming the parameter, and nothing written") {
+  Server s;
+  const std::string id = create_intent(s);
+  const auto before = s.app().store().last_position();
+  check_error(s.send("POST", "/v1/payment_intents", "{not json"), 400, "");
+  check_error(s.send("POST", "/v1/payment_intents", "[1,2,3]"), 400, "");
+  check_error(s.send("POST", "/v1/payment_intents", std::string(100, '[') + std::string(100, ']')),
+              400, "");
+  check_error(s.send("POST", "/v1/payment_intents", "amount=1", "text/plain"), 400, "");
+  check_error(s.post("/v1/payment_intents", {{"currency", "usd"}}), 400, "amount");
+  check_error(s.post("/v1/payment_intents", {{"amount", "100"}, {"currency", "usd"}}), 400, "amount");
+  check_error(s.post("/v1/payment_intents", {{"amount", 1.5}, {"currency", "usd"}}), 400, "amount");
+  check_error(s.post("/v1/payment_intents", {{"amount", 0}, {"currency", "usd"}}), 400, "amount");
+  check_error(s.post("/v1/payment_intents", {{"amount", -5}, {"currency", "usd"}}), 400, "amount");
+  check_error(s.post("/v1/payment_intents", {{"amount", 100000000}, {"currency", "usd"}}), 400, "amount");
+  check_error(s.post("/v1/payment_intents", {{"amount", 9223372036854775807LL}, {"currency", "usd"}}),
+              400, "amount");
+  check_error(s.post("/v1/payment_intents", {{"amount", 100}}), 400, "currency");
+  check_error(s.post("/v1/payment_intents", {{"amount", 100}, {"currency", "USD"}}), 400, "currency");
+  check_error(s.post("/v1/payment_intents", {{"amount", 100}, {"currency", "usdollars"}}), 400, "currency");
+  check_error(s.post("/v1/payment_intents", {{"amount", 100}, {"currency", "usd"}, {"capture_method", "later"}}),
+              400, "capture_method");
+  check_error(s.post("/v1/payment_intents", {{"amount", 100}, {"currency", "usd"}, {"colour", "red"}}),
+              400, "colour");
+  check_error(s.post("/v1/payment_intents", {{"amount", 100}, {"currency", "usd"}, {"metadata", {{"k", 1}}}}),
+              400, "metadata[k]");
+  check_error(s.post("/v1/payment_intents", {{"amount", 100}, {"currency", "usd"}, {"metadata", "x"}}),
+              400, "metadata");
+  check_error(s.post("/v1/payment_intents", {{"amount", 100}, {"currency", "usd"}, {"payment_method", "pm_nope"}}),
+              400, "payment_method");
+  check_error(s.post("/v1/payment_intents", {{"amount", 100}, {"currency", "usd"}, {"description", std::string(1001, 'd')}}),
+              400, "description");
+  check_error(s.post("/v1/payment_intents/" + id + "/confirm", {{"payment_method", 7}}), 400, "payment_method");
+  check_error(s.post("/v1/payment_intents/" + id + "/confirm", nullptr), 400, "payment_method");
+  check_error(s.post("/v1/payment_intents/" + id + "/cancel", {{"cancellation_reason", "bored"}}), 400,
+              "cancellation_reason");
+  check_error(s.post("/v1/refunds", {{"amount", 5}}), 400, "payment_intent");
+  check_error(s.post("/v1/refunds", {{"payment_intent", id}, {"amount", 0}}), 400, "amount");
+  check_error(s.get("/v1/payment_intents?limit=0"), 400, "limit");
+  check_error(s.get("/v1/payment_intents?limit=101"), 400, "limit");
+  check_error(s.get("/v1/payment_intents?limit=ten"), 400, "limit");
+  check_error(s.get("/v1/payment_intents?starting_after=pi_nope"), 400, "starting_after");
+  check_error(s.get("/v1/payment_intents?starting_after=" + id + "&ending_before=" + id), 400, "ending_before");
+  check_error(s.get("/v1/payment_intents?sort=asc"), 400, "sort");
+  check_error(s.get("/v1/payment_intents/pi_doesnotexist"), 404, "id");
+  check_error(s.get("/v1/payment_intents/mer_sneaky"), 404, "id");
+  check_error(s.post("/v1/payment_intents/pi_nope/confirm", {{"payment_method", "pm_card_visa"}}), 404, "id");
+  check_error(s.get("/v1/nothing"), 404, "");
+  Reply huge = s.send("POST", "/v1/payment_intents", "{\"amount\":" + std::string(2 << 20, '1') + "}");
+  CHECK(huge.status == 413);
+  CHECK(s.app().store().last_position() == before);  // not one event from any of it
+  CHECK(s.get("/healthz").status == 200);              // and the server is still serving
+}
+
+TEST_CASE("declines answer 402 with the intent; the failure is on the intent and its charge") {
+  Server s;
+  const std::string id = create_intent(s, 3100);
+  Reply declined = s.post("/v1/payment_intents/" + id + "/confirm",
+                          {{"payment_method", "pm_card_insufficientFunds"}});
+  check_error(declined, 402, "payment_method");
+  CHECK(declined.body["error"]["type"] == "card_error");
+  CHECK(declined.body["error"]["code"] == "card_declined");
+  CHECK(declined.body["error"]["decline_code"] == "insufficient_funds");
+  CHECK(declined.body["error"]["payment_intent"]["status"] == "requires_payment_method");
+  Reply pi = s.get("/v1/payment_intents/" + id);
+  CHECK(pi.body["status"] == "requires_payment_method");
+  CHECK(pi.body["last_payment_error"]["code"] == "card_declined");
+  CHECK(pi.body["charges"]["data"][0]["status"] == "failed");
+  CHECK(pi.body["charges"]["data"][0]["failure_code"] == "card_declined");
+  Reply retry = s.post("/v1/payment_intents/" + id + "/confirm", {{"payment_method", "pm_card_mastercard"}});
+  CHECK(retry.body["status"] == "succeeded");
+  CHECK(retry.body["last_payment_error"].is_null());
+  CHECK(retry.body["charges"]["data"].size() == 2);
+}
+
+TEST_CASE("3-D Secure: requires_action with a redirect, then a later confirm completes it") {
+  Server s;
+  const std::string id = create_intent(s);
+  Reply action = s.post("/v1/payment_intents/" + id + "/confirm",
+                        {{"payment_method", "pm_card_threeDSecureRequired"},
+                         {"return_url", "https://shop.example/done"}});
+  CHECK(action.body["status"] == "requires_action");
+  CHECK(action.body["next_action"]["type"] == "redirect_to_url");
+  CHECK(action.body["next_action"]["redirect_to_url"]["url"] == "/v1/payment_intents/" + id + "/confirm");
+  Reply done = s.post("/v1/payment_intents/" + id + "/confirm", nullptr);
+  CHECK(done.body["status"] == "succeeded");
+  CHECK(done.body["next_action"].is_null());
+}
+
+TEST_CASE("two concurrent confirms of one intent: exactly one wins") {
+  Server s;
+  for (int round = 0; round < 10; ++round) {
+    const std::string id = create_intent(s);
+    std::atomic<int> ok{0};
+    std::atomic<int> unexpected_state{0};
+    std::thread a([&] {
+      Reply r = s.post("/v1/payment_intents/" + id + "/confirm", {{"payment_method", "pm_card_visa"}});
+      if (r.status == 200) ++ok;
+      if (r.status == 400 && r.body["error"]["code"] == "payment_intent_unexpected_state") ++unexpected_state;
+    });
+    std::thread b([&] {
+      Reply r = s.post("/v1/payment_intents/" + id + "/confirm", {{"payment_method", "pm_card_visa"}});
+      if (r.status == 200) ++ok;
+      if (r.status == 400 && r.body["error"]["code"] == "payment_intent_unexpected_state") ++unexpected_state;
+    });
+    a.join();
+    b.join();
+    CHECK(ok == 1);
+    CHECK(unexpected_state == 1);
+    auto intent = s.app().commands().load_intent(domain::MerchantId{s.get("/v1/payment_intents/" + id)
+                                                                        .body["merchant_id"]},
+                                                 id);
+    REQUIRE(intent.has_value());
+    CHECK((*intent)->charges.size() == 1);  // one charge: no lost update, no double charge
+    CHECK((*intent)->amount_received.minor() == 2000);
+  }
+}
+
+TEST_CASE("refunds: create, retrieve, list, and never more than received") {
+  Server s;
+  const std::string id = create_intent(s, 5000);
+  check_error(s.post("/v1/refunds", {{"payment_intent", id}}), 400, "");  // nothing received yet
+  (void)s.post("/v1/payment_intents/" + id + "/confirm", {{"payment_method", "pm_card_visa"}});
+  Reply r1 = s.post("/v1/refunds", {{"payment_intent", id}, {"amount", 2000}, {"reason", "requested_by_customer"}});
+  REQUIRE(r1.status == 200);
+  CHECK(r1.body["object"] == "refund");
+  CHECK(r1.body["id"].get<std::string>().starts_with("re_"));
+  CHECK(r1.body["amount"] == 2000);
+  CHECK(r1.body["status"] == "succeeded");
+  CHECK(r1.body["payment_intent"] == id);
+  CHECK(r1.body["reason"] == "requested_by_customer");
+  CHECK(s.get("/v1/refunds/" + r1.body["id"].get<std::string>()).raw == r1.raw);
+  Reply pi = s.get("/v1/payment_intents/" + id);
+  CHECK(pi.body["status"] == "partially_refunded");
+  CHECK(pi.body["charges"]["data"][0]["amount_refunded"] == 2000);
+  check_error(s.post("/v1/refunds", {{"payment_intent", id}, {"amount", 3001}}), 400, "amount");
+  check_error(s.post("/v1/refunds", {{"payment_intent", id}, {"reason", "whim"}}), 400, "reason");
+  Reply rest = s.post("/v1/refunds", {{"payment_intent", id}});
+  CHECK(rest.body["amount"] == 3000);
+  CHECK(s.get("/v1/payment_intents/" + id).body["status"] == "refunded");
+  Reply list = s.get("/v1/refunds?limit=1");
+  CHECK(list.body["data"].size() == 1);
+  CHECK(list.body["has_more"] == true);
+  CHECK(list.body["data"][0]["id"] == rest.body["id"]);
+  CHECK(list.body["url"] == "/v1/refunds");
+}
+
+TEST_CASE("read-your-writes: a GET right after a POST sees it") {
+  Server s;
+  for (int i = 0; i < 100; ++i) {
+    Reply created = s.post("/v1/payment_intents", {{"amount", 100 + i}, {"currency", "usd"}});
+    REQUIRE(created.status == 200);
+    CHECK_FALSE(created.header("Payledger-Position").empty());
+    Reply got = s.get("/v1/payment_intents/" + created.body["id"].get<std::string>());
+    CHECK(got.status == 200);
+    CHECK(got.raw == created.raw);
+  }
+}
+
+TEST_CASE("expiry and settlement are driven by the clock through the sweeper") {
+  Server s;
+  Reply manual = s.post("/v1/payment_intents", {{"amount", 4200}, {"currency", "usd"}, {"capture_method", "manual"}});
+  const std::string held = manual.body["id"];
+  (void)s.post("/v1/payment_intents/" + held + "/confirm", {{"payment_method", "pm_card_visa"}});
+  const std::string bank = create_intent(s, 990);
+  Reply processing = s.post("/v1/payment_intents/" + bank + "/confirm",
+                            {{"payment_method", "pm_usBankAccount_success"}});
+  CHECK(processing.body["status"] == "processing");
+  CHECK(processing.body["charges"]["data"][0]["status"] == "pending");
+
+  CHECK(s.app().sweeper().sweep_once() == 0);  // nothing due yet
+  s.clock().advance(5);
+  CHECK(s.app().sweeper().sweep_once() == 1);  // the bank debit settles
+  REQUIRE(s.app().runner().wait_for(s.app().store().last_position(), std::chrono::seconds(5)));
+  CHECK(s.get("/v1/payment_intents/" + bank).body["status"] == "succeeded");
+  CHECK(s.get("/v1/payment_intents/" + held).body["status"] == "requires_capture");
+
+  s.clock().advance(7 * 86'400);
+  CHECK(s.app().sweeper().sweep_once() == 1);  // the authorization expires
+  REQUIRE(s.app().runner().wait_for(s.app().store().last_position(), std::chrono::seconds(5)));
+  Reply expired = s.get("/v1/payment_intents/" + held);
+  CHECK(expired.body["status"] == "canceled");
+  CHECK(expired.body["cancellation_reason"] == "automatic");
+  CHECK(s.app().sweeper().sweep_once() == 0);
+}
+
+TEST_CASE("/metrics and /healthz") {
+  Server s;
+  (void)create_intent(s);
+  Reply health = s.get("/healthz", "");
+  CHECK(health.status == 200);
+  CHECK(health.body["status"] == "ok");
+  httplib::Client cli("127.0.0.1", s.port());
+  auto m = cli.Get("/metrics");
+  REQUIRE(m);
+  CHECK(m->status == 200);
+  for (const char* family :
+       {"payledger_http_requests_total{", "payledger_http_request_duration_seconds_bucket{",
+        "payledger_events_appended_total", "payledger_projection_lag_events",
+        "payledger_events_projected_total", "payledger_group_commit_appends_bucket"}) {
+    CHECK_MESSAGE(m->body.find(family) != std::string::npos, family);
+  }
+  CHECK(m->body.find(R"(route="/v1/payment_intents",status="200")") != std::string::npos);
+}

@@ -1,0 +1,64 @@
+#include <doctest/doctest.h>
+
+#include "api/idempotency.h"
+#include "api/params.h"
+
+using namespace payledger::api;
+
+TEST_CASE("form bodies nest by brackets and convert on read") {
+  auto p = Params::from_form("amount=10&metadata[a]=1&metadata[b]=x%20y&confirm=true");
+  REQUIRE(p.has_value());
+  CHECK(p->integer("amount") == 10);
+  CHECK(p->boolean("confirm") == true);
+  auto m = p->metadata("metadata");
+  CHECK(m.size() == 2);
+  CHECK(m["b"] == "x y");
+  CHECK_FALSE(p->finish().has_value());
+}
+
+TEST_CASE("getters record the first error; finish names unknown parameters") {
+  auto p = Params::from_json(R"({"amount":"ten","extra":1})");
+  REQUIRE(p.has_value());
+  (void)p->integer("amount");
+  auto e = p->finish();
+  REQUIRE(e.has_value());
+  CHECK(e->param == "amount");
+  auto q = Params::from_json(R"({"amount":10,"extra":1})");
+  (void)q->integer("amount");
+  REQUIRE(q->finish().has_value());
+  CHECK(q->finish()->param == "extra");
+  CHECK(q->finish()->code == "parameter_unknown");
+}
+
+TEST_CASE("metadata limits: 50 keys, 40-character keys, 500-character values") {
+  std::string body = "{\"metadata\":{";
+  for (int i = 0; i < 51; ++i) body += (i ? "," : "") + std::string("\"k") + std::to_string(i) + "\":\"v\"";
+  body += "}}";
+  auto p = Params::from_json(body);
+  (void)p->metadata("metadata");
+  CHECK(p->finish()->param == "metadata");
+  auto q = Params::from_json("{\"metadata\":{\"" + std::string(41, 'k') + "\":\"v\"}}");
+  (void)q->metadata("metadata");
+  CHECK(q->finish()->param == "metadata[" + std::string(41, 'k') + "]");
+  auto r = Params::from_json("{\"metadata\":{\"k\":\"" + std::string(501, 'v') + "\"}}");
+  (void)r->metadata("metadata");
+  CHECK(r->finish()->param == "metadata[k]");
+}
+
+TEST_CASE("in-flight idempotency keys are exclusive until ended") {
+  InFlightKeys keys;
+  CHECK(keys.try_begin("m\0k"));
+  CHECK_FALSE(keys.try_begin("m\0k"));
+  keys.end("m\0k");
+  CHECK(keys.try_begin("m\0k"));
+}
+
+TEST_CASE("idempotency records round-trip and reject garbage") {
+  const IdempotencyRecord r{"abc", 200, "{\"id\":\"pi_1\"}", 42};
+  auto back = decode_record(encode_record(r));
+  REQUIRE(back.has_value());
+  CHECK(back->body == r.body);
+  CHECK(back->created == 42);
+  CHECK_FALSE(decode_record("nope").has_value());
+  CHECK_FALSE(decode_record("{\"status\":200}").has_value());
+}
