@@ -1,0 +1,206 @@
+// A seeded random workload against the write side, then an auditor that recomputes every
+// balance and every view from the log alone and compares them with what the system says.
+#include <doctest/doctest.h>
+
+#include <map>
+#include <random>
+
+#include <nlohmann/json.hpp>
+
+#include "api/app.h"
+#include "eventstore/codec.h"
+#include "projections/queries.h"
+#include "projections/render.h"
+#include "tests/support/temp_dir.h"
+
+using namespace payledger;
+namespace d = payledger::domain;
+using Json = nlohmann::json;
+
+namespace {
+
+constexpr std::int64_t kT0 = 1'742'025'600;
+
+// What the driver was told: every acknowledged money movement, per intent.
+struct Told {
+  std::int64_t received = 0;
+  std::int64_t refunded = 0;
+  std::string merchant;
+};
+
+// Balances recomputed from the log by rules written here, independent of the domain's evolve.
+struct Ledger {
+  std::int64_t amount = 0;
+  std::int64_t authorized = 0;
+  std::int64_t captured = 0;
+  std::int64_t refunded = 0;
+  std::uint64_t version = 0;
+  std::string merchant;
+  std::string currency;
+};
+
+const char* kPaymentMethods[] = {"pm_card_visa", "pm_card_mastercard", "pm_card_chargeDeclined",
+                                 "pm_card_expired", "pm_card_threeDSecureRequired",
+                                 "pm_usBankAccount_success", "pm_usBankAccount_insufficientFunds"};
+const char* kCurrencies[] = {"usd", "eur", "jpy", "kwd"};
+
+class Driver {
+ public:
+  Driver(api::App& app, api::ManualClock& clock, std::vector<d::MerchantId> merchants, unsigned seed)
+      : app_(app), clock_(clock), merchants_(std::move(merchants)), rng_(seed) {}
+
+  void step() {
+    const int op = pick(0, 99);
+    if (op < 25 || intents_.empty()) return create();
+    const std::string id = intents_[pick(0, static_cast<int>(intents_.size()) - 1)];
+    const d::MerchantId m{told_[id].merchant};
+    auto& c = app_.commands();
+    if (op < 55) {
+      note(id, c.confirm(m, id, pick(0, 3) ? std::optional<std::string>(kPaymentMethods[pick(0, 6)])
+                                           : std::nullopt, "", nullptr));
+    } else if (op < 65) {
+      note(id, c.capture(m, id, pick(0, 1) ? std::optional<std::int64_t>(pick(1, 120000)) : std::nullopt,
+                         nullptr));
+    } else if (op < 72) {
+      note(id, c.cancel(m, id, pick(0, 1) ? "duplicate" : "abandoned", nullptr));
+    } else if (op < 92) {
+      const auto amount = pick(0, 2) ? std::optional<std::int64_t>(pick(1, 40000)) : std::nullopt;
+      api::Outcome o = c.refund(m, id, amount, std::nullopt, {}, nullptr);
+      if (o.http_status == 200) told_[id].refunded += Json::parse(o.body)["amount"].get<std::int64_t>();
+    } else if (op < 97) {
+      clock_.advance(pick(1, 10));
+      (void)app_.sweeper().sweep_once();
+      refresh_all();
+    } else {
+      clock_.advance(3 * 86'400);
+      (void)app_.sweeper().sweep_once();
+      refresh_all();
+    }
+  }
+
+  const std::map<std::string, Told>& told() const { return told_; }
+
+ private:
+  int pick(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
+
+  void create() {
+    api::CreateIntentParams p;
+    p.amount_minor = pick(0, 50) == 0 ? 0 : pick(1, 100000);  // sometimes invalid
+    p.currency = kCurrencies[pick(0, 3)];
+    p.capture_method = pick(0, 2) ? "automatic" : "manual";
+    p.metadata = {{"n", std::to_string(intents_.size())}};
+    const d::MerchantId& m = merchants_[pick(0, static_cast<int>(merchants_.size()) - 1)];
+    api::Outcome o = app_.commands().create_intent(m, p, nullptr);
+    if (o.http_status != 200) return;
+    const std::string id = Json::parse(o.body)["id"];
+    intents_.push_back(id);
+    told_[id].merchant = m.value;
+  }
+
+  // Confirm, capture and cancel answer the whole intent: keep what it says was received.
+  void note(const std::string& id, const api::Outcome& o) {
+    if (o.http_status == 200) told_[id].received = Json::parse(o.body)["amount_received"];
+  }
+
+  // Time-driven settlements change intents without a client call: read them from the log.
+  void refresh_all() {
+    for (const auto& id : intents_) {
+      auto st = app_.commands().load_intent(d::MerchantId{told_[id].merchant}, id);
+      REQUIRE(st.has_value());
+      told_[id].received = (*st)->amount_received.minor();
+    }
+  }
+
+  api::App& app_;
+  api::ManualClock& clock_;
+  std::vector<d::MerchantId> merchants_;
+  std::mt19937 rng_;
+  std::vector<std::string> intents_;
+  std::map<std::string, Told> told_;
+};
+
+void apply_to_ledger(Ledger& l, const d::Recorded& r) {
+  CHECK(r.meta.version.value == l.version + 1);  // stream versions are contiguous
+  l.version = r.meta.version.value;
+  if (const auto* c = std::get_if<d::IntentCreated>(&r.body)) {
+    l.amount = c->amount.amount.minor();
+    l.currency = std::string(c->amount.currency.code());
+    l.merchant = r.meta.merchant.value;
+  } else if (const auto* a = std::get_if<d::IntentAuthorized>(&r.body)) {
+    CHECK(l.captured == 0);
+    l.authorized = a->amount.minor();
+  } else if (const auto* cap = std::get_if<d::IntentCaptured>(&r.body)) {
+    CHECK(cap->amount.minor() <= l.authorized);
+    l.captured += cap->amount.minor();
+  } else if (const auto* ref = std::get_if<d::RefundCreated>(&r.body)) {
+    l.refunded += ref->amount.minor();
+    CHECK(ref->currency.code() == l.currency);
+  }
+  CHECK(l.refunded <= l.captured);  // money is never created
+  CHECK(l.captured <= l.amount);
+}
+
+void audit(api::App& app, const std::map<std::string, Told>& told) {
+  std::vector<eventstore::StoredEvent> all;
+  REQUIRE(app.store().read_all(eventstore::Position{1}, 10'000'000, &all).is_ok());
+  REQUIRE(all.size() == app.store().last_position().value);
+  std::map<std::string, Ledger> ledgers;
+  std::map<std::string, d::IntentState> folded;
+  std::map<std::string, std::int64_t> net_by_currency;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    REQUIRE(all[i].position.value == i + 1);  // gapless
+    auto rec = eventstore::decode_event(all[i].payload);
+    REQUIRE(rec.has_value());
+    if (!rec->meta.stream_id.starts_with("pi_")) continue;
+    apply_to_ledger(ledgers[rec->meta.stream_id], *rec);
+    folded[rec->meta.stream_id] = d::evolve(folded[rec->meta.stream_id], *rec);
+  }
+  REQUIRE(app.runner().wait_for(app.store().last_position(), std::chrono::seconds(30)));
+  projections::Queries views(app.db());
+  CHECK(ledgers.size() == told.size());
+  for (const auto& [id, l] : ledgers) {
+    CAPTURE(id);
+    REQUIRE(told.contains(id));
+    const Told& t = told.at(id);
+    // Every acknowledged movement is in the log, and nothing else moved money.
+    CHECK(l.captured == t.received);
+    CHECK(l.refunded == t.refunded);
+    net_by_currency[l.currency] += l.captured - l.refunded;
+    // The view is exactly the rendering of the log's fold, and its balances agree.
+    auto view = views.intent(l.merchant, id);
+    REQUIRE(view.has_value());
+    REQUIRE(view->has_value());
+    CHECK(**view == projections::render_intent(*folded[id]));
+    const Json v = Json::parse(**view);
+    CHECK(v["amount_received"] == l.captured);
+    std::int64_t view_refunded = 0;
+    for (const auto& ch : v["charges"]["data"]) view_refunded += ch["amount_refunded"].get<std::int64_t>();
+    CHECK(view_refunded == l.refunded);
+  }
+  for (const auto& [currency, net] : net_by_currency) CHECK(net >= 0);
+}
+
+}  // namespace
+
+TEST_CASE("seeded random workload: the auditor recomputes every balance and view from the log") {
+  for (unsigned seed : {1u, 2u, 3u}) {
+    CAPTURE(seed);
+    payledger::testing::TempDir dir;
+    api::AppOptions options;
+    options.data_dir = dir.path();
+    options.sweep_interval_ms = 0;
+    auto clock_owner = std::make_unique<api::ManualClock>(kT0);
+    api::ManualClock& clock = *clock_owner;
+    auto app = api::App::open(options, std::move(clock_owner));
+    REQUIRE(app.has_value());
+    std::vector<d::MerchantId> merchants;
+    for (int m = 0; m < 3; ++m) {
+      auto id = (*app)->ensure_key("sk_test_workload_" + std::to_string(seed) + "_" + std::to_string(m));
+      REQUIRE(id.has_value());
+      merchants.push_back(*id);
+    }
+    Driver driver(**app, clock, merchants, seed);
+    for (int i = 0; i < 1500; ++i) driver.step();
+    audit(**app, driver.told());
+  }
+}
