@@ -4,7 +4,7 @@
 
 namespace payledger::api {
 
-Expected<std::unique_ptr<App>, std::string> App::open(AppOptions options,
+Expected<std::unique_ptr<App>, std::string> App::open(const AppOptions& options,
                                                       std::unique_ptr<Clock> clock) {
   std::unique_ptr<App> app(new App());
   app->clock_ = clock ? std::move(clock) : std::make_unique<SystemClock>();
@@ -13,8 +13,8 @@ Expected<std::unique_ptr<App>, std::string> App::open(AppOptions options,
   if (!db) return Unexpected{db.error().to_string()};
   app->db_ = std::move(*db);
   app->store_ = std::make_unique<eventstore::EventStore>(*app->db_, &app->metrics_->store());
-  app->runner_ = std::make_unique<projections::Runner>(*app->store_, *app->db_,
-                                                       &app->metrics_->projection());
+  app->runner_ =
+      std::make_unique<projections::Runner>(*app->store_, *app->db_, &app->metrics_->projection());
   app->commands_ = std::make_unique<CommandService>(*app->store_, app->ids_, *app->clock_);
   app->sweeper_ = std::make_unique<Sweeper>(*app->db_, *app->commands_, *app->clock_);
   if (options.sweep_interval_ms > 0) app->sweeper_->start(options.sweep_interval_ms);
@@ -38,15 +38,16 @@ bool App::wait_for_views() {
 
 Expected<domain::MerchantId, std::string> App::ensure_key(const std::string& secret_key) {
   if (!secret_key.starts_with("sk_test_") || secret_key.size() < 16 || secret_key.size() > 128) {
-    return Unexpected{std::string("a bootstrap key looks like sk_test_ and 8 to 120 more characters")};
+    return Unexpected{
+        std::string("a bootstrap key looks like sk_test_ and 8 to 120 more characters")};
   }
   if (!wait_for_views()) return Unexpected{std::string("views did not catch up with the log")};
   const std::string hash = sha256_hex(secret_key);
   auto owner = projections::Queries(*db_).merchant_for_key(hash);
   if (!owner) return Unexpected{owner.error().to_string()};
   if (*owner) return domain::MerchantId{**owner};
-  auto created = commands_->create_merchant("Test merchant", hash,
-                                            secret_key.substr(secret_key.size() - 4));
+  auto created =
+      commands_->create_merchant("Test merchant", hash, secret_key.substr(secret_key.size() - 4));
   if (!created) return Unexpected{created.error().to_string()};
   if (!runner_->wait_for(created->position, std::chrono::seconds(30))) {
     return Unexpected{std::string("views did not catch up with the new merchant")};

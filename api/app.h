@@ -25,7 +25,7 @@ struct AppOptions {
 class App {
  public:
   // Opens the data directory and starts the write and read sides (not the HTTP server).
-  static Expected<std::unique_ptr<App>, std::string> open(AppOptions options,
+  static Expected<std::unique_ptr<App>, std::string> open(const AppOptions& options,
                                                           std::unique_ptr<Clock> clock = nullptr);
   ~App();
 

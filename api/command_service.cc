@@ -12,7 +12,9 @@ namespace {
 namespace d = domain;
 constexpr int kMaxConflictRetries = 8;
 
-Outcome error_outcome(const ApiError& e) { return Outcome{e.http_status, e.body(), {}}; }
+Outcome error_outcome(const ApiError& e) {
+  return Outcome{e.http_status, e.body(), {}};
+}
 
 Outcome storage_failure(const eventstore::Status& s) {
   ApiError e;
@@ -154,14 +156,14 @@ Outcome CommandService::confirm(const d::MerchantId& merchant, const std::string
 Outcome CommandService::capture(const d::MerchantId& merchant, const std::string& intent_id,
                                 std::optional<std::int64_t> amount_to_capture,
                                 const IdempotencyWrite* idem) {
-  return run(merchant, intent_id, d::CaptureIntent{amount_to_capture, clock_.now()},
-             Answer::intent, idem);
+  return run(merchant, intent_id, d::CaptureIntent{amount_to_capture, clock_.now()}, Answer::intent,
+             idem);
 }
 
 Outcome CommandService::cancel(const d::MerchantId& merchant, const std::string& intent_id,
                                std::optional<std::string> reason, const IdempotencyWrite* idem) {
-  return run(merchant, intent_id, d::CancelIntent{std::move(reason), clock_.now()},
-             Answer::intent, idem);
+  return run(merchant, intent_id, d::CancelIntent{std::move(reason), clock_.now()}, Answer::intent,
+             idem);
 }
 
 Outcome CommandService::refund(const d::MerchantId& merchant, const std::string& intent_id,

@@ -22,8 +22,8 @@ struct IdempotencyWrite {
 
 struct Outcome {
   int http_status = 200;
-  std::string body;                // the API object, or an error
-  eventstore::Position position;   // of the last event appended; 0 when none was
+  std::string body;               // the API object, or an error
+  eventstore::Position position;  // of the last event appended; 0 when none was
 };
 
 struct CreateIntentParams {
@@ -70,14 +70,14 @@ class CommandService {
                                                             const std::string& key_last4);
 
   // The intent as its stream in the log says now; nullopt when absent or another merchant's.
-  Expected<domain::IntentState, eventstore::Status> load_intent(
-      const domain::MerchantId& merchant, const std::string& intent_id) const;
+  Expected<domain::IntentState, eventstore::Status> load_intent(const domain::MerchantId& merchant,
+                                                                const std::string& intent_id) const;
 
  private:
   enum class Answer { intent, refund };
   template <class Command>
-  Outcome run(const domain::MerchantId& merchant, const std::string& stream_id,
-              const Command& cmd, Answer answer, const IdempotencyWrite* idem);
+  Outcome run(const domain::MerchantId& merchant, const std::string& stream_id, const Command& cmd,
+              Answer answer, const IdempotencyWrite* idem);
 
   eventstore::EventStore& store_;
   IdGenerator& ids_;

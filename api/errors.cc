@@ -3,11 +3,11 @@
 namespace payledger::api {
 
 std::string ApiError::body() const {
-  nlohmann::ordered_json err{{"type", type},
-                             {"code", code},
-                             {"message", message},
-                             {"param", param.empty() ? nlohmann::ordered_json(nullptr)
-                                                     : nlohmann::ordered_json(param)}};
+  nlohmann::ordered_json err{
+      {"type", type},
+      {"code", code},
+      {"message", message},
+      {"param", param.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(param)}};
   for (const auto& [k, v] : extra.items()) err[k] = v;
   return nlohmann::ordered_json{{"error", std::move(err)}}.dump();
 }

@@ -13,7 +13,7 @@ struct ApiError {
   std::string type = "invalid_request_error";
   std::string code;
   std::string message;
-  std::string param;  // empty: rendered as null
+  std::string param;                                                // empty: rendered as null
   nlohmann::ordered_json extra = nlohmann::ordered_json::object();  // e.g. decline_code
 
   std::string body() const;

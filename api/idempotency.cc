@@ -2,8 +2,8 @@
 
 #include <memory>
 
-#include <nlohmann/json.hpp>
 #include <rocksdb/write_batch.h>
+#include <nlohmann/json.hpp>
 
 namespace payledger::api {
 

@@ -48,8 +48,8 @@ StoreProbe::StoreProbe(prometheus::Registry& registry)
                       .Name("payledger_group_commit_appends")
                       .Help("Appends made durable by one WAL sync")
                       .Register(registry)
-                      .Add({}, prometheus::Histogram::BucketBoundaries{1, 2, 4, 8, 16, 32, 64,
-                                                                       128, 256, 1024})),
+                      .Add({}, prometheus::Histogram::BucketBoundaries{1, 2, 4, 8, 16, 32, 64, 128,
+                                                                       256, 1024})),
       commit_seconds_(prometheus::BuildHistogram()
                           .Name("payledger_group_commit_seconds")
                           .Help("Time of one synced batch write")

@@ -21,15 +21,29 @@ bool to_node(simdjson::dom::element e, ParamNode& out, int depth) {
   using T = simdjson::dom::element_type;
   if (depth > kMaxDepth) return false;
   switch (e.type()) {
-    case T::NULL_VALUE: out.kind = ParamNode::Kind::null; return true;
-    case T::BOOL: out.kind = ParamNode::Kind::boolean; out.b = e.get_bool().value(); return true;
-    case T::INT64: out.kind = ParamNode::Kind::integer; out.i = e.get_int64().value(); return true;
+    case T::NULL_VALUE:
+      out.kind = ParamNode::Kind::null;
+      return true;
+    case T::BOOL:
+      out.kind = ParamNode::Kind::boolean;
+      out.b = e.get_bool().value();
+      return true;
+    case T::INT64:
+      out.kind = ParamNode::Kind::integer;
+      out.i = e.get_int64().value();
+      return true;
     case T::UINT64:
-    case T::DOUBLE: out.kind = ParamNode::Kind::number; return true;
-    case T::STRING: out.kind = ParamNode::Kind::string; out.s = std::string(e.get_string().value()); return true;
-    case T::ARRAY: out.kind = ParamNode::Kind::array; return true;
-    case T::OBJECT:
-    {
+    case T::DOUBLE:
+      out.kind = ParamNode::Kind::number;
+      return true;
+    case T::STRING:
+      out.kind = ParamNode::Kind::string;
+      out.s = std::string(e.get_string().value());
+      return true;
+    case T::ARRAY:
+      out.kind = ParamNode::Kind::array;
+      return true;
+    case T::OBJECT: {
       out.kind = ParamNode::Kind::object;
       const simdjson::dom::object obj = e.get_object().value();
       for (auto field : obj) {
@@ -61,9 +75,12 @@ std::optional<std::vector<std::string>> bracket_path(const std::string& key) {
 
 const char* kind_name(ParamNode::Kind k) {
   switch (k) {
-    case ParamNode::Kind::object: return "an object";
-    case ParamNode::Kind::array: return "an array";
-    default: return "a scalar";
+    case ParamNode::Kind::object:
+      return "an object";
+    case ParamNode::Kind::array:
+      return "an array";
+    default:
+      return "a scalar";
   }
 }
 
@@ -93,7 +110,8 @@ Expected<Params, ApiError> Params::from_form(std::string_view body) {
   for (const auto& [key, value] : pairs) {
     auto path = bracket_path(key);
     if (!path) {
-      return Unexpected{invalid_param(key, "parameter_invalid", "Malformed parameter name: " + key)};
+      return Unexpected{
+          invalid_param(key, "parameter_invalid", "Malformed parameter name: " + key)};
     }
     ParamNode* node = &p.root_[(*path)[0]];
     for (std::size_t i = 1; i < path->size(); ++i) {
@@ -193,12 +211,14 @@ domain::Metadata Params::metadata(const std::string& name) {
     return out;
   }
   for (const auto& [k, v] : n->object) {
-    const std::string param = name + "[" + k + "]";
+    std::string param = name;
+    param.append("[").append(k).append("]");
     if (k.empty() || k.size() > kMaxMetadataKeyChars) {
       fail(invalid_param(param, "parameter_invalid", "Metadata keys must be 1 to 40 characters."));
     } else if (v.kind != ParamNode::Kind::string) {
-      fail(invalid_param(param, "parameter_invalid", "Metadata values must be strings, not " +
-                                                         std::string(kind_name(v.kind)) + "."));
+      fail(invalid_param(
+          param, "parameter_invalid",
+          "Metadata values must be strings, not " + std::string(kind_name(v.kind)) + "."));
     } else if (v.s.size() > kMaxMetadataValueChars) {
       fail(invalid_param(param, "parameter_invalid",
                          "Metadata values must be at most 500 characters."));

@@ -3,9 +3,9 @@
 #include <charconv>
 
 #include <httplib.h>
-#include <nlohmann/json.hpp>
 #include <openssl/evp.h>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "api/params.h"
 
@@ -16,8 +16,12 @@ namespace d = domain;
 using Json = nlohmann::ordered_json;
 constexpr std::size_t kMaxIdChars = 100;
 
-Reply error_reply(const ApiError& e) { return Reply{e.http_status, e.body(), {}}; }
-Reply outcome_reply(Outcome o) { return Reply{o.http_status, std::move(o.body), o.position}; }
+Reply error_reply(const ApiError& e) {
+  return Reply{e.http_status, e.body(), {}};
+}
+Reply outcome_reply(Outcome o) {
+  return Reply{o.http_status, std::move(o.body), o.position};
+}
 
 ApiError auth_error(std::string code, std::string message) {
   ApiError e;
@@ -44,8 +48,10 @@ std::optional<std::string> decode_base64(const std::string& in) {
                                 static_cast<int>(in.size()));
   if (n < 0) return std::nullopt;
   std::size_t len = static_cast<std::size_t>(n);
-  if (in.ends_with("==")) len -= 2;
-  else if (in.ends_with("=")) len -= 1;
+  if (in.ends_with("=="))
+    len -= 2;
+  else if (in.ends_with("="))
+    len -= 1;
   out.resize(len);
   return out;
 }
@@ -68,7 +74,8 @@ Expected<Params, ApiError> body_params(const httplib::Request& req) {
   }
   return Unexpected{invalid_param("", "parameter_invalid_body",
                                   "Content-Type must be application/json or "
-                                  "application/x-www-form-urlencoded, not " + type + ".")};
+                                  "application/x-www-form-urlencoded, not " +
+                                      type + ".")};
 }
 
 bool valid_id(const std::string& id, std::string_view prefix) {
@@ -108,19 +115,19 @@ ApiServer::ApiServer(eventstore::Database& db, projections::Runner& runner,
   http_->set_payload_max_length(options_.max_body_bytes);
   http_->set_read_timeout(5, 0);
   http_->set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& req,
-                                                                  httplib::Response& res) {
+                                                                   httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
     ApiError e;
     e.http_status = res.status;
     e.code = res.status == 404 ? "resource_missing" : "invalid_request";
-    e.message = res.status == 404 ? "Unrecognized request URL (" + req.method + " " + req.path + ")."
-                                  : "The request could not be read (HTTP " +
-                                        std::to_string(res.status) + ").";
+    e.message = res.status == 404
+                    ? "Unrecognized request URL (" + req.method + " " + req.path + ")."
+                    : "The request could not be read (HTTP " + std::to_string(res.status) + ").";
     res.set_content(e.body(), "application/json");
     return httplib::Server::HandlerResponse::Handled;
   }));
   http_->set_exception_handler(
-      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+      [](const httplib::Request& req, httplib::Response& res, const std::exception_ptr& ep) {
         std::string what = "unknown";
         try {
           std::rethrow_exception(ep);
@@ -140,7 +147,9 @@ ApiServer::ApiServer(eventstore::Database& db, projections::Runner& runner,
   install_routes();
 }
 
-ApiServer::~ApiServer() { stop(); }
+ApiServer::~ApiServer() {
+  stop();
+}
 
 Expected<int, std::string> ApiServer::bind(const std::string& host, int port) {
   if (port == 0) {
@@ -154,21 +163,25 @@ Expected<int, std::string> ApiServer::bind(const std::string& host, int port) {
   return port;
 }
 
-void ApiServer::serve() { http_->listen_after_bind(); }
-void ApiServer::stop() { http_->stop(); }
+void ApiServer::serve() {
+  http_->listen_after_bind();
+}
+void ApiServer::stop() {
+  http_->stop();
+}
 
 void ApiServer::route_post(const std::string& pattern, const std::string& label, Handler h) {
-  http_->Post(pattern, [this, label, h = std::move(h)](const httplib::Request& req,
-                                                       httplib::Response& res) {
-    handle(req, res, label, true, h);
-  });
+  http_->Post(pattern,
+              [this, label, h = std::move(h)](const httplib::Request& req, httplib::Response& res) {
+                handle(req, res, label, true, h);
+              });
 }
 
 void ApiServer::route_get(const std::string& pattern, const std::string& label, Handler h) {
-  http_->Get(pattern, [this, label, h = std::move(h)](const httplib::Request& req,
-                                                      httplib::Response& res) {
-    handle(req, res, label, false, h);
-  });
+  http_->Get(pattern,
+             [this, label, h = std::move(h)](const httplib::Request& req, httplib::Response& res) {
+               handle(req, res, label, false, h);
+             });
 }
 
 void ApiServer::handle(const httplib::Request& req, httplib::Response& res,
@@ -194,15 +207,15 @@ void ApiServer::handle(const httplib::Request& req, httplib::Response& res,
   }
   if (reply.replayed) res.set_header("Idempotent-Replayed", "true");
   res.status = reply.status;
-  res.set_header("X-API-Version", version.empty() || version.size() > 64 ? options_.api_version
-                                                                         : version);
-  res.set_content(std::move(reply.body), "application/json");
+  res.set_header("X-API-Version",
+                 version.empty() || version.size() > 64 ? options_.api_version : version);
+  res.set_content(reply.body, "application/json");
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
   metrics_.http().request(label, req.method, reply.status, took.count());
 }
 
-Reply ApiServer::dispatch(const httplib::Request& req, const d::MerchantId& merchant,
-                          bool is_post, const Handler& h) {
+Reply ApiServer::dispatch(const httplib::Request& req, const d::MerchantId& merchant, bool is_post,
+                          const Handler& h) {
   const std::string key = req.get_header_value("Idempotency-Key");
   if (!is_post || key.empty()) return h(req, merchant, nullptr);
   if (key.size() > kMaxIdempotencyKeyChars) {
@@ -232,7 +245,8 @@ Reply ApiServer::with_idempotency(const httplib::Request& req, const d::Merchant
     ~EndInFlight() { keys.end(k); }
   } guard{in_flight_, store_key};
 
-  const IdempotencyWrite write{store_key, sha256_hex(req.method + "\n" + req.path + "\n" + req.body)};
+  const IdempotencyWrite write{store_key,
+                               sha256_hex(req.method + "\n" + req.path + "\n" + req.body)};
   auto stored = find_record(db_, store_key, clock_.now().value);
   if (!stored) {
     ApiError e;
@@ -248,8 +262,9 @@ Reply ApiServer::with_idempotency(const httplib::Request& req, const d::Merchant
     e.type = "idempotency_error";
     e.code = "idempotency_key_reused";
     e.param = "Idempotency-Key";
-    e.message = "Keys for idempotent requests can only be used with the same parameters they "
-                "were first used with.";
+    e.message =
+        "Keys for idempotent requests can only be used with the same parameters they "
+        "were first used with.";
     return error_reply(e);
   }
   return Reply{(*stored)->http_status, (*stored)->body, {}, true};
@@ -286,9 +301,9 @@ Expected<d::MerchantId, ApiError> ApiServer::authenticate(const httplib::Request
 void ApiServer::install_routes() {
   using projections::ListKind;
   http_->Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
-    res.set_content(Json{{"status", "ok"}, {"projected_position", runner_.checkpoint().value}}
-                        .dump(),
-                    "application/json");
+    res.set_content(
+        Json{{"status", "ok"}, {"projected_position", runner_.checkpoint().value}}.dump(),
+        "application/json");
   });
   http_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
     res.set_content(metrics_.render(), "text/plain; version=0.0.4");
@@ -442,8 +457,8 @@ Reply ApiServer::list(const httplib::Request& req, const d::MerchantId& m,
     } else if (name == "ending_before" && !value.empty()) {
       lr.ending_before = value;
     } else if (name != "starting_after" && name != "ending_before") {
-      return error_reply(invalid_param(name, "parameter_unknown",
-                                       "Received unknown parameter: " + name + "."));
+      return error_reply(
+          invalid_param(name, "parameter_unknown", "Received unknown parameter: " + name + "."));
     }
   }
   if (lr.starting_after && lr.ending_before) {

@@ -81,8 +81,7 @@ class ApiServer {
                       const IdempotencyWrite* idem);
   Reply retrieve(const httplib::Request& req, const domain::MerchantId& m,
                  projections::ListKind kind);
-  Reply list(const httplib::Request& req, const domain::MerchantId& m,
-             projections::ListKind kind);
+  Reply list(const httplib::Request& req, const domain::MerchantId& m, projections::ListKind kind);
 
   eventstore::Database& db_;
   projections::Runner& runner_;

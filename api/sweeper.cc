@@ -25,8 +25,8 @@ std::size_t Sweeper::sweep_once() {
     if (!state || !*state) continue;
     // The view may lag the log: the decider checks the state and time again.
     const bool processing = (*state)->status == domain::IntentStatus::processing;
-    Outcome o = processing ? commands_.settle(merchant, item.id)
-                           : commands_.expire(merchant, item.id);
+    Outcome o =
+        processing ? commands_.settle(merchant, item.id) : commands_.expire(merchant, item.id);
     if (o.position.value > 0) ++done;
   }
   if (now - last_purge_ >= kPurgeEverySeconds) {

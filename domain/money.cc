@@ -21,9 +21,9 @@ constexpr std::array<std::string_view, 139> kSupported = {
     "tjs", "tnd", "top", "try", "ttd", "twd", "tzs", "uah", "ugx", "usd", "uyu", "uzs", "vnd",
     "vuv", "wst", "xaf", "xcd", "xof", "xpf", "yer", "zar", "zmw"};
 
-constexpr std::array<std::string_view, 16> kZeroDecimal = {
-    "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga",
-    "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf"};
+constexpr std::array<std::string_view, 16> kZeroDecimal = {"bif", "clp", "djf", "gnf", "jpy", "kmf",
+                                                           "krw", "mga", "pyg", "rwf", "ugx", "vnd",
+                                                           "vuv", "xaf", "xof", "xpf"};
 
 constexpr std::array<std::string_view, 5> kThreeDecimal = {"bhd", "jod", "kwd", "omr", "tnd"};
 

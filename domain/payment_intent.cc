@@ -20,8 +20,7 @@ std::optional<Enum> parse_enum(const std::array<std::pair<std::string_view, Enum
 }
 
 template <class Enum, std::size_t N>
-std::string_view enum_name(const std::array<std::pair<std::string_view, Enum>, N>& names,
-                           Enum e) {
+std::string_view enum_name(const std::array<std::pair<std::string_view, Enum>, N>& names, Enum e) {
   for (const auto& [text, value] : names) {
     if (value == e) return text;
   }
@@ -61,7 +60,9 @@ constexpr std::array<std::pair<std::string_view, RefundReason>, 3> kRefundNames 
     {"requested_by_customer", RefundReason::requested_by_customer},
 }};
 
-Unexpected<Rejection> reject(Rejection r) { return Unexpected<Rejection>{r}; }
+Unexpected<Rejection> reject(Rejection r) {
+  return Unexpected<Rejection>{r};
+}
 
 bool cancelable(IntentStatus s) {
   return s == IntentStatus::requires_payment_method || s == IntentStatus::requires_confirmation ||
@@ -121,17 +122,27 @@ Charge& captured_charge(PaymentIntent& intent) {
 
 }  // namespace
 
-std::string_view to_string(IntentStatus s) { return enum_name(kStatusNames, s); }
+std::string_view to_string(IntentStatus s) {
+  return enum_name(kStatusNames, s);
+}
 std::optional<IntentStatus> parse_intent_status(std::string_view s) {
   return parse_enum(kStatusNames, s);
 }
-std::string_view to_string(ChargeStatus s) { return enum_name(kChargeStatusNames, s); }
+std::string_view to_string(ChargeStatus s) {
+  return enum_name(kChargeStatusNames, s);
+}
 std::optional<ChargeStatus> parse_charge_status(std::string_view s) {
   return parse_enum(kChargeStatusNames, s);
 }
-std::string_view to_string(CaptureMethod m) { return enum_name(kCaptureNames, m); }
-std::string_view to_string(CancellationReason r) { return enum_name(kCancelNames, r); }
-std::string_view to_string(RefundReason r) { return enum_name(kRefundNames, r); }
+std::string_view to_string(CaptureMethod m) {
+  return enum_name(kCaptureNames, m);
+}
+std::string_view to_string(CancellationReason r) {
+  return enum_name(kCancelNames, r);
+}
+std::string_view to_string(RefundReason r) {
+  return enum_name(kRefundNames, r);
+}
 std::optional<CaptureMethod> parse_capture_method(std::string_view s) {
   return parse_enum(kCaptureNames, s);
 }
@@ -255,8 +266,8 @@ Decision decide(const IntentState& state, const RefundIntent& cmd) {
   if (amount < 1 || amount > remaining) return reject(Rejection::refund_amount_invalid);
   PaymentIntent copy = intent;
   return std::vector<Event>{RefundCreated{cmd.refund_id, captured_charge(copy).id,
-                                          Amount::of_minor(amount), intent.amount.currency,
-                                          reason, cmd.metadata}};
+                                          Amount::of_minor(amount), intent.amount.currency, reason,
+                                          cmd.metadata}};
 }
 
 Decision decide(const IntentState& state, const ExpireIntent& cmd) {
@@ -343,8 +354,8 @@ void apply(PaymentIntent& pi, const IntentPaymentFailed& e, UnixSeconds at) {
   charge.status = ChargeStatus::failed;
   charge.failure_code = e.code;
   charge.failure_message = e.message;
-  pi.last_payment_error = PaymentError{e.code, e.decline_code, e.message, e.payment_method,
-                                       e.charge_id};
+  pi.last_payment_error =
+      PaymentError{e.code, e.decline_code, e.message, e.payment_method, e.charge_id};
   pi.payment_method.reset();
   pi.next_action.reset();
   pi.status = IntentStatus::requires_payment_method;

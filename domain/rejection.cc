@@ -51,6 +51,8 @@ RejectionInfo describe(Rejection r) {
   PL_ASSERT(false, "every rejection is described");
 }
 
-std::string_view name(Rejection r) { return describe(r).code; }
+std::string_view name(Rejection r) {
+  return describe(r).code;
+}
 
 }  // namespace payledger::domain

@@ -13,8 +13,7 @@ constexpr std::array<TestCard, 14> kCards = {{
     {"pm_card_mastercard", CardOutcome::approve, "", "", ""},
     {"pm_card_amex", CardOutcome::approve, "", "", ""},
     {"pm_card_discover", CardOutcome::approve, "", "", ""},
-    {"pm_card_chargeDeclined", CardOutcome::decline, "card_declined", "generic_decline",
-     kDeclined},
+    {"pm_card_chargeDeclined", CardOutcome::decline, "card_declined", "generic_decline", kDeclined},
     {"pm_card_insufficientFunds", CardOutcome::decline, "card_declined", "insufficient_funds",
      "Your card has insufficient funds."},
     {"pm_card_lostCard", CardOutcome::decline, "card_declined", "lost_card", kDeclined},
@@ -26,8 +25,8 @@ constexpr std::array<TestCard, 14> kCards = {{
      "An error occurred while processing your card. Try again in a little bit."},
     {"pm_card_threeDSecureRequired", CardOutcome::require_3ds, "", "", ""},
     {"pm_usBankAccount_success", CardOutcome::async_then_approve, "", "", ""},
-    {"pm_usBankAccount_insufficientFunds", CardOutcome::async_then_decline,
-     "insufficient_funds", "insufficient_funds", "The bank account has insufficient funds."},
+    {"pm_usBankAccount_insufficientFunds", CardOutcome::async_then_decline, "insufficient_funds",
+     "insufficient_funds", "The bank account has insufficient funds."},
 }};
 
 }  // namespace

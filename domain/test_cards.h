@@ -8,11 +8,11 @@
 namespace payledger::domain {
 
 enum class CardOutcome {
-  approve,              // authorized at once
-  decline,              // a failed charge with a decline code
-  require_3ds,          // requires_action until a later confirm completes authentication
-  async_then_approve,   // processing, then succeeds when the settlement is due
-  async_then_decline,   // processing, then fails when the settlement is due
+  approve,             // authorized at once
+  decline,             // a failed charge with a decline code
+  require_3ds,         // requires_action until a later confirm completes authentication
+  async_then_approve,  // processing, then succeeds when the settlement is due
+  async_then_decline,  // processing, then fails when the settlement is due
 };
 
 struct TestCard {

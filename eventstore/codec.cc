@@ -1,7 +1,7 @@
 #include "eventstore/codec.h"
 
-#include <nlohmann/json.hpp>
 #include <simdjson.h>
+#include <nlohmann/json.hpp>
 
 namespace payledger::eventstore {
 namespace {
@@ -16,7 +16,9 @@ struct Overloaded : Fs... {
 template <class... Fs>
 Overloaded(Fs...) -> Overloaded<Fs...>;
 
-Json or_null(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
+Json or_null(const std::string& s) {
+  return s.empty() ? Json(nullptr) : Json(s);
+}
 
 Json metadata_json(const d::Metadata& m) {
   Json j = Json::object();
@@ -35,16 +37,20 @@ Json data_of(const d::Event& e) {
                         {"customer", or_null(c.customer)},
                         {"description", or_null(c.description)},
                         {"metadata", metadata_json(c.metadata)},
-                        {"payment_method", c.payment_method ? Json(c.payment_method->value)
-                                                            : Json(nullptr)},
+                        {"payment_method",
+                         c.payment_method ? Json(c.payment_method->value) : Json(nullptr)},
                         {"client_secret", c.client_secret}};
           },
           [](const d::IntentConfirmed& c) {
             return Json{{"payment_method", c.payment_method.value},
                         {"return_url", or_null(c.return_url)}};
           },
-          [](const d::IntentRequiresAction& c) { return Json{{"redirect_url", c.redirect_url}}; },
-          [](const d::IntentProcessing& c) { return Json{{"charge", c.charge_id.value}}; },
+          [](const d::IntentRequiresAction& c) {
+            return Json{{"redirect_url", c.redirect_url}};
+          },
+          [](const d::IntentProcessing& c) {
+            return Json{{"charge", c.charge_id.value}};
+          },
           [](const d::IntentAuthorized& c) {
             return Json{{"charge", c.charge_id.value}, {"amount", c.amount.minor()}};
           },
@@ -69,7 +75,9 @@ Json data_of(const d::Event& e) {
                         {"reason", c.reason ? Json(d::to_string(*c.reason)) : Json(nullptr)},
                         {"metadata", metadata_json(c.metadata)}};
           },
-          [](const d::MerchantCreated& c) { return Json{{"id", c.id.value}, {"name", c.name}}; },
+          [](const d::MerchantCreated& c) {
+            return Json{{"id", c.id.value}, {"name", c.name}};
+          },
           [](const d::ApiKeyCreated& c) {
             return Json{{"key_sha256", c.key_sha256}, {"key_last4", c.key_last4}};
           },
@@ -171,8 +179,7 @@ d::Event decode_intent_event(std::string_view type, const Reader& r) {
     auto reason = d::CancellationReason::automatic;
     const std::string text = r.str("cancellation_reason");
     if (text != "automatic") {
-      reason = r.parsed<d::CancellationReason>("cancellation_reason",
-                                               d::parse_cancellation_reason);
+      reason = r.parsed<d::CancellationReason>("cancellation_reason", d::parse_cancellation_reason);
     }
     return d::IntentCanceled{reason};
   }
@@ -192,7 +199,8 @@ d::Event decode_body(std::string_view type, const Reader& r) {
     c.metadata = r.metadata("metadata");
     return c;
   }
-  if (type == "merchant.created") return d::MerchantCreated{d::MerchantId{r.str("id")}, r.str("name")};
+  if (type == "merchant.created")
+    return d::MerchantCreated{d::MerchantId{r.str("id")}, r.str("name")};
   if (type == "api_key.created") return d::ApiKeyCreated{r.str("key_sha256"), r.str("key_last4")};
   return decode_intent_event(type, r);
 }
@@ -225,7 +233,8 @@ Expected<domain::Recorded, Status> decode_event(std::string_view payload) {
     domain::Recorded rec;
     rec.meta.id = domain::EventId{envelope.str("id")};
     rec.meta.stream_id = envelope.str("stream_id");
-    rec.meta.version = domain::StreamVersion{static_cast<std::uint64_t>(envelope.i64("stream_version"))};
+    rec.meta.version =
+        domain::StreamVersion{static_cast<std::uint64_t>(envelope.i64("stream_version"))};
     rec.meta.merchant = domain::MerchantId{envelope.str("merchant_id")};
     rec.meta.occurred_at = domain::UnixSeconds{envelope.i64("occurred_at")};
     simdjson::dom::element data;

@@ -44,7 +44,9 @@ std::string stream_index_key(const std::string& stream_id, std::uint64_t version
   return k;
 }
 
-std::string stream_head_key(const std::string& stream_id) { return "h" + stream_id; }
+std::string stream_head_key(const std::string& stream_id) {
+  return "h" + stream_id;
+}
 
 EventStore::EventStore(Database& db, StoreObserver* observer) : db_(db), observer_(observer) {
   last_position_ = find_last_position(db_.db(), db_.log());
@@ -118,9 +120,9 @@ void EventStore::commit_group(std::vector<std::unique_ptr<Pending>>& group) {
       head = *v;
     }
     if (head != r.expected_version) {
-      results.emplace_back(Unexpected{Status::conflict(
-          "stream " + r.stream_id + " is at version " + std::to_string(head) + ", expected " +
-          std::to_string(r.expected_version))});
+      results.emplace_back(Unexpected{Status::conflict("stream " + r.stream_id + " is at version " +
+                                                       std::to_string(head) + ", expected " +
+                                                       std::to_string(r.expected_version))});
       continue;
     }
     const AppendResult placed{Position{next}, Position{next + r.events.size() - 1}};
@@ -159,16 +161,15 @@ void EventStore::commit_group(std::vector<std::unique_ptr<Pending>>& group) {
 
 Expected<std::uint64_t, Status> EventStore::stream_version(const std::string& stream_id) const {
   std::string value;
-  rocksdb::Status s = db_.db()->Get(rocksdb::ReadOptions(), db_.log(), stream_head_key(stream_id),
-                                    &value);
+  rocksdb::Status s =
+      db_.db()->Get(rocksdb::ReadOptions(), db_.log(), stream_head_key(stream_id), &value);
   if (s.IsNotFound()) return std::uint64_t{0};
   if (!s.ok()) return Unexpected{Status::io_error(s.ToString())};
   if (value.size() != 8) return Unexpected{Status::corruption("stream head of " + stream_id)};
   return get_be64(value.data());
 }
 
-Status EventStore::read_stream(const std::string& stream_id,
-                               std::vector<StoredEvent>* out) const {
+Status EventStore::read_stream(const std::string& stream_id, std::vector<StoredEvent>* out) const {
   out->clear();
   std::string prefix = "s" + stream_id;
   prefix.push_back('\0');
@@ -199,8 +200,7 @@ Status EventStore::read_all(Position from, std::size_t max_events,
   options.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(options, db_.log()));
   std::uint64_t expect = from.value == 0 ? 1 : from.value;
-  for (it->Seek(event_key(Position{expect})); it->Valid() && out->size() < max_events;
-       it->Next()) {
+  for (it->Seek(event_key(Position{expect})); it->Valid() && out->size() < max_events; it->Next()) {
     const std::uint64_t pos = get_be64(it->key().data() + 1);
     PL_ASSERT(pos == expect, "global positions are gapless");
     out->push_back({Position{pos}, it->value().ToString()});

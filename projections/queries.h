@@ -16,7 +16,7 @@ enum class ListKind { payment_intents, refunds };
 struct ListRequest {
   ListKind kind = ListKind::payment_intents;
   std::string merchant;
-  int limit = 10;                         // REQUIRES: 1..100
+  int limit = 10;                             // REQUIRES: 1..100
   std::optional<std::string> starting_after;  // an id: the page after it (older objects)
   std::optional<std::string> ending_before;   // an id: the page before it (newer objects)
 };

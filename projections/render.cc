@@ -1,7 +1,7 @@
 #include "projections/render.h"
 
-#include <nlohmann/json.hpp>
 #include <simdjson.h>
+#include <nlohmann/json.hpp>
 
 namespace payledger::projections {
 namespace {
@@ -9,7 +9,9 @@ namespace {
 using Json = nlohmann::ordered_json;
 namespace d = domain;
 
-Json or_null(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
+Json or_null(const std::string& s) {
+  return s.empty() ? Json(nullptr) : Json(s);
+}
 
 Json metadata_json(const d::Metadata& m) {
   Json j = Json::object();
@@ -39,17 +41,16 @@ Json charge_json(const d::PaymentIntent& pi, const d::Charge& c) {
 Json error_json(const std::optional<d::PaymentError>& e) {
   if (!e) return nullptr;
   return Json{{"type", "payment_error"},  // seed 001
-              {"code", e->code},
-              {"decline_code", or_null(e->decline_code)},
-              {"message", e->message},
-              {"payment_method", e->payment_method.value},
+              {"code", e->code},          {"decline_code", or_null(e->decline_code)},
+              {"message", e->message},    {"payment_method", e->payment_method.value},
               {"charge", e->charge.value}};
 }
 
 Json next_action_json(const std::optional<d::NextAction>& a) {
   if (!a) return nullptr;
-  return Json{{"type", "redirect_to_url"},
-              {"redirect_to_url", {{"url", a->redirect_url}, {"return_url", or_null(a->return_url)}}}};
+  return Json{
+      {"type", "redirect_to_url"},
+      {"redirect_to_url", {{"url", a->redirect_url}, {"return_url", or_null(a->return_url)}}}};
 }
 
 // --- parsing --------------------------------------------------------------------------------
@@ -116,10 +117,9 @@ void parse_optionals(Element root, d::PaymentIntent& pi) {
     pi.payment_method = d::PaymentMethodId{pm};
   }
   if (Element e = field(root, "last_payment_error"); !e.is_null()) {
-    pi.last_payment_error = d::PaymentError{str(e, "code"), str_or_empty(e, "decline_code"),
-                                            str(e, "message"),
-                                            d::PaymentMethodId{str(e, "payment_method")},
-                                            d::ChargeId{str(e, "charge")}};
+    pi.last_payment_error = d::PaymentError{
+        str(e, "code"), str_or_empty(e, "decline_code"), str(e, "message"),
+        d::PaymentMethodId{str(e, "payment_method")}, d::ChargeId{str(e, "charge")}};
   }
   if (Element e = field(root, "next_action"); !e.is_null()) {
     Element r = field(e, "redirect_to_url");

@@ -63,7 +63,9 @@ std::string ViewKeys::refund_list_prefix(std::string_view merchant) {
 std::string ViewKeys::api_key(std::string_view key_sha256) {
   return "k/" + std::string(key_sha256);
 }
-std::string ViewKeys::merchant(std::string_view merchant) { return "m/" + std::string(merchant); }
+std::string ViewKeys::merchant(std::string_view merchant) {
+  return "m/" + std::string(merchant);
+}
 std::string ViewKeys::due(std::int64_t due_at, std::string_view merchant, std::string_view id) {
   std::string k(kDuePrefix);
   eventstore::put_be64(k, static_cast<std::uint64_t>(due_at));

@@ -3,8 +3,8 @@
 #include <chrono>
 #include <cstdio>
 
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <CLI/CLI.hpp>
 
 #include "eventstore/database.h"
 #include "eventstore/event_store.h"

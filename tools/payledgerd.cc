@@ -5,9 +5,9 @@
 #include <fstream>
 #include <thread>
 
+#include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include "api/app.h"
 
@@ -107,9 +107,10 @@ int main(int argc, char** argv) {
   }
   std::printf("payledgerd listening on %s:%d\n", where->host.c_str(), *port);
   if (show_key) {
-    std::printf("test secret key: %s\ntry: curl -s http://%s:%d/v1/payment_intents -u %s: "
-                "-d amount=2000 -d currency=usd\n",
-                show_key->c_str(), where->host.c_str(), *port, show_key->c_str());
+    std::printf(
+        "test secret key: %s\ntry: curl -s http://%s:%d/v1/payment_intents -u %s: "
+        "-d amount=2000 -d currency=usd\n",
+        show_key->c_str(), where->host.c_str(), *port, show_key->c_str());
   }
   std::fflush(stdout);
   std::thread stopper([&] {

@@ -37,9 +37,8 @@ Daemon start_daemon(const std::string& data_dir) {
     dup2(out[1], STDOUT_FILENO);
     close(out[0]);
     close(out[1]);
-    execl(PAYLEDGERD_PATH, "payledgerd", "--data-dir", data_dir.c_str(), "--listen",
-          "127.0.0.1:0", "--bootstrap-key", kKey.c_str(), "--http-threads", "64",
-          static_cast<char*>(nullptr));
+    execl(PAYLEDGERD_PATH, "payledgerd", "--data-dir", data_dir.c_str(), "--listen", "127.0.0.1:0",
+          "--bootstrap-key", kKey.c_str(), "--http-threads", "64", static_cast<char*>(nullptr));
     std::_Exit(127);
   }
   close(out[1]);
@@ -92,15 +91,22 @@ TEST_CASE("kill -9 under load loses no acknowledged write; replay rebuilds the s
     clients.emplace_back([&, t] {
       auto cli = client(d.port);
       for (int i = 0; !stop; ++i) {
-        const std::string body = R"({"amount":)" + std::to_string(1000 + t) + R"(,"currency":"usd"})";
+        const std::string body =
+            R"({"amount":)" + std::to_string(1000 + t) + R"(,"currency":"usd"})";
         auto created = cli.Post("/v1/payment_intents", body, "application/json");
         if (!created || created->status != 200) continue;
         const std::string id = Json::parse(created->body)["id"];
-        { std::lock_guard lock(mu); acked[id].status = "requires_payment_method"; }
+        {
+          std::lock_guard lock(mu);
+          acked[id].status = "requires_payment_method";
+        }
         auto confirmed = cli.Post(("/v1/payment_intents/" + id + "/confirm").c_str(),
                                   R"({"payment_method":"pm_card_visa"})", "application/json");
         if (!confirmed || confirmed->status != 200) continue;
-        { std::lock_guard lock(mu); acked[id].status = "succeeded"; }
+        {
+          std::lock_guard lock(mu);
+          acked[id].status = "succeeded";
+        }
         if (i % 2 == 0) continue;
         auto refund = cli.Post("/v1/refunds", R"({"payment_intent":")" + id + R"(","amount":300})",
                                "application/json");
@@ -131,7 +137,10 @@ TEST_CASE("kill -9 under load loses no acknowledged write; replay rebuilds the s
       CHECK((now == "succeeded" || now == "partially_refunded" || now == "refunded"));
       CHECK(pi["amount_received"] == pi["amount"]);
     }
-    const std::int64_t refunded = pi["charges"]["data"].empty() ? 0 : pi["charges"]["data"][0]["amount_refunded"].get<std::int64_t>();
+    const std::int64_t refunded =
+        pi["charges"]["data"].empty()
+            ? 0
+            : pi["charges"]["data"][0]["amount_refunded"].get<std::int64_t>();
     // Acknowledged refunds are all there; an unacknowledged one may also have landed.
     CHECK(refunded >= want.refunded);
     CHECK(refunded <= want.refunded + 300);
@@ -140,7 +149,8 @@ TEST_CASE("kill -9 under load loses no acknowledged write; replay rebuilds the s
   }
   CHECK(WEXITSTATUS(stop_daemon(d, SIGTERM)) == 0);  // clean shutdown
 
-  const std::string replay = std::string(PAYLEDGER_PATH) + " replay --data-dir " + dir.path() + " 2>/dev/null";
+  const std::string replay =
+      std::string(PAYLEDGER_PATH) + " replay --data-dir " + dir.path() + " 2>/dev/null";
   REQUIRE(std::system(replay.c_str()) == 0);
   d = start_daemon(dir.path());
   auto after = client(d.port);

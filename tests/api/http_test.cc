@@ -71,7 +71,8 @@ class Server {
     return send("POST", path, body.is_null() ? "" : body.dump(), "application/json",
                 std::move(headers), key);
   }
-  Reply form(const std::string& path, const std::string& body, const std::string& key = kKeyA) const {
+  Reply form(const std::string& path, const std::string& body,
+             const std::string& key = kKeyA) const {
     return send("POST", path, body, "application/x-www-form-urlencoded", {}, key);
   }
   Reply get(const std::string& path, const std::string& key = kKeyA) const {
@@ -106,7 +107,8 @@ void check_error(const Reply& r, int status, const std::string& param) {
   }
 }
 
-std::string create_intent(const Server& s, std::int64_t amount = 2000, const std::string& key = kKeyA) {
+std::string create_intent(const Server& s, std::int64_t amount = 2000,
+                          const std::string& key = kKeyA) {
   Reply r = s.post("/v1/payment_intents", {{"amount", amount}, {"currency", "usd"}}, {}, key);
   REQUIRE(r.status == 200);
   return r.body["id"];
@@ -116,8 +118,7 @@ std::string create_intent(const Server& s, std::int64_t amount = 2000, const std
 
 TEST_CASE("seed 000: create, confirm, retrieve with automatic capture") {
   Server s;
-  Reply created = s.post("/v1/payment_intents",
-                         Json::parse(R"({"amount": 4999, "currency": "usd",
+  Reply created = s.post("/v1/payment_intents", Json::parse(R"({"amount": 4999, "currency": "usd",
                            "description": "Acme Pro Plan — monthly", "customer": "cus_a1b2c3d4e5",
                            "metadata": {"order_ref": "ORD-20260315-001"}})"),
                          {{"Idempotency-Key", "0b8f4c6e-1"}});
@@ -137,7 +138,8 @@ TEST_CASE("seed 000: create, confirm, retrieve with automatic capture") {
   CHECK(pi["charges"]["object"] == "list");
   CHECK(pi["charges"]["data"].empty());
   CHECK(pi["charges"]["url"] == "/v1/charges?payment_intent=" + pi["id"].get<std::string>());
-  CHECK(pi["client_secret"].get<std::string>().starts_with(pi["id"].get<std::string>() + "_secret_"));
+  CHECK(
+      pi["client_secret"].get<std::string>().starts_with(pi["id"].get<std::string>() + "_secret_"));
   CHECK(pi["livemode"] == false);
   CHECK(pi["created"] == kT0);
 
@@ -172,7 +174,8 @@ TEST_CASE("seed 000: manual capture, partial capture, and cancel") {
                                                  {"description", "Hotel booking — 2 nights"}});
   REQUIRE(created.status == 200);
   const std::string id = created.body["id"];
-  Reply authorized = s.post("/v1/payment_intents/" + id + "/confirm", {{"payment_method", "pm_card_visa"}});
+  Reply authorized =
+      s.post("/v1/payment_intents/" + id + "/confirm", {{"payment_method", "pm_card_visa"}});
   CHECK(authorized.body["status"] == "requires_capture");
   CHECK(authorized.body["amount_capturable"] == 15000);
   check_error(s.post("/v1/payment_intents/" + id + "/capture", {{"amount_to_capture", 15001}}), 400,
@@ -188,7 +191,8 @@ TEST_CASE("seed 000: manual capture, partial capture, and cancel") {
   Reply canceled = s.get("/v1/payment_intents/" + partial);
   CHECK(canceled.body["status"] == "canceled");
 
-  Reply manual = s.post("/v1/payment_intents", {{"amount", 8000}, {"currency", "usd"}, {"capture_method", "manual"}});
+  Reply manual = s.post("/v1/payment_intents",
+                        {{"amount", 8000}, {"currency", "usd"}, {"capture_method", "manual"}});
   const std::string mid = manual.body["id"];
   (void)s.post("/v1/payment_intents/" + mid + "/confirm", {{"payment_method", "pm_card_amex"}});
   Reply part = s.post("/v1/payment_intents/" + mid + "/capture", {{"amount_to_capture", 6000}});
@@ -210,7 +214,8 @@ TEST_CASE("seed 001: list with Basic auth, X-API-Version, cursors") {
   Server s;
   std::vector<std::string> ids;
   for (int i = 0; i < 12; ++i) ids.push_back(create_intent(s, 100 + i));
-  Reply page = s.send("GET", "/v1/payment_intents?limit=5", "", "", {{"X-API-Version", "2026-03-01"}});
+  Reply page =
+      s.send("GET", "/v1/payment_intents?limit=5", "", "", {{"X-API-Version", "2026-03-01"}});
   REQUIRE(page.status == 200);
   CHECK(page.header("X-API-Version") == "2026-03-01");
   CHECK(page.body["object"] == "list");
@@ -220,10 +225,25 @@ TEST_CASE("seed 001: list with Basic auth, X-API-Version, cursors") {
   CHECK(page.body["data"][0]["id"] == ids[11]);  // newest first
   CHECK(page.body["next_cursor"] == ids[7]);
   // Every field of seed 001's PaymentIntent object is present.
-  for (const char* field : {"id", "object", "amount", "currency", "status", "created", "livemode",
-                            "amount_received", "capture_method", "confirmation_method", "customer",
-                            "payment_method", "description", "metadata", "merchant_id",
-                            "client_secret", "last_payment_error", "charges", "canceled_at",
+  for (const char* field : {"id",
+                            "object",
+                            "amount",
+                            "currency",
+                            "status",
+                            "created",
+                            "livemode",
+                            "amount_received",
+                            "capture_method",
+                            "confirmation_method",
+                            "customer",
+                            "payment_method",
+                            "description",
+                            "metadata",
+                            "merchant_id",
+                            "client_secret",
+                            "last_payment_error",
+                            "charges",
+                            "canceled_at",
                             "cancellation_reason"}) {
     CHECK_MESSAGE(page.body["data"][0].contains(field), field);
   }
@@ -297,7 +317,8 @@ TEST_CASE("auth: Basic or Bearer; missing or unknown keys are 401") {
 TEST_CASE("one merchant's key never sees another's objects: 404, not 403") {
   Server s;
   const std::string a_intent = create_intent(s, 5000, kKeyA);
-  (void)s.post("/v1/payment_intents/" + a_intent + "/confirm", {{"payment_method", "pm_card_visa"}});
+  (void)s.post("/v1/payment_intents/" + a_intent + "/confirm",
+               {{"payment_method", "pm_card_visa"}});
   Reply refund = s.post("/v1/refunds", {{"payment_intent", a_intent}, {"amount", 100}});
   REQUIRE(refund.status == 200);
   const std::string a_refund = refund.body["id"];
@@ -306,9 +327,12 @@ TEST_CASE("one merchant's key never sees another's objects: 404, not 403") {
   check_error(s.get("/v1/payment_intents/" + a_intent, kKeyB), 404, "id");
   check_error(s.get("/v1/refunds/" + a_refund, kKeyB), 404, "id");
   check_error(s.post("/v1/payment_intents/" + a_intent + "/cancel", nullptr, {}, kKeyB), 404, "id");
-  check_error(s.post("/v1/payment_intents/" + a_intent + "/capture", nullptr, {}, kKeyB), 404, "id");
-  check_error(s.post("/v1/refunds", {{"payment_intent", a_intent}}, {}, kKeyB), 404, "payment_intent");
-  check_error(s.get("/v1/payment_intents?starting_after=" + a_intent, kKeyB), 400, "starting_after");
+  check_error(s.post("/v1/payment_intents/" + a_intent + "/capture", nullptr, {}, kKeyB), 404,
+              "id");
+  check_error(s.post("/v1/refunds", {{"payment_intent", a_intent}}, {}, kKeyB), 404,
+              "payment_intent");
+  check_error(s.get("/v1/payment_intents?starting_after=" + a_intent, kKeyB), 400,
+              "starting_after");
   CHECK(s.get("/v1/payment_intents", kKeyB).body["data"].empty());
   CHECK(s.get("/v1/refunds", kKeyB).body["data"].empty());
   CHECK(s.app().store().last_position() == before);  // B changed nothing
@@ -338,7 +362,8 @@ TEST_CASE("idempotency: replay, reuse with another body, key length") {
 
   check_error(s.post("/v1/payment_intents", body, {{"Idempotency-Key", std::string(256, 'k')}}),
               400, "Idempotency-Key");
-  CHECK(s.post("/v1/payment_intents", body, {{"Idempotency-Key", std::string(255, 'k')}}).status == 200);
+  CHECK(s.post("/v1/payment_intents", body, {{"Idempotency-Key", std::string(255, 'k')}}).status ==
+        200);
 
   // Only 2xx are stored: a rejected request may be retried with the same key after a fix.
   check_error(s.post("/v1/payment_intents", {{"amount", 0}, {"currency", "usd"}},
@@ -398,48 +423,64 @@ TEST_CASE("bad input: a clear error naming the parameter, and nothing written") 
               400, "");
   check_error(s.send("POST", "/v1/payment_intents", "amount=1", "text/plain"), 400, "");
   check_error(s.post("/v1/payment_intents", {{"currency", "usd"}}), 400, "amount");
-  check_error(s.post("/v1/payment_intents", {{"amount", "100"}, {"currency", "usd"}}), 400, "amount");
+  check_error(s.post("/v1/payment_intents", {{"amount", "100"}, {"currency", "usd"}}), 400,
+              "amount");
   check_error(s.post("/v1/payment_intents", {{"amount", 1.5}, {"currency", "usd"}}), 400, "amount");
   check_error(s.post("/v1/payment_intents", {{"amount", 0}, {"currency", "usd"}}), 400, "amount");
   check_error(s.post("/v1/payment_intents", {{"amount", -5}, {"currency", "usd"}}), 400, "amount");
-  check_error(s.post("/v1/payment_intents", {{"amount", 100000000}, {"currency", "usd"}}), 400, "amount");
-  check_error(s.post("/v1/payment_intents", {{"amount", 9223372036854775807LL}, {"currency", "usd"}}),
-              400, "amount");
+  check_error(s.post("/v1/payment_intents", {{"amount", 100000000}, {"currency", "usd"}}), 400,
+              "amount");
+  check_error(
+      s.post("/v1/payment_intents", {{"amount", 9223372036854775807LL}, {"currency", "usd"}}), 400,
+      "amount");
   check_error(s.post("/v1/payment_intents", {{"amount", 100}}), 400, "currency");
-  check_error(s.post("/v1/payment_intents", {{"amount", 100}, {"currency", "USD"}}), 400, "currency");
-  check_error(s.post("/v1/payment_intents", {{"amount", 100}, {"currency", "usdollars"}}), 400, "currency");
-  check_error(s.post("/v1/payment_intents", {{"amount", 100}, {"currency", "usd"}, {"capture_method", "later"}}),
+  check_error(s.post("/v1/payment_intents", {{"amount", 100}, {"currency", "USD"}}), 400,
+              "currency");
+  check_error(s.post("/v1/payment_intents", {{"amount", 100}, {"currency", "usdollars"}}), 400,
+              "currency");
+  check_error(s.post("/v1/payment_intents",
+                     {{"amount", 100}, {"currency", "usd"}, {"capture_method", "later"}}),
               400, "capture_method");
-  check_error(s.post("/v1/payment_intents", {{"amount", 100}, {"currency", "usd"}, {"colour", "red"}}),
-              400, "colour");
-  check_error(s.post("/v1/payment_intents", {{"amount", 100}, {"currency", "usd"}, {"metadata", {{"k", 1}}}}),
+  check_error(
+      s.post("/v1/payment_intents", {{"amount", 100}, {"currency", "usd"}, {"colour", "red"}}), 400,
+      "colour");
+  check_error(s.post("/v1/payment_intents",
+                     {{"amount", 100}, {"currency", "usd"}, {"metadata", {{"k", 1}}}}),
               400, "metadata[k]");
-  check_error(s.post("/v1/payment_intents", {{"amount", 100}, {"currency", "usd"}, {"metadata", "x"}}),
-              400, "metadata");
-  check_error(s.post("/v1/payment_intents", {{"amount", 100}, {"currency", "usd"}, {"payment_method", "pm_nope"}}),
+  check_error(
+      s.post("/v1/payment_intents", {{"amount", 100}, {"currency", "usd"}, {"metadata", "x"}}), 400,
+      "metadata");
+  check_error(s.post("/v1/payment_intents",
+                     {{"amount", 100}, {"currency", "usd"}, {"payment_method", "pm_nope"}}),
               400, "payment_method");
-  check_error(s.post("/v1/payment_intents", {{"amount", 100}, {"currency", "usd"}, {"description", std::string(1001, 'd')}}),
-              400, "description");
-  check_error(s.post("/v1/payment_intents/" + id + "/confirm", {{"payment_method", 7}}), 400, "payment_method");
+  check_error(
+      s.post("/v1/payment_intents",
+             {{"amount", 100}, {"currency", "usd"}, {"description", std::string(1001, 'd')}}),
+      400, "description");
+  check_error(s.post("/v1/payment_intents/" + id + "/confirm", {{"payment_method", 7}}), 400,
+              "payment_method");
   check_error(s.post("/v1/payment_intents/" + id + "/confirm", nullptr), 400, "payment_method");
-  check_error(s.post("/v1/payment_intents/" + id + "/cancel", {{"cancellation_reason", "bored"}}), 400,
-              "cancellation_reason");
+  check_error(s.post("/v1/payment_intents/" + id + "/cancel", {{"cancellation_reason", "bored"}}),
+              400, "cancellation_reason");
   check_error(s.post("/v1/refunds", {{"amount", 5}}), 400, "payment_intent");
   check_error(s.post("/v1/refunds", {{"payment_intent", id}, {"amount", 0}}), 400, "amount");
   check_error(s.get("/v1/payment_intents?limit=0"), 400, "limit");
   check_error(s.get("/v1/payment_intents?limit=101"), 400, "limit");
   check_error(s.get("/v1/payment_intents?limit=ten"), 400, "limit");
   check_error(s.get("/v1/payment_intents?starting_after=pi_nope"), 400, "starting_after");
-  check_error(s.get("/v1/payment_intents?starting_after=" + id + "&ending_before=" + id), 400, "ending_before");
+  check_error(s.get("/v1/payment_intents?starting_after=" + id + "&ending_before=" + id), 400,
+              "ending_before");
   check_error(s.get("/v1/payment_intents?sort=asc"), 400, "sort");
   check_error(s.get("/v1/payment_intents/pi_doesnotexist"), 404, "id");
   check_error(s.get("/v1/payment_intents/mer_sneaky"), 404, "id");
-  check_error(s.post("/v1/payment_intents/pi_nope/confirm", {{"payment_method", "pm_card_visa"}}), 404, "id");
+  check_error(s.post("/v1/payment_intents/pi_nope/confirm", {{"payment_method", "pm_card_visa"}}),
+              404, "id");
   check_error(s.get("/v1/nothing"), 404, "");
-  Reply huge = s.send("POST", "/v1/payment_intents", "{\"amount\":" + std::string(2 << 20, '1') + "}");
+  Reply huge =
+      s.send("POST", "/v1/payment_intents", "{\"amount\":" + std::string(2 << 20, '1') + "}");
   CHECK(huge.status == 413);
   CHECK(s.app().store().last_position() == before);  // not one event from any of it
-  CHECK(s.get("/healthz").status == 200);              // and the server is still serving
+  CHECK(s.get("/healthz").status == 200);            // and the server is still serving
 }
 
 TEST_CASE("declines answer 402 with the intent; the failure is on the intent and its charge") {
@@ -457,7 +498,8 @@ TEST_CASE("declines answer 402 with the intent; the failure is on the intent and
   CHECK(pi.body["last_payment_error"]["code"] == "card_declined");
   CHECK(pi.body["charges"]["data"][0]["status"] == "failed");
   CHECK(pi.body["charges"]["data"][0]["failure_code"] == "card_declined");
-  Reply retry = s.post("/v1/payment_intents/" + id + "/confirm", {{"payment_method", "pm_card_mastercard"}});
+  Reply retry =
+      s.post("/v1/payment_intents/" + id + "/confirm", {{"payment_method", "pm_card_mastercard"}});
   CHECK(retry.body["status"] == "succeeded");
   CHECK(retry.body["last_payment_error"].is_null());
   CHECK(retry.body["charges"]["data"].size() == 2);
@@ -471,7 +513,8 @@ TEST_CASE("3-D Secure: requires_action with a redirect, then a later confirm com
                          {"return_url", "https://shop.example/done"}});
   CHECK(action.body["status"] == "requires_action");
   CHECK(action.body["next_action"]["type"] == "redirect_to_url");
-  CHECK(action.body["next_action"]["redirect_to_url"]["url"] == "/v1/payment_intents/" + id + "/confirm");
+  CHECK(action.body["next_action"]["redirect_to_url"]["url"] ==
+        "/v1/payment_intents/" + id + "/confirm");
   Reply done = s.post("/v1/payment_intents/" + id + "/confirm", nullptr);
   CHECK(done.body["status"] == "succeeded");
   CHECK(done.body["next_action"].is_null());
@@ -484,22 +527,25 @@ TEST_CASE("two concurrent confirms of one intent: exactly one wins") {
     std::atomic<int> ok{0};
     std::atomic<int> unexpected_state{0};
     std::thread a([&] {
-      Reply r = s.post("/v1/payment_intents/" + id + "/confirm", {{"payment_method", "pm_card_visa"}});
+      Reply r =
+          s.post("/v1/payment_intents/" + id + "/confirm", {{"payment_method", "pm_card_visa"}});
       if (r.status == 200) ++ok;
-      if (r.status == 400 && r.body["error"]["code"] == "payment_intent_unexpected_state") ++unexpected_state;
+      if (r.status == 400 && r.body["error"]["code"] == "payment_intent_unexpected_state")
+        ++unexpected_state;
     });
     std::thread b([&] {
-      Reply r = s.post("/v1/payment_intents/" + id + "/confirm", {{"payment_method", "pm_card_visa"}});
+      Reply r =
+          s.post("/v1/payment_intents/" + id + "/confirm", {{"payment_method", "pm_card_visa"}});
       if (r.status == 200) ++ok;
-      if (r.status == 400 && r.body["error"]["code"] == "payment_intent_unexpected_state") ++unexpected_state;
+      if (r.status == 400 && r.body["error"]["code"] == "payment_intent_unexpected_state")
+        ++unexpected_state;
     });
     a.join();
     b.join();
     CHECK(ok == 1);
     CHECK(unexpected_state == 1);
-    auto intent = s.app().commands().load_intent(domain::MerchantId{s.get("/v1/payment_intents/" + id)
-                                                                        .body["merchant_id"]},
-                                                 id);
+    auto intent = s.app().commands().load_intent(
+        domain::MerchantId{s.get("/v1/payment_intents/" + id).body["merchant_id"]}, id);
     REQUIRE(intent.has_value());
     CHECK((*intent)->charges.size() == 1);  // one charge: no lost update, no double charge
     CHECK((*intent)->amount_received.minor() == 2000);
@@ -511,7 +557,9 @@ TEST_CASE("refunds: create, retrieve, list, and never more than received") {
   const std::string id = create_intent(s, 5000);
   check_error(s.post("/v1/refunds", {{"payment_intent", id}}), 400, "");  // nothing received yet
   (void)s.post("/v1/payment_intents/" + id + "/confirm", {{"payment_method", "pm_card_visa"}});
-  Reply r1 = s.post("/v1/refunds", {{"payment_intent", id}, {"amount", 2000}, {"reason", "requested_by_customer"}});
+  Reply r1 =
+      s.post("/v1/refunds",
+             {{"payment_intent", id}, {"amount", 2000}, {"reason", "requested_by_customer"}});
   REQUIRE(r1.status == 200);
   CHECK(r1.body["object"] == "refund");
   CHECK(r1.body["id"].get<std::string>().starts_with("re_"));
@@ -549,7 +597,8 @@ TEST_CASE("read-your-writes: a GET right after a POST sees it") {
 
 TEST_CASE("expiry and settlement are driven by the clock through the sweeper") {
   Server s;
-  Reply manual = s.post("/v1/payment_intents", {{"amount", 4200}, {"currency", "usd"}, {"capture_method", "manual"}});
+  Reply manual = s.post("/v1/payment_intents",
+                        {{"amount", 4200}, {"currency", "usd"}, {"capture_method", "manual"}});
   const std::string held = manual.body["id"];
   (void)s.post("/v1/payment_intents/" + held + "/confirm", {{"payment_method", "pm_card_visa"}});
   const std::string bank = create_intent(s, 990);

@@ -32,7 +32,8 @@ TEST_CASE("getters record the first error; finish names unknown parameters") {
 
 TEST_CASE("metadata limits: 50 keys, 40-character keys, 500-character values") {
   std::string body = "{\"metadata\":{";
-  for (int i = 0; i < 51; ++i) body += (i ? "," : "") + std::string("\"k") + std::to_string(i) + "\":\"v\"";
+  for (int i = 0; i < 51; ++i)
+    body += (i ? "," : "") + std::string("\"k") + std::to_string(i) + "\":\"v\"";
   body += "}}";
   auto p = Params::from_json(body);
   (void)p->metadata("metadata");

@@ -69,9 +69,18 @@ std::vector<std::string> types(const Decision& d) {
 // Every status of seed 000, each reached by the commands a client would send.
 std::map<std::string, std::function<Intent()>> reachable_states() {
   return {
-      {"requires_payment_method", [] { Intent i; (void)i.run(create()); return i; }},
+      {"requires_payment_method",
+       [] {
+         Intent i;
+         (void)i.run(create());
+         return i;
+       }},
       {"requires_confirmation",
-       [] { Intent i; (void)i.run(create(5000, "automatic", "pm_card_visa")); return i; }},
+       [] {
+         Intent i;
+         (void)i.run(create(5000, "automatic", "pm_card_visa"));
+         return i;
+       }},
       {"requires_action",
        [] {
          Intent i;
@@ -131,7 +140,7 @@ struct Row {
   const char* confirm_to;  // status after confirm with pm_card_visa, or nullptr: rejected
   const char* capture_to;
   const char* cancel_to;
-  const char* refund_to;   // refund of 1000
+  const char* refund_to;  // refund of 1000
 };
 
 // The whole transition table of the PaymentIntent decider.
@@ -194,7 +203,8 @@ TEST_CASE("automatic capture: confirm authorizes and captures in one decision") 
   Intent i;
   (void)i.run(create(4999));
   Decision d = i.run(confirm("pm_card_visa"));
-  CHECK(types(d) == std::vector<std::string>{"payment_intent.confirmed", "payment_intent.authorized",
+  CHECK(types(d) == std::vector<std::string>{"payment_intent.confirmed",
+                                             "payment_intent.authorized",
                                              "payment_intent.captured"});
   CHECK(i.status() == IntentStatus::succeeded);
   CHECK(i.state->amount_received.minor() == 4999);

@@ -34,8 +34,12 @@ std::vector<Event> every_event_type() {
       IntentPaymentFailed{ChargeId{"ch_2"}, PaymentMethodId{"pm_card_expired"}, "expired_card",
                           "expired_card", "Your card has expired."},
       IntentCanceled{CancellationReason::automatic},
-      RefundCreated{RefundId{"re_1"}, ChargeId{"ch_1"}, Amount::of_minor(100),
-                    *Currency::parse("jpy"), RefundReason::duplicate, {{"a", "b"}}},
+      RefundCreated{RefundId{"re_1"},
+                    ChargeId{"ch_1"},
+                    Amount::of_minor(100),
+                    *Currency::parse("jpy"),
+                    RefundReason::duplicate,
+                    {{"a", "b"}}},
       MerchantCreated{MerchantId{"mer_1"}, "Acme"},
       ApiKeyCreated{"ab12", "wxyz"},
   };
@@ -72,7 +76,10 @@ TEST_CASE("the envelope carries what docs/events.md promises") {
 
 TEST_CASE("what is not an envelope is reported as corruption") {
   const char* bad[] = {
-      "", "not json", "{}", "[1,2]",
+      "",
+      "not json",
+      "{}",
+      "[1,2]",
       R"({"id":"e","type":"payment_intent.nope","schema_version":1,"stream_id":"s","stream_version":1,"merchant_id":"m","occurred_at":1,"data":{}})",
       R"({"id":"e","type":"payment_intent.captured","schema_version":2,"stream_id":"s","stream_version":1,"merchant_id":"m","occurred_at":1,"data":{"charge":"c","amount":1}})",
       R"({"id":"e","type":"payment_intent.captured","schema_version":1,"stream_id":"s","stream_version":1,"merchant_id":"m","occurred_at":1,"data":{"charge":"c","amount":-1}})",

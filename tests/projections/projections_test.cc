@@ -21,7 +21,8 @@ constexpr std::int64_t kT0 = 1'742'025'600;
 std::map<std::string, std::string> views_snapshot(eventstore::Database& db) {
   std::map<std::string, std::string> out;
   std::unique_ptr<rocksdb::Iterator> it(db.db()->NewIterator(rocksdb::ReadOptions(), db.views()));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) out[it->key().ToString()] = it->value().ToString();
+  for (it->SeekToFirst(); it->Valid(); it->Next())
+    out[it->key().ToString()] = it->value().ToString();
   return out;
 }
 
@@ -53,8 +54,10 @@ api::CreateIntentParams intent(std::int64_t amount, std::string capture = "autom
 void mixed_workload(api::App& app, const domain::MerchantId& m) {
   auto& c = app.commands();
   for (int i = 0; i < 6; ++i) {
-    const std::string pi = id_of(c.create_intent(m, intent(1000 + i, i % 2 ? "manual" : "automatic"), nullptr));
-    const char* pm = i == 3 ? "pm_card_chargeDeclined" : (i == 4 ? "pm_card_threeDSecureRequired" : "pm_card_visa");
+    const std::string pi =
+        id_of(c.create_intent(m, intent(1000 + i, i % 2 ? "manual" : "automatic"), nullptr));
+    const char* pm = i == 3 ? "pm_card_chargeDeclined"
+                            : (i == 4 ? "pm_card_threeDSecureRequired" : "pm_card_visa");
     (void)c.confirm(m, pi, pm, "", nullptr);
     if (i == 1 || i == 3) (void)c.capture(m, pi, 900, nullptr);
     if (i == 0) (void)c.refund(m, pi, 300, "duplicate", {{"r", "1"}}, nullptr);
@@ -74,8 +77,8 @@ TEST_CASE("render then parse gives back the same intent, in every status") {
   REQUIRE(merchant.has_value());
   mixed_workload(*app, *merchant);
   REQUIRE(app->runner().wait_for(app->store().last_position(), std::chrono::seconds(10)));
-  auto page = projections::Queries(app->db()).list({projections::ListKind::payment_intents,
-                                                    merchant->value, 100, {}, {}});
+  auto page = projections::Queries(app->db()).list(
+      {projections::ListKind::payment_intents, merchant->value, 100, {}, {}});
   REQUIRE(page.has_value());
   REQUIRE(page->objects.size() == 7);
   std::set<std::string> statuses;
@@ -177,7 +180,8 @@ TEST_CASE("cursor pagination walks forward and back, newest first, per merchant"
 
   auto before = q.list({projections::ListKind::payment_intents, a->value, 5, {}, newest_first[12]});
   REQUIRE(before.has_value());
-  CHECK(before->ids == std::vector<std::string>(newest_first.begin() + 7, newest_first.begin() + 12));
+  CHECK(before->ids ==
+        std::vector<std::string>(newest_first.begin() + 7, newest_first.begin() + 12));
   CHECK(before->has_more);
   auto first = q.list({projections::ListKind::payment_intents, a->value, 5, {}, newest_first[3]});
   REQUIRE(first.has_value());

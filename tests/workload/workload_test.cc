@@ -39,14 +39,19 @@ struct Ledger {
   std::string currency;
 };
 
-const char* kPaymentMethods[] = {"pm_card_visa", "pm_card_mastercard", "pm_card_chargeDeclined",
-                                 "pm_card_expired", "pm_card_threeDSecureRequired",
-                                 "pm_usBankAccount_success", "pm_usBankAccount_insufficientFunds"};
+const char* kPaymentMethods[] = {"pm_card_visa",
+                                 "pm_card_mastercard",
+                                 "pm_card_chargeDeclined",
+                                 "pm_card_expired",
+                                 "pm_card_threeDSecureRequired",
+                                 "pm_usBankAccount_success",
+                                 "pm_usBankAccount_insufficientFunds"};
 const char* kCurrencies[] = {"usd", "eur", "jpy", "kwd"};
 
 class Driver {
  public:
-  Driver(api::App& app, api::ManualClock& clock, std::vector<d::MerchantId> merchants, unsigned seed)
+  Driver(api::App& app, api::ManualClock& clock, std::vector<d::MerchantId> merchants,
+         unsigned seed)
       : app_(app), clock_(clock), merchants_(std::move(merchants)), rng_(seed) {}
 
   void step() {
@@ -56,17 +61,21 @@ class Driver {
     const d::MerchantId m{told_[id].merchant};
     auto& c = app_.commands();
     if (op < 55) {
-      note(id, c.confirm(m, id, pick(0, 3) ? std::optional<std::string>(kPaymentMethods[pick(0, 6)])
-                                           : std::nullopt, "", nullptr));
+      note(id, c.confirm(m, id,
+                         pick(0, 3) ? std::optional<std::string>(kPaymentMethods[pick(0, 6)])
+                                    : std::nullopt,
+                         "", nullptr));
     } else if (op < 65) {
-      note(id, c.capture(m, id, pick(0, 1) ? std::optional<std::int64_t>(pick(1, 120000)) : std::nullopt,
+      note(id, c.capture(m, id,
+                         pick(0, 1) ? std::optional<std::int64_t>(pick(1, 120000)) : std::nullopt,
                          nullptr));
     } else if (op < 72) {
       note(id, c.cancel(m, id, pick(0, 1) ? "duplicate" : "abandoned", nullptr));
     } else if (op < 92) {
       const auto amount = pick(0, 2) ? std::optional<std::int64_t>(pick(1, 40000)) : std::nullopt;
       api::Outcome o = c.refund(m, id, amount, std::nullopt, {}, nullptr);
-      if (o.http_status == 200) told_[id].refunded += Json::parse(o.body)["amount"].get<std::int64_t>();
+      if (o.http_status == 200)
+        told_[id].refunded += Json::parse(o.body)["amount"].get<std::int64_t>();
     } else if (op < 97) {
       clock_.advance(pick(1, 10));
       (void)app_.sweeper().sweep_once();
@@ -174,7 +183,8 @@ void audit(api::App& app, const std::map<std::string, Told>& told) {
     const Json v = Json::parse(**view);
     CHECK(v["amount_received"] == l.captured);
     std::int64_t view_refunded = 0;
-    for (const auto& ch : v["charges"]["data"]) view_refunded += ch["amount_refunded"].get<std::int64_t>();
+    for (const auto& ch : v["charges"]["data"])
+      view_refunded += ch["amount_refunded"].get<std::int64_t>();
     CHECK(view_refunded == l.refunded);
   }
   for (const auto& [currency, net] : net_by_currency) CHECK(net >= 0);
@@ -195,7 +205,8 @@ TEST_CASE("seeded random workload: the auditor recomputes every balance and view
     REQUIRE(app.has_value());
     std::vector<d::MerchantId> merchants;
     for (int m = 0; m < 3; ++m) {
-      auto id = (*app)->ensure_key("sk_test_workload_" + std::to_string(seed) + "_" + std::to_string(m));
+      auto id =
+          (*app)->ensure_key("sk_test_workload_" + std::to_string(seed) + "_" + std::to_string(m));
       REQUIRE(id.has_value());
       merchants.push_back(*id);
     }
