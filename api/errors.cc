@@ -9,7 +9,9 @@ std::string ApiError::body() const {
       {"message", message},
       {"param", param.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(param)}};
   for (const auto& [k, v] : extra.items()) err[k] = v;
-  return nlohmann::ordered_json{{"error", std::move(err)}}.dump();
+  // Replace rather than throw on invalid UTF-8: an error answer must always be writable.
+  return nlohmann::ordered_json{{"error", std::move(err)}}.dump(
+      -1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 ApiError invalid_param(std::string param, std::string code, std::string message) {

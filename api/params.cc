@@ -108,6 +108,13 @@ Expected<Params, ApiError> Params::from_form(std::string_view body) {
   httplib::Params pairs;
   httplib::detail::parse_query_text(std::string(body), pairs);
   for (const auto& [key, value] : pairs) {
+    if (!simdjson::validate_utf8(key.data(), key.size())) {
+      return Unexpected{body_error("A parameter name is not valid UTF-8.")};
+    }
+    if (!simdjson::validate_utf8(value.data(), value.size())) {
+      return Unexpected{
+          invalid_param(key, "parameter_invalid_string", key + " is not valid UTF-8.")};
+    }
     auto path = bracket_path(key);
     if (!path) {
       return Unexpected{

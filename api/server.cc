@@ -1,5 +1,7 @@
 #include "api/server.h"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 
 #include <httplib.h>
@@ -36,7 +38,7 @@ ApiError not_found(const std::string& object, const std::string& id) {
   e.http_status = 404;
   e.code = "resource_missing";
   e.param = "id";
-  e.message = "No such " + object + ": '" + id + "'";
+  e.message = "No such " + object + ": '" + id + "'";  // id is checked or replaced on output
   return e;
 }
 
@@ -78,8 +80,12 @@ Expected<Params, ApiError> body_params(const httplib::Request& req) {
                                       type + ".")};
 }
 
+// Ids are generated as prefix + base62; anything else cannot name an object.
 bool valid_id(const std::string& id, std::string_view prefix) {
-  return id.size() <= kMaxIdChars && id.starts_with(prefix);
+  return id.size() <= kMaxIdChars && id.starts_with(prefix) &&
+         std::all_of(id.begin(), id.end(), [](char c) {
+           return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+         });
 }
 
 std::string list_json(const projections::ListPage& page, const std::string& url, bool backward) {

@@ -4,6 +4,7 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <random>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -640,4 +641,65 @@ TEST_CASE("/metrics and /healthz") {
     CHECK_MESSAGE(m->body.find(family) != std::string::npos, family);
   }
   CHECK(m->body.find(R"(route="/v1/payment_intents",status="200")") != std::string::npos);
+}
+
+TEST_CASE("random garbage never crashes the server, never gets a 5xx, never writes") {
+  Server s;
+  const auto before = s.app().store().last_position();
+  std::mt19937 rng(7);
+  const char* paths[] = {"/v1/payment_intents", "/v1/refunds", "/v1/payment_intents/pi_x/confirm",
+                         "/v1/payment_intents/pi_x/capture"};
+  const char* types[] = {"application/json", "application/x-www-form-urlencoded", "", "text/xml"};
+  const char* fragments[] = {"{",
+                             "}",
+                             "[",
+                             "]",
+                             "\"amount\"",
+                             ":",
+                             ",",
+                             "1e999",
+                             "-0",
+                             "null",
+                             "\"metadata\"",
+                             "%",
+                             "&",
+                             "=",
+                             "[x]",
+                             "\\u0000",
+                             "\xff\xfe",
+                             "true",
+                             "99999999999999999999",
+                             "\"currency\":\"usd\"",
+                             "amount=",
+                             "a[b][c]="};
+  for (int i = 0; i < 400; ++i) {
+    std::string body;
+    const int parts = std::uniform_int_distribution<int>(0, 30)(rng);
+    for (int p = 0; p < parts; ++p) body += fragments[rng() % std::size(fragments)];
+    Reply r = s.send("POST", paths[rng() % 4], body, types[rng() % 4]);
+    CAPTURE(body);
+    CHECK(r.status >= 400);
+    CHECK(r.status < 500);
+    CHECK(r.body.contains("error"));
+  }
+  CHECK(s.app().store().last_position() == before);
+  CHECK(s.get("/healthz").status == 200);
+}
+
+TEST_CASE("idle keep-alive connections do not starve new clients") {
+  Server s;
+  // Hold many keep-alive connections open after one request each, then ask on a new one.
+  std::vector<std::unique_ptr<httplib::Client>> idle;
+  for (int i = 0; i < 150; ++i) {
+    auto cli = std::make_unique<httplib::Client>("127.0.0.1", s.port());
+    cli->set_keep_alive(true);
+    cli->set_basic_auth(kKeyA.c_str(), "");
+    auto r = cli->Get("/v1/payment_intents?limit=1");
+    REQUIRE(r);
+    idle.push_back(std::move(cli));
+  }
+  const auto started = std::chrono::steady_clock::now();
+  Reply fresh = s.get("/v1/payment_intents?limit=1");
+  CHECK(fresh.status == 200);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(2));
 }
