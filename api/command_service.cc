@@ -17,12 +17,7 @@ Outcome error_outcome(const ApiError& e) {
 }
 
 Outcome storage_failure(const eventstore::Status& s) {
-  ApiError e;
-  e.http_status = 500;
-  e.type = "api_error";
-  e.code = "storage_error";
-  e.message = "The request could not be stored: " + s.to_string();
-  return error_outcome(e);
+  return error_outcome(storage_error(s.to_string()));
 }
 
 const d::IntentPaymentFailed* find_failure(const std::vector<d::Recorded>& events) {

@@ -22,6 +22,15 @@ ApiError invalid_param(std::string param, std::string code, std::string message)
   return e;
 }
 
+ApiError storage_error(const std::string& what) {
+  ApiError e;
+  e.http_status = 500;
+  e.type = "api_error";
+  e.code = "storage_error";
+  e.message = "The database could not serve this request: " + what;
+  return e;
+}
+
 ApiError from_rejection(domain::Rejection r) {
   const domain::RejectionInfo info = domain::describe(r);
   ApiError e;

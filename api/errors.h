@@ -21,5 +21,7 @@ struct ApiError {
 
 ApiError invalid_param(std::string param, std::string code, std::string message);
 ApiError from_rejection(domain::Rejection r);
+// A 500 for a failed read or write of the database; says what failed.
+ApiError storage_error(const std::string& what);
 
 }  // namespace payledger::api

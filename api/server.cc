@@ -254,14 +254,7 @@ Reply ApiServer::with_idempotency(const httplib::Request& req, const d::Merchant
   const IdempotencyWrite write{store_key,
                                sha256_hex(req.method + "\n" + req.path + "\n" + req.body)};
   auto stored = find_record(db_, store_key, clock_.now().value);
-  if (!stored) {
-    ApiError e;
-    e.http_status = 500;
-    e.type = "api_error";
-    e.code = "storage_error";
-    e.message = stored.error().to_string();
-    return error_reply(e);
-  }
+  if (!stored) return error_reply(storage_error(stored.error().to_string()));
   if (!*stored) return h(req, merchant, &write);
   if ((*stored)->request_sha256 != write.request_sha256) {
     ApiError e;
@@ -432,14 +425,7 @@ Reply ApiServer::retrieve(const httplib::Request& req, const d::MerchantId& m,
   const char* object = intents ? "payment_intent" : "refund";
   if (!valid_id(id, intents ? "pi_" : "re_")) return error_reply(not_found(object, id));
   auto found = intents ? queries_.intent(m.value, id) : queries_.refund(m.value, id);
-  if (!found) {
-    ApiError e;
-    e.http_status = 500;
-    e.type = "api_error";
-    e.code = "storage_error";
-    e.message = found.error().to_string();
-    return error_reply(e);
-  }
+  if (!found) return error_reply(storage_error(found.error().to_string()));
   if (!*found) return error_reply(not_found(object, id));
   return Reply{200, std::move(**found), {}};
 }
@@ -478,7 +464,7 @@ Reply ApiServer::list(const httplib::Request& req, const d::MerchantId& m,
       return error_reply(invalid_param(param, "resource_missing",
                                        param + " names an object this account does not have."));
     }
-    return error_reply(from_rejection(d::Rejection::intent_missing));
+    return error_reply(storage_error(page.error().to_string()));
   }
   const std::string url =
       kind == projections::ListKind::payment_intents ? "/v1/payment_intents" : "/v1/refunds";

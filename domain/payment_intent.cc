@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "domain/assert.h"
+#include "domain/overloaded.h"
 #include "domain/test_cards.h"
 
 namespace payledger::domain {
@@ -303,13 +304,6 @@ Decision decide(const IntentState& state, const SettleIntent& cmd) {
 }
 
 namespace {
-
-template <class... Fs>
-struct Overloaded : Fs... {
-  using Fs::operator()...;
-};
-template <class... Fs>
-Overloaded(Fs...) -> Overloaded<Fs...>;
 
 void apply(PaymentIntent& pi, const IntentConfirmed& e, UnixSeconds) {
   pi.payment_method = e.payment_method;

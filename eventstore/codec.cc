@@ -1,30 +1,15 @@
 #include "eventstore/codec.h"
 
 #include <simdjson.h>
+
 #include <nlohmann/json.hpp>
+#include "domain/overloaded.h"
+#include "eventstore/json_fields.h"
 
 namespace payledger::eventstore {
 namespace {
 
-using Json = nlohmann::ordered_json;
 namespace d = domain;
-
-template <class... Fs>
-struct Overloaded : Fs... {
-  using Fs::operator()...;
-};
-template <class... Fs>
-Overloaded(Fs...) -> Overloaded<Fs...>;
-
-Json or_null(const std::string& s) {
-  return s.empty() ? Json(nullptr) : Json(s);
-}
-
-Json metadata_json(const d::Metadata& m) {
-  Json j = Json::object();
-  for (const auto& [k, v] : m) j[k] = v;
-  return j;
-}
 
 Json data_of(const d::Event& e) {
   return std::visit(

@@ -1,23 +1,17 @@
 #include "projections/render.h"
 
 #include <simdjson.h>
+
 #include <nlohmann/json.hpp>
+#include "eventstore/json_fields.h"
 
 namespace payledger::projections {
 namespace {
 
-using Json = nlohmann::ordered_json;
+using eventstore::Json;
+using eventstore::metadata_json;
+using eventstore::or_null;
 namespace d = domain;
-
-Json or_null(const std::string& s) {
-  return s.empty() ? Json(nullptr) : Json(s);
-}
-
-Json metadata_json(const d::Metadata& m) {
-  Json j = Json::object();
-  for (const auto& [k, v] : m) j[k] = v;
-  return j;
-}
 
 Json charge_json(const d::PaymentIntent& pi, const d::Charge& c) {
   return Json{{"id", c.id.value},
