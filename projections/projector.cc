@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/assert.h"
 #include "domain/payment_intent.h"
 #include "eventstore/codec.h"
 #include "projections/render.h"
@@ -36,53 +37,111 @@ void move_due(const d::IntentState& before, const d::PaymentIntent& after, ViewB
 
 }  // namespace
 
-Projector::Projector(eventstore::Database& db, std::string name)
-    : db_(db), name_(std::move(name)) {}
-
-Status Projector::checkpoint(Position* out) const {
-  ViewBatch empty(db_.db(), db_.views());
-  return read_u64(empty, ViewKeys::checkpoint(name_), &out->value);
+Projector::Projector(eventstore::Database& db, std::string name) : db_(db), name_(std::move(name)) {
+  const Status s = load_checkpoint();
+  PL_ASSERT(s.is_ok(), "a projector's checkpoint is readable");
 }
 
-Status Projector::apply(const std::vector<eventstore::StoredEvent>& events) {
-  if (events.empty()) return Status::ok();
-  ViewBatch batch(db_.db(), db_.views());
-  for (const auto& e : events) {
-    auto rec = eventstore::decode_event(e.payload);
-    if (!rec) return rec.error();
-    if (Status s = apply_one(*rec, e.position, batch); !s.is_ok()) return s;
+Status Projector::load_checkpoint() {
+  const ViewBatch empty(db_.db(), db_.views());
+  if (Status s = read_u64(empty, ViewKeys::checkpoint(name_), &watermark_); !s.is_ok()) return s;
+  std::string packed;
+  Status s = empty.get(ViewKeys::checkpoint_above(name_), &packed);
+  if (s.code() == Status::Code::not_found) return Status::ok();
+  if (!s.is_ok()) return s;
+  if (packed.size() % 8 != 0) return Status::corruption("positions above the checkpoint");
+  for (std::size_t i = 0; i < packed.size(); i += 8) {
+    above_.insert(eventstore::get_be64(packed.data() + i));
   }
-  batch.put(ViewKeys::checkpoint(name_), be64_string(events.back().position.value));
-  return batch.commit();
+  return Status::ok();
 }
 
-Status Projector::apply_one(const d::Recorded& rec, Position pos, ViewBatch& batch) const {
+void Projector::reached(std::uint64_t position) {
+  if (position <= watermark_) return;
+  above_.insert(position);
+  while (!above_.empty() && *above_.begin() == watermark_ + 1) {
+    watermark_ = *above_.begin();
+    above_.erase(above_.begin());
+  }
+}
+
+Status Projector::apply(const std::vector<eventstore::StoredEvent>& events,
+                        const std::vector<std::pair<std::string, std::string>>& extra_writes) {
+  if (events.empty() && extra_writes.empty()) return Status::ok();
+  const std::uint64_t watermark_before = watermark_;
+  const std::set<std::uint64_t> above_before = above_;
+  ViewBatch batch(db_.db(), db_.views());
+  Status s = Status::ok();
+  for (const auto& e : events) {
+    s = apply_and_drain(e, batch);
+    if (!s.is_ok()) break;
+  }
+  if (s.is_ok()) {
+    std::string packed;
+    for (std::uint64_t p : above_) packed += be64_string(p);
+    batch.put(ViewKeys::checkpoint(name_), be64_string(watermark_));
+    batch.put(ViewKeys::checkpoint_above(name_), std::move(packed));
+    for (const auto& [k, v] : extra_writes) batch.put(k, v);
+    s = batch.commit();
+  }
+  if (!s.is_ok()) {  // nothing was written: forget what this call applied in memory
+    watermark_ = watermark_before;
+    above_ = above_before;
+  }
+  return s;
+}
+
+// Applies one event, then any parked successors of its stream that it unblocks.
+Status Projector::apply_and_drain(const eventstore::StoredEvent& event, ViewBatch& batch) {
+  auto rec = eventstore::decode_event(event.payload);
+  if (!rec) return rec.error();
+  auto applied = apply_one(*rec, event.position, batch);
+  if (!applied) return applied.error();
+  if (*applied == Applied::parked) return Status::ok();
+  reached(event.position.value);
+  if (*applied == Applied::duplicate) return Status::ok();
+  const std::string parked_key = ViewKeys::parked(rec->meta.stream_id, rec->meta.version.value + 1);
+  std::string parked;
+  Status s = batch.get(parked_key, &parked);
+  if (s.code() == Status::Code::not_found) return Status::ok();
+  if (!s.is_ok()) return s;
+  if (parked.size() < 8) return Status::corruption("parked event " + parked_key);
+  batch.erase(parked_key);
+  return apply_and_drain(
+      {eventstore::Position{eventstore::get_be64(parked.data())}, parked.substr(8)}, batch);
+}
+
+Expected<Projector::Applied, Status> Projector::apply_one(const d::Recorded& rec, Position pos,
+                                                          ViewBatch& batch) {
   const std::string version_key = ViewKeys::stream_version(rec.meta.stream_id);
   std::uint64_t applied = 0;
-  if (Status s = read_u64(batch, version_key, &applied); !s.is_ok()) return s;
-  if (rec.meta.version.value <= applied) return Status::ok();  // delivered before
+  if (Status s = read_u64(batch, version_key, &applied); !s.is_ok()) return Unexpected{s};
+  if (rec.meta.version.value <= applied) return Applied::duplicate;
   if (rec.meta.version.value != applied + 1) {
-    return Status::corruption("stream " + rec.meta.stream_id + " skips from version " +
-                              std::to_string(applied) + " to " +
-                              std::to_string(rec.meta.version.value));
+    // An earlier version of this stream has not arrived yet (another topic, another
+    // partition): keep this one until it has.
+    batch.put(ViewKeys::parked(rec.meta.stream_id, rec.meta.version.value),
+              be64_string(pos.value) + eventstore::encode_event(rec.meta, rec.body));
+    return Applied::parked;
   }
   batch.put(version_key, be64_string(rec.meta.version.value));
   const std::string& merchant = rec.meta.merchant.value;
   if (const auto* m = std::get_if<d::MerchantCreated>(&rec.body)) {
     batch.put(ViewKeys::merchant(merchant),
               nlohmann::ordered_json{{"id", m->id.value}, {"name", m->name}}.dump());
-    return Status::ok();
+    return Applied::applied;
   }
   if (const auto* k = std::get_if<d::ApiKeyCreated>(&rec.body)) {
     batch.put(ViewKeys::api_key(k->key_sha256), merchant);
-    return Status::ok();
+    return Applied::applied;
   }
   if (const auto* r = std::get_if<d::RefundCreated>(&rec.body)) {
     batch.put(ViewKeys::refund(merchant, r->id.value), render_refund(rec.meta, *r));
     batch.put(ViewKeys::refund_position(merchant, r->id.value), be64_string(pos.value));
     batch.put(ViewKeys::refund_list(merchant, pos), r->id.value);
   }
-  return apply_intent(rec, pos, batch);
+  if (Status s = apply_intent(rec, pos, batch); !s.is_ok()) return Unexpected{s};
+  return Applied::applied;
 }
 
 Status Projector::apply_intent(const d::Recorded& rec, Position pos, ViewBatch& batch) const {

@@ -1,6 +1,7 @@
 #pragma once
 // Applies events to every view. Used by the embedded runner, by `payledger replay`, and by any
 // process that receives the events from elsewhere: the same code for all of them.
+#include <set>
 #include <string>
 #include <vector>
 
@@ -14,25 +15,35 @@ namespace payledger::projections {
 
 class Projector {
  public:
-  // REQUIRES: `db` outlives the projector. `name` keys its checkpoint.
+  // Loads the checkpoint. REQUIRES: `db` outlives the projector. `name` keys its checkpoint.
   explicit Projector(eventstore::Database& db, std::string name = "read_side");
 
-  // Applies `events` (in position order) to the views and moves the checkpoint to the last
-  // one, all in one atomic batch. An event whose stream version was applied already is
-  // skipped, so a redelivered event changes nothing.
-  eventstore::Status apply(const std::vector<eventstore::StoredEvent>& events);
+  // Applies `events` to the views and moves the checkpoint, with `extra_writes` (a consumer's
+  // offsets, say), all in one atomic batch. Events may come in any order and more than once:
+  // an event whose stream version was applied already changes nothing, and one that comes
+  // before an earlier version of its stream waits (parked in the views) until the gap fills.
+  eventstore::Status apply(
+      const std::vector<eventstore::StoredEvent>& events,
+      const std::vector<std::pair<std::string, std::string>>& extra_writes = {});
 
-  // The position of the last event applied (0 before any).
-  eventstore::Status checkpoint(eventstore::Position* out) const;
+  // Every position up to the watermark has been applied (0 before any). Positions above it
+  // that were applied already are remembered, so the watermark moves as gaps fill.
+  eventstore::Position watermark() const { return eventstore::Position{watermark_}; }
 
  private:
-  eventstore::Status apply_one(const domain::Recorded& rec, eventstore::Position pos,
-                               ViewBatch& batch) const;
+  enum class Applied { applied, duplicate, parked };
+  eventstore::Status load_checkpoint();
+  Expected<Applied, eventstore::Status> apply_one(const domain::Recorded& rec,
+                                                  eventstore::Position pos, ViewBatch& batch);
+  eventstore::Status apply_and_drain(const eventstore::StoredEvent& event, ViewBatch& batch);
   eventstore::Status apply_intent(const domain::Recorded& rec, eventstore::Position pos,
                                   ViewBatch& batch) const;
+  void reached(std::uint64_t position);
 
   eventstore::Database& db_;
   std::string name_;
+  std::uint64_t watermark_ = 0;
+  std::set<std::uint64_t> above_;  // applied positions above the watermark
 };
 
 }  // namespace payledger::projections

@@ -13,10 +13,7 @@ constexpr std::size_t kBatchEvents = 2048;
 Runner::Runner(eventstore::EventStore& store, eventstore::Database& db,
                ProjectionObserver* observer)
     : store_(store), projector_(db), observer_(observer) {
-  eventstore::Position start;
-  eventstore::Status s = projector_.checkpoint(&start);
-  PL_ASSERT(s.is_ok(), "the views' checkpoint is readable");
-  checkpoint_ = start.value;
+  checkpoint_ = projector_.watermark().value;
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -48,7 +45,7 @@ void Runner::loop() {
     if (events.empty()) continue;
     {
       std::lock_guard lock(mu_);
-      checkpoint_ = events.back().position.value;
+      checkpoint_ = projector_.watermark().value;
     }
     cv_.notify_all();
     if (observer_ != nullptr) {

@@ -33,6 +33,15 @@ std::string be64_string(std::uint64_t v) {
 std::string ViewKeys::checkpoint(std::string_view projector) {
   return "c/" + std::string(projector);
 }
+std::string ViewKeys::checkpoint_above(std::string_view projector) {
+  return "w/" + std::string(projector);
+}
+std::string ViewKeys::parked(std::string_view stream_id, std::uint64_t version) {
+  std::string k = "q/" + std::string(stream_id);
+  k.push_back('\0');
+  eventstore::put_be64(k, version);
+  return k;
+}
 std::string ViewKeys::stream_version(std::string_view stream_id) {
   return "v/" + std::string(stream_id);
 }

@@ -15,6 +15,8 @@ namespace payledger::projections {
 
 struct ViewKeys {
   static std::string checkpoint(std::string_view projector);
+  static std::string checkpoint_above(std::string_view projector);
+  static std::string parked(std::string_view stream_id, std::uint64_t version);
   static std::string stream_version(std::string_view stream_id);
   static std::string intent(std::string_view merchant, std::string_view id);
   static std::string intent_position(std::string_view merchant, std::string_view id);
