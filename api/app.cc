@@ -18,7 +18,7 @@ Expected<std::unique_ptr<App>, std::string> App::open(const AppOptions& options,
   app->commands_ = std::make_unique<CommandService>(*app->store_, app->ids_, *app->clock_);
   app->sweeper_ = std::make_unique<Sweeper>(*app->db_, *app->commands_, *app->clock_);
   if (options.sweep_interval_ms > 0) app->sweeper_->start(options.sweep_interval_ms);
-  app->server_ = std::make_unique<ApiServer>(*app->db_, *app->runner_, *app->commands_,
+  app->server_ = std::make_unique<ApiServer>(*app->db_, *app->runner_, app->commands_.get(),
                                              *app->metrics_, *app->clock_, options.server);
   return app;
 }

@@ -103,11 +103,11 @@ std::string list_json(const projections::ListPage& page, const std::string& url,
 
 }  // namespace
 
-ApiServer::ApiServer(eventstore::Database& db, projections::Runner& runner,
-                     CommandService& commands, Metrics& metrics, const Clock& clock,
+ApiServer::ApiServer(eventstore::Database& db, const projections::ReadSide& read_side,
+                     CommandService* commands, Metrics& metrics, const Clock& clock,
                      ServerOptions options)
     : db_(db),
-      runner_(runner),
+      read_side_(read_side),
       queries_(db),
       commands_(commands),
       metrics_(metrics),
@@ -206,7 +206,7 @@ void ApiServer::handle(const httplib::Request& req, httplib::Response& res,
   if (reply.position.value > 0) {
     res.set_header("Payledger-Position", std::to_string(reply.position.value));
     // Read-your-writes: answer once the views show this write.
-    if (!runner_.wait_for(reply.position, options_.read_your_writes_timeout)) {
+    if (!read_side_.wait_for(reply.position, options_.read_your_writes_timeout)) {
       metrics_.http().read_your_writes_timeout();
       spdlog::warn("views did not reach position {} in time", reply.position.value);
     }
@@ -222,13 +222,41 @@ void ApiServer::handle(const httplib::Request& req, httplib::Response& res,
 
 Reply ApiServer::dispatch(const httplib::Request& req, const d::MerchantId& merchant, bool is_post,
                           const Handler& h) {
+  if (!is_post) {
+    if (auto e = wait_for_requested_position(req)) return error_reply(*e);
+    return h(req, merchant, nullptr);
+  }
   const std::string key = req.get_header_value("Idempotency-Key");
-  if (!is_post || key.empty()) return h(req, merchant, nullptr);
+  if (key.empty()) return h(req, merchant, nullptr);
   if (key.size() > kMaxIdempotencyKeyChars) {
     return error_reply(invalid_param("Idempotency-Key", "idempotency_key_invalid",
                                      "Idempotency-Key must be at most 255 characters."));
   }
   return with_idempotency(req, merchant, key, h);
+}
+
+// A read that carries "Payledger-Position: N" (from a write's answer) waits until the views
+// have reached N, so that a read on any replica sees that write.
+std::optional<ApiError> ApiServer::wait_for_requested_position(const httplib::Request& req) {
+  const std::string header = req.get_header_value("Payledger-Position");
+  if (header.empty()) return std::nullopt;
+  std::uint64_t position = 0;
+  auto [ptr, ec] = std::from_chars(header.data(), header.data() + header.size(), position);
+  if (ec != std::errc() || ptr != header.data() + header.size()) {
+    return invalid_param("Payledger-Position", "parameter_invalid_integer",
+                         "Payledger-Position must be a log position (an unsigned integer).");
+  }
+  if (read_side_.wait_for(eventstore::Position{position}, options_.read_your_writes_timeout)) {
+    return std::nullopt;
+  }
+  ApiError e;
+  e.http_status = 503;
+  e.type = "api_error";
+  e.code = "views_behind";
+  e.param = "Payledger-Position";
+  e.message = "The views have not reached position " + header + " yet (they are at " +
+              std::to_string(read_side_.reached().value) + "); retry shortly.";
+  return e;
 }
 
 // Same key and same request: the stored answer. Same key, other request: 400. The same key
@@ -301,7 +329,7 @@ void ApiServer::install_routes() {
   using projections::ListKind;
   http_->Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
     res.set_content(
-        Json{{"status", "ok"}, {"projected_position", runner_.checkpoint().value}}.dump(),
+        Json{{"status", "ok"}, {"projected_position", read_side_.reached().value}}.dump(),
         "application/json");
   });
   http_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
@@ -311,6 +339,19 @@ void ApiServer::install_routes() {
     return [this, method](const httplib::Request& r, const d::MerchantId& m,
                           const IdempotencyWrite* i) { return (this->*method)(r, m, i); };
   };
+  if (commands_ == nullptr) {
+    // A read replica: writes go to payledgerd, which owns the log.
+    http_->Post(".*", [](const httplib::Request&, httplib::Response& res) {
+      ApiError e;
+      e.http_status = 405;
+      e.code = "read_only_replica";
+      e.message = "This server is a read replica (payledger-projector); send writes to payledgerd.";
+      res.status = 405;
+      res.set_content(e.body(), "application/json");
+    });
+    install_read_routes();
+    return;
+  }
   route_post("/v1/payment_intents", "/v1/payment_intents", bind_post(&ApiServer::create_intent));
   route_post(R"(/v1/payment_intents/([^/]+)/confirm)", "/v1/payment_intents/:id/confirm",
              bind_post(&ApiServer::confirm_intent));
@@ -319,6 +360,11 @@ void ApiServer::install_routes() {
   route_post(R"(/v1/payment_intents/([^/]+)/cancel)", "/v1/payment_intents/:id/cancel",
              bind_post(&ApiServer::cancel_intent));
   route_post("/v1/refunds", "/v1/refunds", bind_post(&ApiServer::create_refund));
+  install_read_routes();
+}
+
+void ApiServer::install_read_routes() {
+  using projections::ListKind;
   auto bind_get = [this](auto method, ListKind kind) {
     return [this, method, kind](const httplib::Request& r, const d::MerchantId& m,
                                 const IdempotencyWrite*) { return (this->*method)(r, m, kind); };
@@ -355,7 +401,7 @@ Reply ApiServer::create_intent(const httplib::Request& req, const d::MerchantId&
     return error_reply(invalid_param("payment_method", "parameter_missing",
                                      "confirm=true needs a payment_method."));
   }
-  return outcome_reply(commands_.create_intent(m, p, idem));
+  return outcome_reply(commands_->create_intent(m, p, idem));
 }
 
 Reply ApiServer::confirm_intent(const httplib::Request& req, const d::MerchantId& m,
@@ -367,7 +413,7 @@ Reply ApiServer::confirm_intent(const httplib::Request& req, const d::MerchantId
   auto pm = params->string("payment_method", 255);
   auto return_url = params->string("return_url", 2048).value_or("");
   if (auto e = params->finish()) return error_reply(*e);
-  return outcome_reply(commands_.confirm(m, id, pm, return_url, idem));
+  return outcome_reply(commands_->confirm(m, id, pm, return_url, idem));
 }
 
 Reply ApiServer::capture_intent(const httplib::Request& req, const d::MerchantId& m,
@@ -378,7 +424,7 @@ Reply ApiServer::capture_intent(const httplib::Request& req, const d::MerchantId
   if (!params) return error_reply(params.error());
   auto amount = params->integer("amount_to_capture");
   if (auto e = params->finish()) return error_reply(*e);
-  return outcome_reply(commands_.capture(m, id, amount, idem));
+  return outcome_reply(commands_->capture(m, id, amount, idem));
 }
 
 Reply ApiServer::cancel_intent(const httplib::Request& req, const d::MerchantId& m,
@@ -389,7 +435,7 @@ Reply ApiServer::cancel_intent(const httplib::Request& req, const d::MerchantId&
   if (!params) return error_reply(params.error());
   auto reason = params->string("cancellation_reason", 64);
   if (auto e = params->finish()) return error_reply(*e);
-  return outcome_reply(commands_.cancel(m, id, reason, idem));
+  return outcome_reply(commands_->cancel(m, id, reason, idem));
 }
 
 Reply ApiServer::create_refund(const httplib::Request& req, const d::MerchantId& m,
@@ -409,7 +455,7 @@ Reply ApiServer::create_refund(const httplib::Request& req, const d::MerchantId&
   if (amount && !d::Amount::chargeable(*amount)) {
     return error_reply(from_rejection(d::Rejection::refund_amount_invalid));
   }
-  Outcome o = commands_.refund(m, intent, amount, reason, std::move(metadata), idem);
+  Outcome o = commands_->refund(m, intent, amount, reason, std::move(metadata), idem);
   if (o.http_status == 404) {
     ApiError e = not_found("payment_intent", intent);
     e.param = "payment_intent";

@@ -12,7 +12,7 @@
 #include "api/metrics.h"
 #include "eventstore/database.h"
 #include "projections/queries.h"
-#include "projections/runner.h"
+#include "projections/read_side.h"
 
 namespace httplib {
 class Server;
@@ -42,9 +42,10 @@ struct Reply {
 
 class ApiServer {
  public:
-  // REQUIRES: every reference outlives the server.
-  ApiServer(eventstore::Database& db, projections::Runner& runner, CommandService& commands,
-            Metrics& metrics, const Clock& clock, ServerOptions options);
+  // REQUIRES: every reference outlives the server. Without `commands` (a read replica) the
+  // server answers reads only.
+  ApiServer(eventstore::Database& db, const projections::ReadSide& read_side,
+            CommandService* commands, Metrics& metrics, const Clock& clock, ServerOptions options);
   ~ApiServer();
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;
@@ -64,10 +65,12 @@ class ApiServer {
               bool is_post, const Handler& h);
   Reply dispatch(const httplib::Request& req, const domain::MerchantId& merchant, bool is_post,
                  const Handler& h);
+  std::optional<ApiError> wait_for_requested_position(const httplib::Request& req);
   Reply with_idempotency(const httplib::Request& req, const domain::MerchantId& merchant,
                          const std::string& key, const Handler& h);
   Expected<domain::MerchantId, ApiError> authenticate(const httplib::Request& req);
   void install_routes();
+  void install_read_routes();
 
   Reply create_intent(const httplib::Request& req, const domain::MerchantId& m,
                       const IdempotencyWrite* idem);
@@ -84,9 +87,9 @@ class ApiServer {
   Reply list(const httplib::Request& req, const domain::MerchantId& m, projections::ListKind kind);
 
   eventstore::Database& db_;
-  projections::Runner& runner_;
+  const projections::ReadSide& read_side_;
   projections::Queries queries_;
-  CommandService& commands_;
+  CommandService* commands_;
   Metrics& metrics_;
   const Clock& clock_;
   ServerOptions options_;

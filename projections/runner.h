@@ -9,6 +9,7 @@
 
 #include "eventstore/event_store.h"
 #include "projections/projector.h"
+#include "projections/read_side.h"
 
 namespace payledger::projections {
 
@@ -17,19 +18,18 @@ struct ProjectionObserver {
   virtual void projected(std::size_t events, std::uint64_t lag_events) = 0;
 };
 
-class Runner {
+class Runner final : public ReadSide {
  public:
   // Starts following `store` from the projector's checkpoint.
   // REQUIRES: store and db outlive the runner.
   Runner(eventstore::EventStore& store, eventstore::Database& db,
          ProjectionObserver* observer = nullptr);
-  ~Runner();
+  ~Runner() override;
   Runner(const Runner&) = delete;
   Runner& operator=(const Runner&) = delete;
 
-  eventstore::Position checkpoint() const { return eventstore::Position{checkpoint_.load()}; }
-  // Blocks until every event up to `p` is in the views, or the timeout passes.
-  bool wait_for(eventstore::Position p, std::chrono::milliseconds timeout) const;
+  eventstore::Position reached() const override { return eventstore::Position{checkpoint_.load()}; }
+  bool wait_for(eventstore::Position p, std::chrono::milliseconds timeout) const override;
 
  private:
   void loop();

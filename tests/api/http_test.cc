@@ -38,6 +38,7 @@ class Server {
     api::AppOptions options;
     options.data_dir = dir_.path();
     options.sweep_interval_ms = 0;
+    options.server.read_your_writes_timeout = std::chrono::milliseconds(300);
     auto clock = std::make_unique<api::ManualClock>(kT0);
     clock_ = clock.get();
     auto app = api::App::open(options, std::move(clock));
@@ -702,4 +703,17 @@ TEST_CASE("idle keep-alive connections do not starve new clients") {
   Reply fresh = s.get("/v1/payment_intents?limit=1");
   CHECK(fresh.status == 200);
   CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(2));
+}
+
+TEST_CASE("a read carrying Payledger-Position waits for the views, within a bound") {
+  Server s;
+  Reply created = s.post("/v1/payment_intents", {{"amount", 500}, {"currency", "usd"}});
+  const std::string position = created.header("Payledger-Position");
+  REQUIRE_FALSE(position.empty());
+  const std::string path = "/v1/payment_intents/" + created.body["id"].get<std::string>();
+  CHECK(s.send("GET", path, "", "", {{"Payledger-Position", position}}).status == 200);
+  Reply ahead = s.send("GET", path, "", "", {{"Payledger-Position", "999999999"}});
+  check_error(ahead, 503, "Payledger-Position");
+  check_error(s.send("GET", path, "", "", {{"Payledger-Position", "soon"}}), 400,
+              "Payledger-Position");
 }
