@@ -18,6 +18,11 @@ Expected<std::unique_ptr<App>, std::string> App::open(const AppOptions& options,
   app->commands_ = std::make_unique<CommandService>(*app->store_, app->ids_, *app->clock_);
   app->sweeper_ = std::make_unique<Sweeper>(*app->db_, *app->commands_, *app->clock_);
   if (options.sweep_interval_ms > 0) app->sweeper_->start(options.sweep_interval_ms);
+  if (!options.kafka.brokers.empty()) {
+    app->relay_ = std::make_unique<kafka::Relay>(*app->store_, *app->db_, options.kafka,
+                                                 &app->metrics_->relay());
+    app->relay_->start();
+  }
   app->server_ = std::make_unique<ApiServer>(*app->db_, *app->runner_, app->commands_.get(),
                                              *app->metrics_, *app->clock_, options.server);
   return app;
@@ -28,6 +33,7 @@ App::~App() {
   if (server_) server_->stop();
   server_.reset();
   sweeper_.reset();
+  relay_.reset();
   runner_.reset();
   store_.reset();
 }

@@ -12,6 +12,7 @@
 #include "api/sweeper.h"
 #include "eventstore/database.h"
 #include "eventstore/event_store.h"
+#include "kafka/relay.h"
 #include "projections/runner.h"
 
 namespace payledger::api {
@@ -20,6 +21,7 @@ struct AppOptions {
   std::string data_dir = "./data";
   ServerOptions server;
   int sweep_interval_ms = 1000;  // 0: no sweeper thread (tests call sweep_once themselves)
+  kafka::RelayOptions kafka;     // brokers empty: no relay
 };
 
 class App {
@@ -60,6 +62,7 @@ class App {
   RandomIds ids_;
   std::unique_ptr<CommandService> commands_;
   std::unique_ptr<Sweeper> sweeper_;
+  std::unique_ptr<kafka::Relay> relay_;
   std::unique_ptr<ApiServer> server_;
 };
 

@@ -80,11 +80,41 @@ void ProjectionProbe::projected(std::size_t events, std::uint64_t lag_events) {
   lag_events_.Set(static_cast<double>(lag_events));
 }
 
+RelayProbe::RelayProbe(prometheus::Registry& registry)
+    : lag_events_(prometheus::BuildGauge()
+                      .Name("payledger_relay_lag_events")
+                      .Help("Events in the log not yet acknowledged by Kafka")
+                      .Register(registry)
+                      .Add({})),
+      lag_seconds_(prometheus::BuildGauge()
+                       .Name("payledger_relay_lag_seconds")
+                       .Help("Age of the oldest event waiting for Kafka's acknowledgement")
+                       .Register(registry)
+                       .Add({})),
+      published_(prometheus::BuildGauge()
+                     .Name("payledger_relay_published_position")
+                     .Help("Every event up to this log position is on Kafka")
+                     .Register(registry)
+                     .Add({})),
+      errors_(prometheus::BuildCounter()
+                  .Name("payledger_relay_errors_total")
+                  .Help("Failed deliveries and failed attempts to reach the broker")
+                  .Register(registry)
+                  .Add({})) {}
+
+void RelayProbe::relay_progress(std::uint64_t lag_events, double lag_seconds,
+                                std::uint64_t published) {
+  lag_events_.Set(static_cast<double>(lag_events));
+  lag_seconds_.Set(lag_seconds);
+  published_.Set(static_cast<double>(published));
+}
+
 Metrics::Metrics()
     : registry_(std::make_shared<prometheus::Registry>()),
       http_(*registry_),
       store_(*registry_),
-      projection_(*registry_) {}
+      projection_(*registry_),
+      relay_(*registry_) {}
 
 std::string Metrics::render() const {
   return prometheus::TextSerializer().Serialize(registry_->Collect());

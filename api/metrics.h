@@ -11,6 +11,7 @@
 #include <prometheus/registry.h>
 
 #include "eventstore/event_store.h"
+#include "kafka/relay.h"
 #include "projections/runner.h"
 
 namespace payledger::api {
@@ -49,6 +50,20 @@ class ProjectionProbe final : public projections::ProjectionObserver {
   prometheus::Gauge& lag_events_;
 };
 
+class RelayProbe final : public kafka::RelayObserver {
+ public:
+  explicit RelayProbe(prometheus::Registry& registry);
+  void relay_progress(std::uint64_t lag_events, double lag_seconds,
+                      std::uint64_t published) override;
+  void relay_error() override { errors_.Increment(); }
+
+ private:
+  prometheus::Gauge& lag_events_;
+  prometheus::Gauge& lag_seconds_;
+  prometheus::Gauge& published_;
+  prometheus::Counter& errors_;
+};
+
 // All probes of one process, sharing a registry.
 class Metrics {
  public:
@@ -57,12 +72,14 @@ class Metrics {
   HttpProbe& http() { return http_; }
   StoreProbe& store() { return store_; }
   ProjectionProbe& projection() { return projection_; }
+  RelayProbe& relay() { return relay_; }
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
   HttpProbe http_;
   StoreProbe store_;
   ProjectionProbe projection_;
+  RelayProbe relay_;
 };
 
 }  // namespace payledger::api

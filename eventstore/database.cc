@@ -27,6 +27,7 @@ Expected<std::unique_ptr<Database>, Status> Database::open(const std::string& di
       {"log", cf},
       {"idempotency", cf},
       {"views", cf},
+      {"relay", cf},
   };
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
@@ -38,11 +39,12 @@ Expected<std::unique_ptr<Database>, Status> Database::open(const std::string& di
   db->log_ = handles[1];
   db->idempotency_ = handles[2];
   db->views_ = handles[3];
+  db->relay_ = handles[4];
   return db;
 }
 
 Database::~Database() {
-  for (auto* h : {default_, log_, idempotency_, views_}) {
+  for (auto* h : {default_, log_, idempotency_, views_, relay_}) {
     if (h != nullptr) (void)db_->DestroyColumnFamilyHandle(h);
   }
 }

@@ -3,6 +3,7 @@
 //   log          the event log: events by global position, stream index, stream heads
 //   idempotency  stored responses of idempotent requests (written with the events they made)
 //   views        projections and their checkpoints (rebuilt from the log at will)
+//   relay        the Kafka relay's checkpoint (not a view: a replay must not republish)
 #include <memory>
 #include <string>
 
@@ -25,6 +26,7 @@ class Database {
   rocksdb::ColumnFamilyHandle* log() const { return log_; }
   rocksdb::ColumnFamilyHandle* idempotency() const { return idempotency_; }
   rocksdb::ColumnFamilyHandle* views() const { return views_; }
+  rocksdb::ColumnFamilyHandle* relay() const { return relay_; }
 
   // Drops every view and checkpoint, so that projections rebuild from position 0.
   // REQUIRES: no projection is running on this database.
@@ -37,6 +39,7 @@ class Database {
   rocksdb::ColumnFamilyHandle* log_ = nullptr;
   rocksdb::ColumnFamilyHandle* idempotency_ = nullptr;
   rocksdb::ColumnFamilyHandle* views_ = nullptr;
+  rocksdb::ColumnFamilyHandle* relay_ = nullptr;
 };
 
 // Options shared by every column family payledger creates (bloom filters for point reads).

@@ -68,6 +68,14 @@ int main(int argc, char** argv) {
   cli.add_option("--http-threads", options.server.http_threads, "HTTP worker threads")
       ->capture_default_str()
       ->check(CLI::Range(4, 4096));
+  cli.add_option("--kafka-brokers", options.kafka.brokers,
+                 "publish every event to these Kafka brokers (HOST:PORT[,...])");
+  cli.add_option("--kafka-topic-prefix", options.kafka.topic_prefix, "prefix of the topic names")
+      ->capture_default_str();
+  cli.add_option("--kafka-partitions", options.kafka.partitions,
+                 "partitions of the topics the relay creates")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
   CLI11_PARSE(cli, argc, argv);
 
   auto where = parse_listen(listen);

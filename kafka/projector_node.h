@@ -1,0 +1,58 @@
+#pragma once
+// The read side fed by Kafka: consumes every payledger topic and applies the events with the
+// same Projector as the embedded read side. The consumed offsets are kept in the views' own
+// RocksDB batch (not committed to Kafka), so a crash replays exactly what was not applied.
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "eventstore/database.h"
+#include "kafka/client.h"
+#include "kafka/topics.h"
+#include "projections/projector.h"
+#include "projections/read_side.h"
+#include "projections/runner.h"
+
+namespace payledger::kafka {
+
+struct NodeOptions {
+  std::string brokers;
+  std::string topic_prefix = std::string(kDefaultTopicPrefix);
+  std::string group_id;  // a group of its own: every node is a full replica
+};
+
+class ProjectorNode final : public projections::ReadSide {
+ public:
+  // REQUIRES: db outlives the node.
+  ProjectorNode(eventstore::Database& db, NodeOptions options,
+                projections::ProjectionObserver* observer = nullptr);
+  ~ProjectorNode() override;
+  ProjectorNode(const ProjectorNode&) = delete;
+  ProjectorNode& operator=(const ProjectorNode&) = delete;
+
+  void start();
+  eventstore::Position reached() const override { return eventstore::Position{reached_.load()}; }
+  bool wait_for(eventstore::Position p, std::chrono::milliseconds timeout) const override;
+
+ private:
+  void run();
+  bool subscribe(rd_kafka_t* consumer);
+  void consume(rd_kafka_t* consumer);
+
+  eventstore::Database& db_;
+  NodeOptions options_;
+  projections::ProjectionObserver* observer_;
+  projections::Projector projector_;
+  std::atomic<std::uint64_t> reached_{0};
+  std::atomic<bool> stopping_{false};
+  mutable std::mutex mu_;
+  mutable std::condition_variable cv_;
+  std::thread thread_;
+};
+
+// The views key holding the next offset to consume of a topic partition.
+std::string offset_key(const std::string& topic, std::int32_t partition);
+
+}  // namespace payledger::kafka

@@ -1,0 +1,226 @@
+#include "kafka/relay.h"
+
+#include <spdlog/spdlog.h>
+
+#include "domain/assert.h"
+#include "eventstore/codec.h"
+
+namespace payledger::kafka {
+namespace {
+
+constexpr std::size_t kMaxInFlight = 50'000;
+constexpr std::size_t kReadBatch = 1000;
+const std::string kCheckpointKey = "published";
+
+std::uint64_t load_checkpoint(eventstore::Database& db) {
+  std::string v;
+  rocksdb::Status s = db.db()->Get(rocksdb::ReadOptions(), db.relay(), kCheckpointKey, &v);
+  if (s.ok() && v.size() == 8) return eventstore::get_be64(v.data());
+  PL_ASSERT(s.ok() || s.IsNotFound(), "the relay checkpoint is readable");
+  return 0;
+}
+
+double now_seconds() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+Relay::Relay(eventstore::EventStore& store, eventstore::Database& db, RelayOptions options,
+             RelayObserver* observer)
+    : store_(store), db_(db), options_(std::move(options)), observer_(observer) {
+  published_ = load_checkpoint(db_);
+  saved_ = published_;
+}
+
+Relay::~Relay() {
+  stopping_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+void Relay::start() {
+  thread_ = std::thread([this] { run(); });
+}
+
+void Relay::on_delivery(rd_kafka_t*, const rd_kafka_message_t* msg, void* opaque) {
+  auto* relay = static_cast<Relay*>(opaque);
+  const auto position = reinterpret_cast<std::uintptr_t>(msg->_private);
+  if (msg->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    // With an unbounded message timeout, only fatal errors end a delivery: start over from the
+    // checkpoint, after reading again what the topics already hold.
+    spdlog::error("kafka delivery of position {} failed: {}", position, rd_kafka_err2str(msg->err));
+    if (relay->observer_ != nullptr) relay->observer_->relay_error();
+    relay->fatal_ = true;
+    return;
+  }
+  relay->delivered(position);
+}
+
+void Relay::delivered(std::uint64_t position) {
+  std::lock_guard lock(mu_);
+  in_flight_.erase(position);
+  done_.insert(position);
+  std::uint64_t p = published_.load();
+  while (!done_.empty() && *done_.begin() == p + 1) {
+    p = *done_.begin();
+    done_.erase(done_.begin());
+  }
+  published_ = p;
+}
+
+// Creates the producer and topics, and learns what the topics already hold, so that events
+// published before a crash (after the last saved checkpoint) are not published twice.
+bool Relay::connect() {
+  producer_.reset();
+  auto producer = make_client(RD_KAFKA_PRODUCER,
+                              {{"bootstrap.servers", options_.brokers},
+                               {"enable.idempotence", "true"},
+                               {"acks", "all"},
+                               {"partitioner", "murmur2_random"},
+                               {"socket.nagle.disable", "true"},
+                               {"linger.ms", "5"},
+                               {"message.timeout.ms", "0"},
+                               {"queue.buffering.max.messages", "100000"}},
+                              &Relay::on_delivery, this);
+  if (!producer) {
+    spdlog::error("kafka producer: {}", producer.error());
+    return false;
+  }
+  const auto topics = all_topics(options_.topic_prefix);
+  const std::chrono::seconds timeout(5);
+  if (auto s = ensure_topics(producer->get(), topics, options_.partitions, timeout); !s.is_ok()) {
+    spdlog::warn("kafka relay waiting for the broker: {}", s.to_string());
+    return false;
+  }
+  auto counts = partition_counts(producer->get(), topics, timeout);
+  if (!counts) return false;
+  auto tails = last_positions(options_.brokers, *counts, std::chrono::seconds(10));
+  if (!tails) {
+    spdlog::warn("kafka relay cannot read the topics' tails yet: {}", tails.error().to_string());
+    return false;
+  }
+  partitions_ = std::move(*counts);
+  already_published_ = std::move(*tails);
+  producer_ = std::move(*producer);
+  {
+    std::lock_guard lock(mu_);
+    done_.clear();
+    in_flight_.clear();
+  }
+  next_ = published_.load() + 1;
+  fatal_ = false;
+  spdlog::info("kafka relay publishing from position {} to {}", next_, options_.brokers);
+  return true;
+}
+
+void Relay::run() {
+  while (!stopping_) {
+    if (!producer_ || fatal_) {
+      if (!connect()) {
+        if (observer_ != nullptr) observer_->relay_error();
+        for (int i = 0; i < 10 && !stopping_; ++i) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        continue;
+      }
+    }
+    pump();
+    save_checkpoint();
+    report();
+  }
+  if (producer_) (void)rd_kafka_flush(producer_.get(), 5000);
+  save_checkpoint();
+}
+
+// Produces the next events of the log, as far as the in-flight bound allows.
+void Relay::pump() {
+  rd_kafka_poll(producer_.get(), 0);
+  {
+    std::lock_guard lock(mu_);
+    if (in_flight_.size() >= kMaxInFlight) {
+      rd_kafka_poll(producer_.get(), 10);
+      return;
+    }
+  }
+  if (!store_.wait_for(eventstore::Position{next_}, std::chrono::milliseconds(50))) {
+    rd_kafka_poll(producer_.get(), 0);
+    return;
+  }
+  std::vector<eventstore::StoredEvent> events;
+  if (auto s = store_.read_all(eventstore::Position{next_}, kReadBatch, &events); !s.is_ok()) {
+    spdlog::error("kafka relay cannot read the log: {}", s.to_string());
+    return;
+  }
+  for (const auto& e : events) {
+    auto rec = eventstore::decode_event(e.payload);
+    PL_ASSERT(rec.has_value(), "every logged event decodes");
+    const std::string type(domain::event_type(rec->body));
+    const std::string topic = topic_for(type, options_.topic_prefix);
+    const std::int32_t partition = partition_for(rec->meta.stream_id, partitions_.at(topic));
+    auto tail = already_published_.find({topic, partition});
+    if (tail != already_published_.end() && e.position.value <= tail->second) {
+      delivered(e.position.value);  // on the topic already, from before a crash
+      next_ = e.position.value + 1;
+      continue;
+    }
+    {
+      std::lock_guard lock(mu_);
+      in_flight_[e.position.value] = rec->meta.occurred_at.value;
+    }
+    const std::string position = std::to_string(e.position.value);
+    const std::string schema = std::to_string(domain::kEventSchemaVersion);
+    rd_kafka_resp_err_t err;
+    while (
+        (err = rd_kafka_producev(
+             producer_.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
+             RD_KAFKA_V_KEY(rec->meta.stream_id.data(), rec->meta.stream_id.size()),
+             RD_KAFKA_V_VALUE(const_cast<char*>(e.payload.data()), e.payload.size()),
+             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+             RD_KAFKA_V_HEADER(kHeaderEventId, rec->meta.id.value.data(),
+                               static_cast<ssize_t>(rec->meta.id.value.size())),
+             RD_KAFKA_V_HEADER(kHeaderType, type.data(), static_cast<ssize_t>(type.size())),
+             RD_KAFKA_V_HEADER(kHeaderPosition, position.data(),
+                               static_cast<ssize_t>(position.size())),
+             RD_KAFKA_V_HEADER(kHeaderSchema, schema.data(), static_cast<ssize_t>(schema.size())),
+             RD_KAFKA_V_OPAQUE(
+                 reinterpret_cast<void*>(static_cast<std::uintptr_t>(e.position.value))),
+             RD_KAFKA_V_END)) == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+      rd_kafka_poll(producer_.get(), 50);
+      if (stopping_) return;
+    }
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      spdlog::error("kafka produce of position {} failed: {}", position, rd_kafka_err2str(err));
+      fatal_ = true;
+      return;
+    }
+    next_ = e.position.value + 1;
+  }
+  rd_kafka_poll(producer_.get(), 0);
+}
+
+void Relay::save_checkpoint() {
+  const std::uint64_t p = published_.load();
+  if (p == saved_) return;
+  // No sync: a checkpoint lost in a crash only makes the relay re-read the topics' tails.
+  std::string value;
+  eventstore::put_be64(value, p);
+  rocksdb::Status s = db_.db()->Put(rocksdb::WriteOptions(), db_.relay(), kCheckpointKey, value);
+  if (s.ok()) saved_ = p;
+}
+
+void Relay::report() {
+  if (observer_ == nullptr) return;
+  const std::uint64_t last = store_.last_position().value;
+  const std::uint64_t published = published_.load();
+  double lag_seconds = 0;
+  {
+    std::lock_guard lock(mu_);
+    if (!in_flight_.empty()) {
+      lag_seconds = now_seconds() - static_cast<double>(in_flight_.begin()->second);
+    }
+  }
+  observer_->relay_progress(last - std::min(last, published), std::max(0.0, lag_seconds),
+                            published);
+}
+
+}  // namespace payledger::kafka

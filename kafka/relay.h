@@ -1,0 +1,74 @@
+#pragma once
+// The outbox relay: publishes every event of the log to Kafka, in log order, and remembers how
+// far the broker has acknowledged. The API never waits for it: with the broker down, writes go
+// on and the relay catches up when the broker is back.
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "eventstore/database.h"
+#include "eventstore/event_store.h"
+#include "kafka/client.h"
+#include "kafka/topics.h"
+
+namespace payledger::kafka {
+
+struct RelayOptions {
+  std::string brokers;  // HOST:PORT[,HOST:PORT...]
+  std::string topic_prefix = std::string(kDefaultTopicPrefix);
+  int partitions = 4;  // for topics the relay creates
+};
+
+struct RelayObserver {
+  virtual ~RelayObserver() = default;
+  // After each pass: events not yet acknowledged, and the age of the oldest of them.
+  virtual void relay_progress(std::uint64_t lag_events, double lag_seconds,
+                              std::uint64_t published) = 0;
+  virtual void relay_error() = 0;
+};
+
+class Relay {
+ public:
+  // REQUIRES: store and db outlive the relay.
+  Relay(eventstore::EventStore& store, eventstore::Database& db, RelayOptions options,
+        RelayObserver* observer = nullptr);
+  ~Relay();  // stops, waiting a bounded time for in-flight deliveries
+  Relay(const Relay&) = delete;
+  Relay& operator=(const Relay&) = delete;
+
+  void start();
+  // Every event up to here is acknowledged by the broker.
+  eventstore::Position published() const { return eventstore::Position{published_.load()}; }
+
+ private:
+  static void on_delivery(rd_kafka_t* rk, const rd_kafka_message_t* msg, void* opaque);
+  void run();
+  bool connect();
+  void pump();
+  void delivered(std::uint64_t position);
+  void save_checkpoint();
+  void report();
+
+  eventstore::EventStore& store_;
+  eventstore::Database& db_;
+  RelayOptions options_;
+  RelayObserver* observer_;
+  KafkaHandle producer_;
+  std::map<std::string, int> partitions_;
+  std::map<TopicPartition, std::uint64_t> already_published_;  // from the topics' tails
+  std::uint64_t next_ = 1;                                     // next position to produce
+  std::atomic<std::uint64_t> published_{0};
+  std::uint64_t saved_ = 0;
+  std::mutex mu_;  // guards done_, in_flight_ (delivery callbacks run in rd_kafka_poll)
+  std::set<std::uint64_t> done_;                     // acknowledged above published_
+  std::map<std::uint64_t, std::int64_t> in_flight_;  // position -> occurred_at
+  std::atomic<bool> fatal_{false};
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+}  // namespace payledger::kafka
