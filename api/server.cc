@@ -198,6 +198,9 @@ void ApiServer::handle(const httplib::Request& req, httplib::Response& res,
   if (version.size() > 64) {
     reply = error_reply(invalid_param("X-API-Version", "parameter_invalid",
                                       "X-API-Version must be at most 64 characters."));
+  } else if (auto behind = is_post ? std::nullopt : wait_for_requested_position(req)) {
+    // Waits before authenticating: on a replica, the key itself may be in the awaited events.
+    reply = error_reply(*behind);
   } else if (auto merchant = authenticate(req); !merchant) {
     reply = error_reply(merchant.error());
   } else {
@@ -222,10 +225,7 @@ void ApiServer::handle(const httplib::Request& req, httplib::Response& res,
 
 Reply ApiServer::dispatch(const httplib::Request& req, const d::MerchantId& merchant, bool is_post,
                           const Handler& h) {
-  if (!is_post) {
-    if (auto e = wait_for_requested_position(req)) return error_reply(*e);
-    return h(req, merchant, nullptr);
-  }
+  if (!is_post) return h(req, merchant, nullptr);
   const std::string key = req.get_header_value("Idempotency-Key");
   if (key.empty()) return h(req, merchant, nullptr);
   if (key.size() > kMaxIdempotencyKeyChars) {

@@ -71,28 +71,32 @@ void Relay::delivered(std::uint64_t position) {
 // Creates the producer and topics, and learns what the topics already hold, so that events
 // published before a crash (after the last saved checkpoint) are not published twice.
 bool Relay::connect() {
-  producer_.reset();
-  auto producer = make_client(RD_KAFKA_PRODUCER,
-                              {{"bootstrap.servers", options_.brokers},
-                               {"enable.idempotence", "true"},
-                               {"acks", "all"},
-                               {"partitioner", "murmur2_random"},
-                               {"socket.nagle.disable", "true"},
-                               {"linger.ms", "5"},
-                               {"message.timeout.ms", "0"},
-                               {"queue.buffering.max.messages", "100000"}},
-                              &Relay::on_delivery, this);
-  if (!producer) {
-    spdlog::error("kafka producer: {}", producer.error());
-    return false;
+  if (!producer_ || fatal_) {
+    producer_.reset();  // a fatal error: start over with a new producer
+    auto producer = make_client(RD_KAFKA_PRODUCER,
+                                {{"bootstrap.servers", options_.brokers},
+                                 {"enable.idempotence", "true"},
+                                 {"acks", "all"},
+                                 {"partitioner", "murmur2_random"},
+                                 {"socket.nagle.disable", "true"},
+                                 {"linger.ms", "5"},
+                                 {"message.timeout.ms", "0"},
+                                 {"queue.buffering.max.messages", "100000"}},
+                                &Relay::on_delivery, this);
+    if (!producer) {
+      spdlog::error("kafka producer: {}", producer.error());
+      return false;
+    }
+    producer_ = std::move(*producer);
+    fatal_ = false;
   }
   const auto topics = all_topics(options_.topic_prefix);
   const std::chrono::seconds timeout(5);
-  if (auto s = ensure_topics(producer->get(), topics, options_.partitions, timeout); !s.is_ok()) {
+  if (auto s = ensure_topics(producer_.get(), topics, options_.partitions, timeout); !s.is_ok()) {
     spdlog::warn("kafka relay waiting for the broker: {}", s.to_string());
     return false;
   }
-  auto counts = partition_counts(producer->get(), topics, timeout);
+  auto counts = partition_counts(producer_.get(), topics, timeout);
   if (!counts) return false;
   auto tails = last_positions(options_.brokers, *counts, std::chrono::seconds(10));
   if (!tails) {
@@ -101,21 +105,21 @@ bool Relay::connect() {
   }
   partitions_ = std::move(*counts);
   already_published_ = std::move(*tails);
-  producer_ = std::move(*producer);
   {
     std::lock_guard lock(mu_);
     done_.clear();
     in_flight_.clear();
   }
   next_ = published_.load() + 1;
-  fatal_ = false;
+  ready_ = true;
   spdlog::info("kafka relay publishing from position {} to {}", next_, options_.brokers);
   return true;
 }
 
 void Relay::run() {
   while (!stopping_) {
-    if (!producer_ || fatal_) {
+    if (!ready_ || fatal_) {
+      ready_ = false;
       if (!connect()) {
         if (observer_ != nullptr) observer_->relay_error();
         for (int i = 0; i < 10 && !stopping_; ++i) {

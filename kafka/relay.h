@@ -67,6 +67,7 @@ class Relay {
   std::set<std::uint64_t> done_;                     // acknowledged above published_
   std::map<std::uint64_t, std::int64_t> in_flight_;  // position -> occurred_at
   std::atomic<bool> fatal_{false};
+  bool ready_ = false;  // producer, topics and tails known
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 };

@@ -54,6 +54,8 @@ int main(int argc, char** argv) {
     spdlog::error("--listen must be HOST:PORT, not '{}'", listen);
     return 2;
   }
+  // A closed stdout or a peer that went away must not kill the server.
+  std::signal(SIGPIPE, SIG_IGN);
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);

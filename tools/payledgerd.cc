@@ -84,6 +84,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   // Signals are taken by one thread with sigwait, so no handler runs inside a request.
+  // A closed stdout or a peer that went away must not kill the server.
+  std::signal(SIGPIPE, SIG_IGN);
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);

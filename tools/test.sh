@@ -9,5 +9,7 @@ echo "== clang-format"
 git ls-files '*.cc' '*.h' | xargs clang-format --dry-run --Werror
 echo "== clang-tidy"
 "$root/tools/lint.sh"
+echo "== kafka broker jars"
+"$root/tools/kafka/broker.sh" fetch
 echo "== tests"
 ctest --test-dir "${BUILD_DIR:-$root/build}" --output-on-failure --timeout 900

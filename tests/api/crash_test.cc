@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
 
 using Json = nlohmann::json;
@@ -22,46 +23,13 @@ namespace {
 
 const std::string kKey = "sk_test_crash_test_key_1";
 
-struct Daemon {
-  pid_t pid = -1;
-  int port = 0;
-};
+using payledger::testing::Child;
 
-// Starts payledgerd and waits for its "listening on HOST:PORT" line.
-Daemon start_daemon(const std::string& data_dir) {
-  int out[2];
-  REQUIRE(pipe(out) == 0);
-  const pid_t pid = fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    dup2(out[1], STDOUT_FILENO);
-    close(out[0]);
-    close(out[1]);
-    execl(PAYLEDGERD_PATH, "payledgerd", "--data-dir", data_dir.c_str(), "--listen", "127.0.0.1:0",
-          "--bootstrap-key", kKey.c_str(), "--http-threads", "64", static_cast<char*>(nullptr));
-    std::_Exit(127);
-  }
-  close(out[1]);
-  FILE* f = fdopen(out[0], "r");
-  char line[512];
-  Daemon d{pid, 0};
-  while (d.port == 0 && std::fgets(line, sizeof line, f) != nullptr) {
-    unsigned a, b, c, e;
-    int port = 0;
-    if (std::sscanf(line, "payledgerd listening on %u.%u.%u.%u:%d", &a, &b, &c, &e, &port) == 5) {
-      d.port = port;
-    }
-  }
-  std::fclose(f);
-  REQUIRE(d.port > 0);
-  return d;
-}
-
-int stop_daemon(const Daemon& d, int sig) {
-  kill(d.pid, sig);
-  int status = 0;
-  waitpid(d.pid, &status, 0);
-  return status;
+Child start_daemon(const std::string& data_dir) {
+  return payledger::testing::spawn_server(
+      {PAYLEDGERD_PATH, "--data-dir", data_dir, "--listen", "127.0.0.1:0", "--bootstrap-key", kKey,
+       "--http-threads", "64"},
+      data_dir + "/process.log");
 }
 
 httplib::Client client(int port) {
@@ -81,7 +49,7 @@ struct Acked {
 
 TEST_CASE("kill -9 under load loses no acknowledged write; replay rebuilds the same views") {
   payledger::testing::TempDir dir;
-  Daemon d = start_daemon(dir.path());
+  Child d = start_daemon(dir.path());
 
   std::mutex mu;
   std::map<std::string, Acked> acked;
@@ -89,7 +57,7 @@ TEST_CASE("kill -9 under load loses no acknowledged write; replay rebuilds the s
   std::vector<std::thread> clients;
   for (int t = 0; t < 8; ++t) {
     clients.emplace_back([&, t] {
-      auto cli = client(d.port);
+      auto cli = client(d.port());
       for (int i = 0; !stop; ++i) {
         const std::string body =
             R"({"amount":)" + std::to_string(1000 + t) + R"(,"currency":"usd"})";
@@ -117,14 +85,14 @@ TEST_CASE("kill -9 under load loses no acknowledged write; replay rebuilds the s
     });
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-  const int status = stop_daemon(d, SIGKILL);
+  const int status = d.stop(SIGKILL);
   CHECK(WIFSIGNALED(status));
   stop = true;
   for (auto& c : clients) c.join();
   REQUIRE(acked.size() > 20);
 
   d = start_daemon(dir.path());
-  auto cli = client(d.port);
+  auto cli = client(d.port());
   std::map<std::string, std::string> bodies;
   for (const auto& [id, want] : acked) {
     CAPTURE(id);
@@ -147,13 +115,13 @@ TEST_CASE("kill -9 under load loses no acknowledged write; replay rebuilds the s
     CHECK(refunded <= pi["amount_received"].get<std::int64_t>());
     bodies[id] = got->body;
   }
-  CHECK(WEXITSTATUS(stop_daemon(d, SIGTERM)) == 0);  // clean shutdown
+  CHECK(WEXITSTATUS(d.stop(SIGTERM)) == 0);  // clean shutdown
 
   const std::string replay =
       std::string(PAYLEDGER_PATH) + " replay --data-dir " + dir.path() + " 2>/dev/null";
   REQUIRE(std::system(replay.c_str()) == 0);
   d = start_daemon(dir.path());
-  auto after = client(d.port);
+  auto after = client(d.port());
   for (const auto& [id, body] : bodies) {
     auto got = after.Get(("/v1/payment_intents/" + id).c_str());
     REQUIRE(got);
@@ -163,5 +131,5 @@ TEST_CASE("kill -9 under load loses no acknowledged write; replay rebuilds the s
   REQUIRE(list);
   // Unacknowledged creates may have landed too, so the list holds at least the acknowledged.
   CHECK(Json::parse(list->body)["data"].size() >= std::min<std::size_t>(100, acked.size()));
-  CHECK(WEXITSTATUS(stop_daemon(d, SIGTERM)) == 0);
+  CHECK(WEXITSTATUS(d.stop(SIGTERM)) == 0);
 }
