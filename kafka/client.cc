@@ -57,6 +57,7 @@ Expected<KafkaHandle, std::string> make_client(rd_kafka_type_t type, const Setti
 Status ensure_topics(rd_kafka_t* rk, const std::vector<std::string>& topics, int partitions,
                      std::chrono::milliseconds timeout) {
   std::vector<rd_kafka_NewTopic_t*> specs;
+  specs.reserve(topics.size());
   char err[512];
   for (const auto& t : topics) {
     specs.push_back(rd_kafka_NewTopic_new(t.c_str(), partitions, -1, err, sizeof err));

@@ -105,6 +105,7 @@ void ProjectorNode::consume(rd_kafka_t* consumer) {
   }
   if (events.empty()) return;
   std::vector<std::pair<std::string, std::string>> offsets;
+  offsets.reserve(next_offsets.size());
   for (const auto& [tp, offset] : next_offsets) {
     offsets.emplace_back(offset_key(tp.first, tp.second),
                          projections::be64_string(static_cast<std::uint64_t>(offset)));
