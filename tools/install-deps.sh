@@ -7,7 +7,7 @@ packages=(
   librocksdb-dev libsimdjson-dev libcpp-httplib-dev prometheus-cpp-dev doctest-dev
   libssl-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
   clang-format clang-tidy curl jq
-  librdkafka-dev kcat python3
+  librdkafka-dev kcat python3 python3-jsonschema
 )
 # The Kafka broker of tools/kafka runs on a JVM and is fetched with Maven.
 command -v java >/dev/null 2>&1 || packages+=(default-jre-headless)

@@ -2,6 +2,8 @@
 // balance and every view from the log alone and compares them with what the system says.
 #include <doctest/doctest.h>
 
+#include <cstdio>
+#include <fstream>
 #include <map>
 #include <random>
 
@@ -188,11 +190,15 @@ void audit(api::App& app, const std::map<std::string, Told>& told) {
     CHECK(view_refunded == l.refunded);
   }
   for (const auto& [currency, net] : net_by_currency) CHECK(net >= 0);
+  // The log as JSON lines, for the schema check (ctest event_schemas).
+  std::ofstream jsonl(WORKLOAD_EVENTS_PATH, std::ios::app);
+  for (const auto& e : all) jsonl << e.payload << "\n";
 }
 
 }  // namespace
 
 TEST_CASE("seeded random workload: the auditor recomputes every balance and view from the log") {
+  std::remove(WORKLOAD_EVENTS_PATH);
   for (unsigned seed : {1u, 2u, 3u}) {
     CAPTURE(seed);
     payledger::testing::TempDir dir;
