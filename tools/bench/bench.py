@@ -1,0 +1,419 @@
+#!/usr/bin/env python3
+"""payledger's benchmark suite: every figure next to a peer or a physical limit measured in the
+same run. Starts everything it needs on loopback, stops it all, and writes a Markdown report
+(docs/performance.md by default). `--quick` runs each scenario briefly, once (the test suite
+does, so that this code never rots)."""
+import argparse
+import contextlib
+import datetime
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+CACHE = os.path.join(os.environ.get("PAYLEDGER_CACHE", os.path.expanduser("~/.cache/payledger")))
+KEY = "sk_test_bench_key_0001"
+CONNECTIONS = (1, 16, 64)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_tcp(port, timeout=60):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on {port} after {timeout}s")
+
+
+class Server:
+    """A process under test, stopped (and its peak RSS read) on exit."""
+
+    def __init__(self, argv, port=None, log=None):
+        # Output goes to a file, never to a pipe nobody reads (a full pipe blocks the server).
+        self.log_path = log or tempfile.mktemp(prefix="payledger-bench-", suffix=".log")
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 60
+        while port is None and time.time() < deadline:
+            with open(self.log_path) as f:
+                m = re.search(r"listening on [\d.]+:(\d+)", f.read())
+            if m:
+                port = int(m.group(1))
+            elif self.proc.poll() is not None:
+                break
+            else:
+                time.sleep(0.05)
+        if port is None:
+            raise RuntimeError(f"{argv[0]} did not start; see {self.log_path}")
+        try:
+            wait_tcp(port)
+        except RuntimeError as e:
+            self.proc.kill()
+            raise RuntimeError(f"{argv[0]}: {e}; see {self.log_path}") from e
+        self.port = port
+
+    def peak_rss_mb(self):
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        return 0.0
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+
+
+def wrk(script, port, connections, seconds, path="/", key=KEY):
+    env = dict(os.environ, BENCH_DIR=HERE, BENCH_PATH=path, BENCH_KEY=key)
+    threads = min(2, connections)
+    out = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
+         "-s", os.path.join(HERE, script), f"http://127.0.0.1:{port}"],
+        env=env, capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def driver(build, port, mode, connections, seconds, rate=0):
+    out = subprocess.run(
+        [f"{build}/tools/bench/bench_flow", "--port", str(port), "--key", KEY, "--mode", mode,
+         "--connections", str(connections), "--seconds", str(seconds), "--rate", str(rate)],
+        capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+class Results:
+    def __init__(self):
+        self.runs = {}  # name -> list of dicts
+
+    def add(self, name, result):
+        self.runs.setdefault(name, []).append(result)
+
+    def stat(self, name, field):
+        values = [r[field] for r in self.runs.get(name, [])]
+        if not values:
+            return None
+        return statistics.median(values), min(values), max(values)
+
+
+def payledgerd(build, data_dir, log):
+    return Server([f"{build}/tools/payledgerd", "--data-dir", data_dir, "--listen",
+                   "127.0.0.1:0", "--bootstrap-key", KEY], log=log)
+
+
+def create_one(port):
+    out = subprocess.run(["curl", "-s", "-H", f"Authorization: Bearer {KEY}", "-d",
+                          "amount=2000", "-d", "currency=usd",
+                          f"http://127.0.0.1:{port}/v1/payment_intents"],
+                         capture_output=True, text=True, check=True).stdout
+    return json.loads(out)["id"]
+
+
+def http_scenarios(args, build, work, results):
+    seconds, reps = args.seconds, args.reps
+    ceiling = Server([f"{build}/tools/bench/bench_ceiling"])
+    try:
+        for rep in range(reps):
+            for c in CONNECTIONS:
+                results.add(f"ceiling/c{c}", wrk("get.lua", ceiling.port, c, seconds))
+    finally:
+        ceiling.stop()
+    server = payledgerd(build, os.path.join(work, "http"), os.path.join(work, "payledgerd.log"))
+    try:
+        pi = create_one(server.port)
+        for rep in range(reps):
+            for c in CONNECTIONS:
+                results.add(f"create/c{c}", wrk("create.lua", server.port, c, seconds))
+                results.add(f"retrieve/c{c}", wrk("get.lua", server.port, c, seconds,
+                                                  path=f"/v1/payment_intents/{pi}"))
+                results.add(f"list/c{c}", wrk("get.lua", server.port, c, seconds,
+                                              path="/v1/payment_intents?limit=10"))
+                results.add(f"flow/c{c}", driver(build, server.port, "flow", c, seconds))
+        half = results.stat("create/c64", "rps")[0] / 2
+        for rep in range(reps):
+            results.add("create_half_load", driver(build, server.port, "create", 64, seconds, half))
+    finally:
+        server.stop()
+
+
+def peer_scenarios(args, results):
+    mock = os.path.join(CACHE, "bench-bin", "stripe-mock")
+    localstripe = os.path.join(CACHE, "localstripe-venv", "bin", "localstripe")
+    peers = []
+    if os.path.exists(mock):
+        port = free_port()
+        peers.append(("stripe-mock", [mock, "-http-port", str(port), "-https-port", "0"], port))
+    if os.path.exists(localstripe):
+        port = free_port()
+        peers.append(("localstripe", [localstripe, "--port", str(port)], port))
+    for name, argv, port in peers:
+        if name == "localstripe":
+            # localstripe keeps its state in /tmp/localstripe.pickle across runs: start empty.
+            with contextlib.suppress(FileNotFoundError):
+                os.remove("/tmp/localstripe.pickle")
+        server = Server(argv, port=port)
+        try:
+            for rep in range(args.reps):
+                for c in CONNECTIONS:
+                    results.add(f"{name}/create/c{c}",
+                                wrk("create.lua", port, c, args.seconds, key="sk_test_123"))
+        finally:
+            server.stop()
+    return [p[0] for p in peers]
+
+
+def store_scenarios(args, build, work, results):
+    for rep in range(args.reps):
+        out = subprocess.run([f"{build}/tools/bench/bench_store", "--dir",
+                              os.path.join(work, "store"), "--seconds", str(args.seconds)],
+                             capture_output=True, text=True, check=True).stdout
+        for line in out.splitlines():
+            r = json.loads(line)
+            name = "fsync" if r["scenario"] == "fsync" else f"store/w{r['writers']}"
+            results.add(name, r)
+
+
+def fill(build, data_dir, intents):
+    out = subprocess.run([f"{build}/tools/bench/bench_fill", "--data-dir", data_dir, "--key", KEY,
+                          "--intents", str(intents)], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def replay_scenario(args, build, work, results):
+    data = os.path.join(work, "replay")
+    filled = fill(build, data, args.replay_intents)
+    for rep in range(args.reps):
+        out = subprocess.run([f"{build}/tools/payledger", "replay", "--data-dir", data],
+                             capture_output=True, text=True, check=True).stdout
+        m = re.search(r"replayed (\d+) events in ([\d.]+) s \((\d+) events/s\)", out)
+        results.add("replay", {"events": int(m.group(1)), "per_second": float(m.group(3))})
+    shutil.rmtree(data)
+    return filled
+
+
+def growth_scenario(args, build, work, results):
+    for label, intents in (("small", args.growth_small), ("large", args.growth_large)):
+        data = os.path.join(work, f"growth-{label}")
+        fill(build, data, intents)
+        server = payledgerd(build, data, os.path.join(work, f"growth-{label}.log"))
+        try:
+            pi = create_one(server.port)
+            for rep in range(args.reps):
+                results.add(f"growth/{label}/retrieve",
+                            wrk("get.lua", server.port, 16, args.seconds,
+                                path=f"/v1/payment_intents/{pi}"))
+                results.add(f"growth/{label}/list",
+                            wrk("get.lua", server.port, 16, args.seconds,
+                                path="/v1/payment_intents?limit=10"))
+            results.add(f"growth/{label}/rss", {"mb": server.peak_rss_mb()})
+        finally:
+            server.stop()
+        shutil.rmtree(data)
+
+
+def fmt_stat(s, unit="", digits=0):
+    if s is None:
+        return "n/a"
+    med, lo, hi = s
+    return f"{med:,.{digits}f}{unit} ({lo:,.{digits}f}–{hi:,.{digits}f})"
+
+
+def ratio(a, b):
+    return None if not a or not b or not b[0] else a[0] / b[0]
+
+
+def machine():
+    cpu = "unknown"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as f:
+        mem_gib = int(f.readline().split()[1]) / 1024 / 1024
+    return f"{os.cpu_count()} cores ({cpu}), {mem_gib:.0f} GiB"
+
+
+def http_table(results, names):
+    rows = ["| scenario | connections | req/s | p50 ms | p99 ms | p99.9 ms |",
+            "| --- | --- | --- | --- | --- | --- |"]
+    for name in names:
+        for c in CONNECTIONS:
+            key = f"{name}/c{c}"
+            if key not in results.runs:
+                continue
+            rows.append(f"| {name} | {c} | {fmt_stat(results.stat(key, 'rps'))} | "
+                        f"{fmt_stat(results.stat(key, 'p50_ms'), digits=2)} | "
+                        f"{fmt_stat(results.stat(key, 'p99_ms'), digits=2)} | "
+                        f"{fmt_stat(results.stat(key, 'p999_ms'), digits=2)} |")
+    return "\n".join(rows)
+
+
+def verdict(ok):
+    return "n/a" if ok is None else ("met" if ok else "**missed**")
+
+
+def targets(results):
+    r = results
+    create, ceiling = r.stat("create/c64", "rps"), r.stat("ceiling/c64", "rps")
+    mock = r.stat("stripe-mock/create/c64", "rps")
+    half_p99 = r.stat("create_half_load", "p99_ms")
+    store64, fsync = r.stat("store/w64", "per_second"), r.stat("fsync", "per_second")
+    replay = r.stat("replay", "per_second")
+    grow_r = ratio(r.stat("growth/large/retrieve", "p50_ms"), r.stat("growth/small/retrieve", "p50_ms"))
+    grow_l = ratio(r.stat("growth/large/list", "p50_ms"), r.stat("growth/small/list", "p50_ms"))
+    rss = r.stat("growth/large/rss", "mb")
+    c_vs_ceiling, c_vs_mock, s_vs_fsync = ratio(create, ceiling), ratio(create, mock), ratio(store64, fsync)
+    rows = ["| target | measured | verdict |", "| --- | --- | --- |",
+            f"| create (durable, 64 conn.) ≥ 50% of the ceiling | "
+            f"{'n/a' if c_vs_ceiling is None else f'{c_vs_ceiling:.0%}'} | "
+            f"{verdict(None if c_vs_ceiling is None else c_vs_ceiling >= 0.5)} |",
+            f"| create ≥ 1.5× stripe-mock (64 conn.) | "
+            f"{'n/a' if c_vs_mock is None else f'{c_vs_mock:.2f}×'} | "
+            f"{verdict(None if c_vs_mock is None else c_vs_mock >= 1.5)} |",
+            f"| p99 of create at half that load ≤ 5 ms | {fmt_stat(half_p99, ' ms', 2)} | "
+            f"{verdict(None if half_p99 is None else half_p99[0] <= 5)} |",
+            f"| event store, 64 writers ≥ 100,000 events/s | {fmt_stat(store64, '/s')} | "
+            f"{verdict(None if store64 is None else store64[0] >= 100_000)} |",
+            f"| event store, 64 writers ≥ 10× the fsync rate | "
+            f"{'n/a' if s_vs_fsync is None else f'{s_vs_fsync:.1f}×'} | "
+            f"{verdict(None if s_vs_fsync is None else s_vs_fsync >= 10)} |",
+            f"| replay ≥ 500,000 events/s | {fmt_stat(replay, '/s')} | "
+            f"{verdict(None if replay is None else replay[0] >= 500_000)} |",
+            f"| retrieve p50 grows ≤ 1.5× (small → large store) | "
+            f"{'n/a' if grow_r is None else f'{grow_r:.2f}×'} | "
+            f"{verdict(None if grow_r is None else grow_r <= 1.5)} |",
+            f"| list p50 grows ≤ 1.5× | {'n/a' if grow_l is None else f'{grow_l:.2f}×'} | "
+            f"{verdict(None if grow_l is None else grow_l <= 1.5)} |",
+            f"| peak RSS at the large store ≤ 300 MB | {fmt_stat(rss, ' MB')} | "
+            f"{verdict(None if rss is None else rss[0] <= 300)} |"]
+    return "\n".join(rows)
+
+
+def report(args, results, peers, filled):
+    r = results
+    lines = [
+        "# Performance", "",
+        f"Written by `tools/bench/run.sh{' --quick' if args.quick else ''}` on "
+        f"{datetime.date.today().isoformat()}: {machine()}. Each figure is the median of "
+        f"{args.reps} run(s) of {args.seconds} s, with min–max in brackets. The machine is "
+        "shared and noisy: compare the ratios, measured side by side in one run.", "",
+        "## Targets", "", targets(r), "",
+        "## HTTP", "",
+        "`ceiling` is a trivial cpp-httplib handler configured like payledgerd (same threads, "
+        "TCP_NODELAY). `create` is durable: answered after its events are fsynced and projected. "
+        "`flow` chains create (manual) → confirm → capture → refund with the C++ driver; its "
+        "req/s counts every call. Load: wrk (one endpoint) and tools/bench/bench_flow.", "",
+        http_table(r, ["ceiling", "create", "retrieve", "list", "flow"]), "",
+        f"Flows per second (64 connections): {fmt_stat(r.stat('flow/c64', 'flows_per_second'))}.",
+        f"Create at half the 64-connection rate: p50 {fmt_stat(r.stat('create_half_load', 'p50_ms'), ' ms', 2)}, "
+        f"p99 {fmt_stat(r.stat('create_half_load', 'p99_ms'), ' ms', 2)}, "
+        f"p99.9 {fmt_stat(r.stat('create_half_load', 'p999_ms'), ' ms', 2)}.", "",
+        "## Peers (same wrk script, form-encoded)", "",
+        "stripe-mock is stateless and stores nothing; localstripe keeps state in memory; "
+        "payledgerd makes every create durable.", "",
+        http_table(r, ["create"] + [f"{p}/create" for p in peers]) if peers else
+        "No peer was installed (tools/bench/run.sh installs them).", "",
+        "## Event store alone", "",
+        "| writers | durable appends/s | × fsync rate |", "| --- | --- | --- |"]
+    fsync = r.stat("fsync", "per_second")
+    for w in (1, 8, 64):
+        s = r.stat(f"store/w{w}", "per_second")
+        x = ratio(s, fsync)
+        lines.append(f"| {w} | {fmt_stat(s)} | {'n/a' if x is None else f'{x:.1f}×'} |")
+    lines += ["", f"The disk's own rate, a 512-byte write + fdatasync loop: {fmt_stat(fsync, '/s')}.", "",
+              "## Replay", "",
+              f"`payledger replay` of {filled['events']:,} events ({filled['intents']:,} intents, "
+              f"each created, confirmed, authorized, captured) into every projection: "
+              f"{fmt_stat(r.stat('replay', 'per_second'), ' events/s')}.", "",
+              "## Growth", "",
+              "| store | retrieve p50 ms | list p50 ms | retrieve req/s | list req/s | peak RSS MB |",
+              "| --- | --- | --- | --- | --- | --- |"]
+    for label, n in (("small", args.growth_small), ("large", args.growth_large)):
+        lines.append(f"| {n:,} intents | {fmt_stat(r.stat(f'growth/{label}/retrieve', 'p50_ms'), digits=3)} | "
+                     f"{fmt_stat(r.stat(f'growth/{label}/list', 'p50_ms'), digits=3)} | "
+                     f"{fmt_stat(r.stat(f'growth/{label}/retrieve', 'rps'))} | "
+                     f"{fmt_stat(r.stat(f'growth/{label}/list', 'rps'))} | "
+                     f"{fmt_stat(r.stat(f'growth/{label}/rss', 'mb'))} |")
+    notes = os.path.join(HERE, "notes.md")
+    if os.path.exists(notes):
+        lines += ["", open(notes).read().strip()]
+    return "\n".join(lines) + "\n"
+
+
+def sanity(results, peers):
+    """--quick: every scenario ran and returned sane numbers (not timings)."""
+    failed = 0
+    expected = [f"{n}/c{c}" for n in ("ceiling", "create", "retrieve", "list", "flow")
+                for c in CONNECTIONS]
+    expected += ["create_half_load", "fsync", "store/w1", "store/w8", "store/w64", "replay",
+                 "growth/small/retrieve", "growth/large/list", "growth/large/rss"]
+    expected += [f"{p}/create/c{c}" for p in peers for c in CONNECTIONS]
+    for name in expected:
+        runs = results.runs.get(name, [])
+        ok = bool(runs) and all(
+            (r.get("rps", r.get("per_second", r.get("mb", 0))) or 0) > 0 and
+            r.get("errors", 0) == 0 and r.get("non2xx", 0) == 0 for r in runs)
+        if not ok:
+            failed += 1
+            print(f"scenario {name}: {runs}")
+    print(f"bench: {len(expected) - failed} passed, {failed} failed")
+    return failed == 0
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--quick", action="store_true")
+    p.add_argument("--build-dir", default=os.path.join(ROOT, "build-release"))
+    p.add_argument("--out", default=None)
+    args = p.parse_args()
+    if args.quick:
+        args.seconds, args.reps = 1, 1
+        args.replay_intents, args.growth_small, args.growth_large = 2_500, 1_000, 10_000
+    else:
+        args.seconds, args.reps = 5, 3
+        args.replay_intents, args.growth_small, args.growth_large = 250_000, 10_000, 1_000_000
+    out = args.out or (os.path.join(tempfile.gettempdir(), "payledger-performance-quick.md")
+                       if args.quick else os.path.join(ROOT, "docs", "performance.md"))
+    work = tempfile.mkdtemp(prefix="payledger-bench-")
+    results = Results()
+    try:
+        http_scenarios(args, args.build_dir, work, results)
+        peers = peer_scenarios(args, results)
+        store_scenarios(args, args.build_dir, work, results)
+        filled = replay_scenario(args, args.build_dir, work, results)
+        growth_scenario(args, args.build_dir, work, results)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    with open(out, "w") as f:
+        f.write(report(args, results, peers, filled))
+    print(f"wrote {out}")
+    if args.quick and not sanity(results, peers):
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
