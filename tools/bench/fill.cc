@@ -5,8 +5,8 @@
 #include <chrono>
 #include <thread>
 
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <CLI/CLI.hpp>
 
 #include "api/app.h"
 
@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   std::atomic<std::uint64_t> next{0};
   std::atomic<std::uint64_t> failed{0};
   std::vector<std::thread> threads;
+  threads.reserve(static_cast<std::size_t>(writers));
   const auto start = std::chrono::steady_clock::now();
   for (int w = 0; w < writers; ++w) {
     threads.emplace_back([&] {

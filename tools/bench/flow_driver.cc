@@ -9,8 +9,8 @@
 #include <thread>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 namespace {
@@ -87,11 +87,13 @@ int main(int argc, char** argv) {
   cli.add_option("--mode", o.mode)->check(CLI::IsMember({"flow", "create"}))->capture_default_str();
   cli.add_option("--connections", o.connections)->check(CLI::Range(1, 4096))->capture_default_str();
   cli.add_option("--seconds", o.seconds)->capture_default_str();
-  cli.add_option("--rate", o.rate, "total requests per second (0: unlimited)")->capture_default_str();
+  cli.add_option("--rate", o.rate, "total requests per second (0: unlimited)")
+      ->capture_default_str();
   CLI11_PARSE(cli, argc, argv);
 
   std::vector<Worker> workers(static_cast<std::size_t>(o.connections));
   std::vector<std::thread> threads;
+  threads.reserve(static_cast<std::size_t>(o.connections));
   const auto start = Clock::now();
   const auto end = start + std::chrono::duration<double>(o.seconds);
   const double per_connection = o.rate / o.connections;
@@ -126,7 +128,8 @@ int main(int argc, char** argv) {
   }
   const double requests = static_cast<double>(all.size());
   fmt::print(
-      "{{\"requests\":{},\"errors\":{},\"seconds\":{:.3f},\"rps\":{:.1f},\"flows_per_second\":{:.1f},"
+      "{{\"requests\":{},\"errors\":{},\"seconds\":{:.3f},\"rps\":{:.1f},\"flows_per_second\":{:."
+      "1f},"
       "\"p50_ms\":{:.3f},\"p99_ms\":{:.3f},\"p999_ms\":{:.3f}}}\n",
       all.size(), errors, seconds, requests / seconds, static_cast<double>(flows) / seconds,
       percentile(all, 50), percentile(all, 99), percentile(all, 99.9));

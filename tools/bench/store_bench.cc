@@ -9,8 +9,8 @@
 #include <thread>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <CLI/CLI.hpp>
 
 #include "eventstore/database.h"
 #include "eventstore/event_store.h"
@@ -45,6 +45,7 @@ double append_rate(const std::string& dir, int writers, double seconds) {
   std::atomic<std::uint64_t> appended{0};
   std::atomic<bool> stop{false};
   std::vector<std::thread> threads;
+  threads.reserve(static_cast<std::size_t>(writers));
   for (int w = 0; w < writers; ++w) {
     threads.emplace_back([&, w] {
       for (std::uint64_t i = 0; !stop; ++i) {
