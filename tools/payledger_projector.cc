@@ -1,10 +1,8 @@
 // payledger-projector: a read replica fed by Kafka. Builds the same views as payledgerd's
 // embedded projections into its own RocksDB and serves the API's GET endpoints.
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <thread>
 
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
@@ -12,6 +10,7 @@
 #include "api/clock.h"
 #include "api/ids.h"
 #include "api/metrics.h"
+#include "api/process.h"
 #include "api/server.h"
 #include "kafka/projector_node.h"
 
@@ -49,18 +48,12 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(4, 4096));
   CLI11_PARSE(cli, argc, argv);
 
-  const auto colon = listen.rfind(':');
-  if (colon == std::string::npos) {
+  auto where = payledger::api::parse_listen(listen);
+  if (!where) {
     spdlog::error("--listen must be HOST:PORT, not '{}'", listen);
     return 2;
   }
-  // A closed stdout or a peer that went away must not kill the server.
-  std::signal(SIGPIPE, SIG_IGN);
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  payledger::api::block_shutdown_signals();
 
   std::filesystem::create_directories(data_dir);
   if (node_options.group_id.empty()) node_options.group_id = node_group(data_dir);
@@ -74,20 +67,13 @@ int main(int argc, char** argv) {
   payledger::kafka::ProjectorNode node(**db, node_options, &metrics.projection());
   node.start();
   payledger::api::ApiServer server(**db, node, nullptr, metrics, clock, server_options);
-  auto port = server.bind(listen.substr(0, colon), std::stoi(listen.substr(colon + 1)));
+  auto port = server.bind(where->host, where->port);
   if (!port) {
     spdlog::error("{}", port.error());
     return 1;
   }
-  std::printf("payledger-projector listening on %s:%d\n", listen.substr(0, colon).c_str(), *port);
+  std::printf("payledger-projector listening on %s:%d\n", where->host.c_str(), *port);
   std::fflush(stdout);
-  std::thread stopper([&] {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    spdlog::info("signal {}: shutting down", sig);
-    server.stop();
-  });
-  server.serve();
-  stopper.join();
+  payledger::api::serve_until_signal([&] { server.serve(); }, [&] { server.stop(); });
   return 0;
 }

@@ -1,36 +1,18 @@
 // payledgerd: the payledger server on the embedded default (RocksDB in --data-dir).
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <thread>
 
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "api/app.h"
+#include "api/process.h"
 
 namespace {
 
 using payledger::api::App;
-
-struct Listen {
-  std::string host;
-  int port = 0;
-};
-
-std::optional<Listen> parse_listen(const std::string& s) {
-  const auto colon = s.rfind(':');
-  if (colon == std::string::npos || colon == 0) return std::nullopt;
-  try {
-    const int port = std::stoi(s.substr(colon + 1));
-    if (port < 0 || port > 65535) return std::nullopt;
-    return Listen{s.substr(0, colon), port};
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
 
 // Without --bootstrap-key: an empty data dir gets one generated test merchant, whose key is
 // kept in DIR/dev-keys.json so that later starts can print it again.
@@ -78,19 +60,12 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1024));
   CLI11_PARSE(cli, argc, argv);
 
-  auto where = parse_listen(listen);
+  auto where = payledger::api::parse_listen(listen);
   if (!where) {
     spdlog::error("--listen must be HOST:PORT, not '{}'", listen);
     return 2;
   }
-  // Signals are taken by one thread with sigwait, so no handler runs inside a request.
-  // A closed stdout or a peer that went away must not kill the server.
-  std::signal(SIGPIPE, SIG_IGN);
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  payledger::api::block_shutdown_signals();
 
   std::filesystem::create_directories(data_dir);
   options.data_dir = data_dir;
@@ -123,14 +98,7 @@ int main(int argc, char** argv) {
         show_key->c_str(), where->host.c_str(), *port, show_key->c_str());
   }
   std::fflush(stdout);
-  std::thread stopper([&] {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    spdlog::info("signal {}: shutting down", sig);
-    (*app)->stop();
-  });
-  (*app)->serve();
-  stopper.join();
+  payledger::api::serve_until_signal([&] { (*app)->serve(); }, [&] { (*app)->stop(); });
   app->reset();  // drains the append queue and closes RocksDB cleanly
   spdlog::info("stopped");
   return 0;
