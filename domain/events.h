@@ -27,6 +27,8 @@ std::string_view to_string(RefundReason r);
 std::optional<CaptureMethod> parse_capture_method(std::string_view s);
 // Only the reasons a merchant may give: `automatic` is payledger's own.
 std::optional<CancellationReason> parse_cancellation_reason(std::string_view s);
+// Any reason an event may carry, `automatic` included (for reading the log and views).
+std::optional<CancellationReason> parse_recorded_cancellation_reason(std::string_view s);
 std::optional<RefundReason> parse_refund_reason(std::string_view s);
 
 struct IntentCreated {  // the merchant is the envelope's (EventMeta::merchant)

@@ -114,7 +114,7 @@ Charge& charge_for(PaymentIntent& intent, const ChargeId& id, UnixSeconds at) {
 }
 
 // The charge that money was captured on; an intent captures at most one charge.
-Charge& captured_charge(PaymentIntent& intent) {
+const Charge& captured_charge(const PaymentIntent& intent) {
   auto it = std::find_if(intent.charges.begin(), intent.charges.end(),
                          [](const Charge& c) { return c.captured; });
   PL_ASSERT(it != intent.charges.end(), "a refunded intent has a captured charge");
@@ -146,6 +146,9 @@ std::string_view to_string(RefundReason r) {
 }
 std::optional<CaptureMethod> parse_capture_method(std::string_view s) {
   return parse_enum(kCaptureNames, s);
+}
+std::optional<CancellationReason> parse_recorded_cancellation_reason(std::string_view s) {
+  return parse_enum(kCancelNames, s);
 }
 std::optional<CancellationReason> parse_cancellation_reason(std::string_view s) {
   auto r = parse_enum(kCancelNames, s);
@@ -265,8 +268,7 @@ Decision decide(const IntentState& state, const RefundIntent& cmd) {
   const std::int64_t remaining = intent.amount_received.minor() - intent.amount_refunded.minor();
   const std::int64_t amount = cmd.amount_minor.value_or(remaining);
   if (amount < 1 || amount > remaining) return reject(Rejection::refund_amount_invalid);
-  PaymentIntent copy = intent;
-  return std::vector<Event>{RefundCreated{cmd.refund_id, captured_charge(copy).id,
+  return std::vector<Event>{RefundCreated{cmd.refund_id, captured_charge(intent).id,
                                           Amount::of_minor(amount), intent.amount.currency, reason,
                                           cmd.metadata}};
 }

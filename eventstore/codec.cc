@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include "domain/overloaded.h"
 #include "eventstore/json_fields.h"
+#include "eventstore/json_reader.h"
 
 namespace payledger::eventstore {
 namespace {
@@ -72,59 +73,7 @@ Json data_of(const d::Event& e) {
 
 // --- decoding -----------------------------------------------------------------------------
 
-struct DecodeError {
-  std::string what;
-};
-
-class Reader {
- public:
-  explicit Reader(simdjson::dom::element obj) : obj_(obj) {}
-  std::string str(const char* key) const {
-    std::string_view v;
-    if (obj_[key].get(v) != simdjson::SUCCESS) throw DecodeError{std::string("string ") + key};
-    return std::string(v);
-  }
-  std::string str_or_empty(const char* key) const {
-    simdjson::dom::element e;
-    if (obj_[key].get(e) != simdjson::SUCCESS || e.is_null()) return {};
-    return str(key);
-  }
-  std::int64_t i64(const char* key) const {
-    std::int64_t v = 0;
-    if (obj_[key].get(v) != simdjson::SUCCESS) throw DecodeError{std::string("integer ") + key};
-    return v;
-  }
-  d::Amount amount(const char* key) const {
-    const std::int64_t v = i64(key);
-    if (v < 0 || v > d::kMaxAmountMinor) throw DecodeError{std::string("amount ") + key};
-    return d::Amount::of_minor(v);
-  }
-  d::Currency currency(const char* key) const {
-    auto c = d::Currency::parse(str(key));
-    if (!c) throw DecodeError{std::string("currency ") + key};
-    return *c;
-  }
-  d::Metadata metadata(const char* key) const {
-    simdjson::dom::object o;
-    if (obj_[key].get(o) != simdjson::SUCCESS) throw DecodeError{std::string("object ") + key};
-    d::Metadata m;
-    for (auto field : o) {
-      std::string_view v;
-      if (field.value.get(v) != simdjson::SUCCESS) throw DecodeError{"metadata value"};
-      m.emplace(std::string(field.key), std::string(v));
-    }
-    return m;
-  }
-  template <class T>
-  T parsed(const char* key, std::optional<T> (*parse)(std::string_view)) const {
-    auto v = parse(str(key));
-    if (!v) throw DecodeError{std::string("enum ") + key};
-    return *v;
-  }
-
- private:
-  simdjson::dom::element obj_;
-};
+using Reader = JsonReader;
 
 d::Event decode_intent_event(std::string_view type, const Reader& r) {
   if (type == "payment_intent.created") {
@@ -132,10 +81,10 @@ d::Event decode_intent_event(std::string_view type, const Reader& r) {
     c.id = d::PaymentIntentId{r.str("id")};
     c.amount = d::Money{r.amount("amount"), r.currency("currency")};
     c.capture_method = r.parsed<d::CaptureMethod>("capture_method", d::parse_capture_method);
-    c.customer = r.str_or_empty("customer");
-    c.description = r.str_or_empty("description");
+    c.customer = r.optional_str("customer");
+    c.description = r.optional_str("description");
     c.metadata = r.metadata("metadata");
-    if (auto pm = r.str_or_empty("payment_method"); !pm.empty()) {
+    if (auto pm = r.optional_str("payment_method"); !pm.empty()) {
       c.payment_method = d::PaymentMethodId{pm};
     }
     c.client_secret = r.str("client_secret");
@@ -143,7 +92,7 @@ d::Event decode_intent_event(std::string_view type, const Reader& r) {
   }
   if (type == "payment_intent.confirmed") {
     return d::IntentConfirmed{d::PaymentMethodId{r.str("payment_method")},
-                              r.str_or_empty("return_url")};
+                              r.optional_str("return_url")};
   }
   if (type == "payment_intent.requires_action") {
     return d::IntentRequiresAction{r.str("redirect_url")};
@@ -158,17 +107,13 @@ d::Event decode_intent_event(std::string_view type, const Reader& r) {
   if (type == "payment_intent.payment_failed") {
     return d::IntentPaymentFailed{d::ChargeId{r.str("charge")},
                                   d::PaymentMethodId{r.str("payment_method")}, r.str("code"),
-                                  r.str_or_empty("decline_code"), r.str("message")};
+                                  r.optional_str("decline_code"), r.str("message")};
   }
   if (type == "payment_intent.canceled") {
-    auto reason = d::CancellationReason::automatic;
-    const std::string text = r.str("cancellation_reason");
-    if (text != "automatic") {
-      reason = r.parsed<d::CancellationReason>("cancellation_reason", d::parse_cancellation_reason);
-    }
-    return d::IntentCanceled{reason};
+    return d::IntentCanceled{r.parsed<d::CancellationReason>(
+        "cancellation_reason", d::parse_recorded_cancellation_reason)};
   }
-  throw DecodeError{"unknown event type " + std::string(type)};
+  throw JsonFieldError{"unknown event type " + std::string(type)};
 }
 
 d::Event decode_body(std::string_view type, const Reader& r) {
@@ -178,7 +123,7 @@ d::Event decode_body(std::string_view type, const Reader& r) {
     c.charge_id = d::ChargeId{r.str("charge")};
     c.amount = r.amount("amount");
     c.currency = r.currency("currency");
-    if (auto reason = r.str_or_empty("reason"); !reason.empty()) {
+    if (auto reason = r.optional_str("reason"); !reason.empty()) {
       c.reason = r.parsed<d::RefundReason>("reason", d::parse_refund_reason);
     }
     c.metadata = r.metadata("metadata");
@@ -213,7 +158,7 @@ Expected<domain::Recorded, Status> decode_event(std::string_view payload) {
   try {
     const Reader envelope(root);
     if (envelope.i64("schema_version") != domain::kEventSchemaVersion) {
-      throw DecodeError{"schema_version"};
+      throw JsonFieldError{"schema_version"};
     }
     domain::Recorded rec;
     rec.meta.id = domain::EventId{envelope.str("id")};
@@ -223,10 +168,10 @@ Expected<domain::Recorded, Status> decode_event(std::string_view payload) {
     rec.meta.merchant = domain::MerchantId{envelope.str("merchant_id")};
     rec.meta.occurred_at = domain::UnixSeconds{envelope.i64("occurred_at")};
     simdjson::dom::element data;
-    if (root["data"].get(data) != simdjson::SUCCESS) throw DecodeError{"data"};
+    if (root["data"].get(data) != simdjson::SUCCESS) throw JsonFieldError{"data"};
     rec.body = decode_body(envelope.str("type"), Reader(data));
     return rec;
-  } catch (const DecodeError& e) {
+  } catch (const JsonFieldError& e) {
     return Unexpected{Status::corruption("event field " + e.what)};
   }
 }

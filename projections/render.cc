@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 #include "eventstore/json_fields.h"
+#include "eventstore/json_reader.h"
 
 namespace payledger::projections {
 namespace {
@@ -49,118 +50,67 @@ Json next_action_json(const std::optional<d::NextAction>& a) {
 
 // --- parsing --------------------------------------------------------------------------------
 
-struct ParseError {
-  std::string what;
-};
+using eventstore::JsonReader;
 
-using Element = simdjson::dom::element;
-
-Element field(Element obj, const char* key) {
-  Element e;
-  if (obj[key].get(e) != simdjson::SUCCESS) throw ParseError{key};
-  return e;
-}
-std::string str(Element obj, const char* key) {
-  std::string_view v;
-  if (field(obj, key).get(v) != simdjson::SUCCESS) throw ParseError{key};
-  return std::string(v);
-}
-std::string str_or_empty(Element obj, const char* key) {
-  Element e = field(obj, key);
-  return e.is_null() ? std::string() : str(obj, key);
-}
-std::int64_t i64(Element obj, const char* key) {
-  std::int64_t v = 0;
-  if (field(obj, key).get(v) != simdjson::SUCCESS) throw ParseError{key};
-  return v;
-}
-d::Amount amount(Element obj, const char* key) {
-  const std::int64_t v = i64(obj, key);
-  if (v < 0 || v > d::kMaxAmountMinor) throw ParseError{key};
-  return d::Amount::of_minor(v);
-}
-bool boolean(Element obj, const char* key) {
-  bool v = false;
-  if (field(obj, key).get(v) != simdjson::SUCCESS) throw ParseError{key};
-  return v;
-}
-template <class T>
-T parsed(Element obj, const char* key, std::optional<T> (*parse)(std::string_view)) {
-  auto v = parse(str(obj, key));
-  if (!v) throw ParseError{key};
-  return *v;
-}
-
-d::Charge parse_charge(Element c) {
+d::Charge parse_charge(const JsonReader& c) {
   d::Charge out;
-  out.id = d::ChargeId{str(c, "id")};
-  out.amount = amount(c, "amount");
-  out.amount_captured = amount(c, "amount_captured");
-  out.amount_refunded = amount(c, "amount_refunded");
-  out.captured = boolean(c, "captured");
-  out.status = parsed<d::ChargeStatus>(c, "status", d::parse_charge_status);
-  out.payment_method = d::PaymentMethodId{str_or_empty(c, "payment_method")};
-  out.failure_code = str_or_empty(c, "failure_code");
-  out.failure_message = str_or_empty(c, "failure_message");
-  out.created = d::UnixSeconds{i64(c, "created")};
+  out.id = d::ChargeId{c.str("id")};
+  out.amount = c.amount("amount");
+  out.amount_captured = c.amount("amount_captured");
+  out.amount_refunded = c.amount("amount_refunded");
+  out.captured = c.boolean("captured");
+  out.status = c.parsed<d::ChargeStatus>("status", d::parse_charge_status);
+  out.payment_method = d::PaymentMethodId{c.nullable_str("payment_method")};
+  out.failure_code = c.nullable_str("failure_code");
+  out.failure_message = c.nullable_str("failure_message");
+  out.created = d::UnixSeconds{c.i64("created")};
   return out;
 }
 
-void parse_optionals(Element root, d::PaymentIntent& pi) {
-  if (auto pm = str_or_empty(root, "payment_method"); !pm.empty()) {
+void parse_optionals(const JsonReader& r, d::PaymentIntent& pi) {
+  if (auto pm = r.nullable_str("payment_method"); !pm.empty()) {
     pi.payment_method = d::PaymentMethodId{pm};
   }
-  if (Element e = field(root, "last_payment_error"); !e.is_null()) {
-    pi.last_payment_error = d::PaymentError{
-        str(e, "code"), str_or_empty(e, "decline_code"), str(e, "message"),
-        d::PaymentMethodId{str(e, "payment_method")}, d::ChargeId{str(e, "charge")}};
+  if (!r.is_null("last_payment_error")) {
+    const JsonReader e = r.object("last_payment_error");
+    pi.last_payment_error =
+        d::PaymentError{e.str("code"), e.nullable_str("decline_code"), e.str("message"),
+                        d::PaymentMethodId{e.str("payment_method")}, d::ChargeId{e.str("charge")}};
   }
-  if (Element e = field(root, "next_action"); !e.is_null()) {
-    Element r = field(e, "redirect_to_url");
-    pi.next_action = d::NextAction{str(r, "url"), str_or_empty(r, "return_url")};
+  if (!r.is_null("next_action")) {
+    const JsonReader redirect = r.object("next_action").object("redirect_to_url");
+    pi.next_action = d::NextAction{redirect.str("url"), redirect.nullable_str("return_url")};
   }
-  if (Element e = field(root, "canceled_at"); !e.is_null()) {
-    pi.canceled_at = d::UnixSeconds{i64(root, "canceled_at")};
-  }
-  if (auto reason = str_or_empty(root, "cancellation_reason"); !reason.empty()) {
-    pi.cancellation_reason = reason == "automatic"
-                                 ? d::CancellationReason::automatic
-                                 : parsed<d::CancellationReason>(root, "cancellation_reason",
-                                                                 d::parse_cancellation_reason);
+  if (!r.is_null("canceled_at")) pi.canceled_at = d::UnixSeconds{r.i64("canceled_at")};
+  if (!r.is_null("cancellation_reason")) {
+    pi.cancellation_reason = r.parsed<d::CancellationReason>("cancellation_reason",
+                                                             d::parse_recorded_cancellation_reason);
   }
 }
 
-d::PaymentIntent parse_root(Element root) {
+d::PaymentIntent parse_root(const JsonReader& r) {
   d::PaymentIntent pi;
-  pi.id = d::PaymentIntentId{str(root, "id")};
-  pi.merchant = d::MerchantId{str(root, "merchant_id")};
-  auto currency = d::Currency::parse(str(root, "currency"));
-  if (!currency) throw ParseError{"currency"};
-  pi.amount = d::Money{amount(root, "amount"), *currency};
-  pi.amount_capturable = amount(root, "amount_capturable");
-  pi.amount_received = amount(root, "amount_received");
-  pi.status = parsed<d::IntentStatus>(root, "status", d::parse_intent_status);
-  pi.capture_method = parsed<d::CaptureMethod>(root, "capture_method", d::parse_capture_method);
-  pi.customer = str_or_empty(root, "customer");
-  pi.description = str_or_empty(root, "description");
-  simdjson::dom::object meta;
-  if (field(root, "metadata").get(meta) != simdjson::SUCCESS) throw ParseError{"metadata"};
-  for (auto kv : meta) {
-    std::string_view v;
-    if (kv.value.get(v) != simdjson::SUCCESS) throw ParseError{"metadata"};
-    pi.metadata.emplace(std::string(kv.key), std::string(v));
-  }
-  pi.client_secret = str(root, "client_secret");
-  parse_optionals(root, pi);
+  pi.id = d::PaymentIntentId{r.str("id")};
+  pi.merchant = d::MerchantId{r.str("merchant_id")};
+  pi.amount = d::Money{r.amount("amount"), r.currency("currency")};
+  pi.amount_capturable = r.amount("amount_capturable");
+  pi.amount_received = r.amount("amount_received");
+  pi.status = r.parsed<d::IntentStatus>("status", d::parse_intent_status);
+  pi.capture_method = r.parsed<d::CaptureMethod>("capture_method", d::parse_capture_method);
+  pi.customer = r.nullable_str("customer");
+  pi.description = r.nullable_str("description");
+  pi.metadata = r.metadata("metadata");
+  pi.client_secret = r.str("client_secret");
+  parse_optionals(r, pi);
   simdjson::dom::array charges;
-  if (field(field(root, "charges"), "data").get(charges) != simdjson::SUCCESS) {
-    throw ParseError{"charges"};
+  if (r.object("charges").field("data").get(charges) != simdjson::SUCCESS) {
+    throw eventstore::JsonFieldError{"array charges.data"};
   }
-  for (Element c : charges) {
-    pi.charges.push_back(parse_charge(c));
+  for (simdjson::dom::element c : charges) {
+    pi.charges.push_back(parse_charge(JsonReader(c)));
     if (pi.charges.back().captured) pi.amount_refunded = pi.charges.back().amount_refunded;
   }
-  pi.created = d::UnixSeconds{i64(root, "created")};
+  pi.created = d::UnixSeconds{r.i64("created")};
   return pi;
 }
 
@@ -208,13 +158,13 @@ std::string render_intent(const domain::PaymentIntent& pi) {
 
 Expected<domain::PaymentIntent, std::string> parse_intent(std::string_view json) {
   thread_local simdjson::dom::parser parser;
-  Element root;
+  simdjson::dom::element root;
   if (parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS) {
     return Unexpected{std::string("payment intent view is not JSON")};
   }
   try {
-    return parse_root(root);
-  } catch (const ParseError& e) {
+    return parse_root(JsonReader(root));
+  } catch (const eventstore::JsonFieldError& e) {
     return Unexpected{"payment intent view field " + e.what};
   }
 }
