@@ -1,5 +1,7 @@
 #include "api/command_service.h"
 
+#include <type_traits>
+
 #include <nlohmann/json.hpp>
 
 #include "api/idempotency.h"
@@ -75,7 +77,11 @@ template <class Command>
 Outcome CommandService::run(const d::MerchantId& merchant, const std::string& stream_id,
                             const Command& cmd, Answer answer, const IdempotencyWrite* idem) {
   for (int attempt = 0; attempt < kMaxConflictRetries; ++attempt) {
-    auto state = load_intent(merchant, stream_id);
+    // A create names a stream by an id just drawn at random: it cannot exist, so there is
+    // nothing to read. The append still checks (expected version 0), and a retry reads.
+    const bool fresh = std::is_same_v<Command, d::CreateIntent> && attempt == 0;
+    auto state = fresh ? Expected<d::IntentState, eventstore::Status>(d::IntentState())
+                       : load_intent(merchant, stream_id);
     if (!state) return storage_failure(state.error());
     d::Decision decision = d::decide(*state, cmd);
     if (!decision) return error_outcome(from_rejection(decision.error()));

@@ -149,6 +149,7 @@ ApiServer::ApiServer(eventstore::Database& db, const projections::ReadSide& read
   http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   http_->set_tcp_nodelay(true);
   http_->set_keep_alive_timeout(options_.keep_alive_seconds);
+  http_->set_keep_alive_max_count(options_.keep_alive_max_requests);
   http_->set_payload_max_length(options_.max_body_bytes);
   http_->set_read_timeout(5, 0);
   http_->set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& req,

@@ -27,6 +27,9 @@ struct ServerOptions {
   // clients so that idle keep-alive connections never starve new ones.
   int http_threads = 256;
   int keep_alive_seconds = 5;
+  // Requests one connection may carry before the server closes it. cpp-httplib's default is 5,
+  // which makes a busy client reconnect every fifth request.
+  std::size_t keep_alive_max_requests = 100'000;
   std::chrono::milliseconds read_your_writes_timeout{5000};
   std::size_t max_body_bytes = 1 << 20;
   std::string api_version = "2026-03-01";

@@ -3,9 +3,27 @@
 #include <vector>
 
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 
 namespace payledger::eventstore {
+namespace {
+
+// Event keys ("g" + big-endian position) only ever grow, so each insert lands right after the
+// previous one. Naming them one "prefix" lets the memtable keep an insert hint for them and skip
+// the skip-list search; other keys are out of the domain and inserted as usual.
+class EventKeyHint final : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "payledger.EventKeyHint"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+    return rocksdb::Slice(key.data(), 1);
+  }
+  bool InDomain(const rocksdb::Slice& key) const override {
+    return key.size() == 9 && key[0] == 'g';
+  }
+};
+
+}  // namespace
 
 rocksdb::ColumnFamilyOptions column_family_options() {
   rocksdb::ColumnFamilyOptions cf;
@@ -22,9 +40,11 @@ Expected<std::unique_ptr<Database>, Status> Database::open(const std::string& di
   options.create_missing_column_families = true;
   options.max_background_jobs = 2;
   const rocksdb::ColumnFamilyOptions cf = column_family_options();
+  rocksdb::ColumnFamilyOptions log_cf = cf;
+  log_cf.memtable_insert_with_hint_prefix_extractor = std::make_shared<EventKeyHint>();
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {
       {rocksdb::kDefaultColumnFamilyName, cf},
-      {"log", cf},
+      {"log", log_cf},
       {"idempotency", cf},
       {"views", cf},
       {"relay", cf},

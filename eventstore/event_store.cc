@@ -48,8 +48,10 @@ std::string stream_head_key(const std::string& stream_id) {
   return "h" + stream_id;
 }
 
-EventStore::EventStore(Database& db, StoreObserver* observer) : db_(db), observer_(observer) {
-  last_position_ = find_last_position(db_.db(), db_.log());
+EventStore::EventStore(Database& db, StoreObserver* observer)
+    : db_(db), observer_(observer), durable_(find_last_position(db.db(), db.log())) {
+  written_position_ = durable_.reached();
+  syncer_ = std::thread([this] { syncer_loop(); });
   writer_ = std::thread([this] { writer_loop(); });
 }
 
@@ -59,7 +61,13 @@ EventStore::~EventStore() {
     stopping_ = true;
   }
   queue_cv_.notify_all();
-  writer_.join();
+  writer_.join();  // every queued append is written
+  {
+    std::lock_guard lock(written_mu_);
+    writer_done_ = true;
+  }
+  written_cv_.notify_all();
+  syncer_.join();  // ... and synced and acknowledged
   wake_all();
 }
 
@@ -80,31 +88,67 @@ Expected<AppendResult, Status> EventStore::append(AppendRequest request) {
 }
 
 void EventStore::writer_loop() {
-  std::vector<std::unique_ptr<Pending>> group;
   for (;;) {
+    std::vector<std::unique_ptr<Pending>> group;
     {
       std::unique_lock lock(queue_mu_);
       queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and every queued append is done
+      if (queue_.empty()) return;  // stopping, and every queued append is written
       while (!queue_.empty() && group.size() < kMaxGroupAppends) {
         group.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
     }
-    commit_group(group);
-    group.clear();
+    Written w = write_group(std::move(group));
+    {
+      std::lock_guard lock(written_mu_);
+      written_.push_back(std::move(w));
+    }
+    written_cv_.notify_one();
   }
 }
 
-// Checks every append of the group against the stream heads (as this group leaves them), then
-// writes the accepted ones in one batch with one sync. Rejected appends take no position.
-void EventStore::commit_group(std::vector<std::unique_ptr<Pending>>& group) {
+// Syncs the WAL once for every group written so far, then publishes and acknowledges them.
+// A group is acknowledged only by a sync that began after its write returned.
+void EventStore::syncer_loop() {
+  for (;;) {
+    std::deque<Written> batch;
+    {
+      std::unique_lock lock(written_mu_);
+      written_cv_.wait(lock, [&] { return writer_done_ || !written_.empty(); });
+      if (written_.empty()) return;  // the writer is done, and everything it wrote is synced
+      batch.swap(written_);
+    }
+    const auto started = std::chrono::steady_clock::now();
+    rocksdb::Status s = db_.db()->SyncWAL();
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+    // A failed WAL sync means the disk lost writes RocksDB already made visible in memory; no
+    // later append could be trusted either.
+    PL_ASSERT(s.ok(), "the WAL syncs (disk full or failing?)");
+    PL_ASSERT(batch.back().last >= durable_.reached(), "positions only grow");
+    durable_.advance(batch.back().last);
+    std::size_t appends = 0;
+    std::size_t events = 0;
+    for (Written& w : batch) {
+      appends += w.group.size();
+      events += w.events;
+      for (std::size_t i = 0; i < w.group.size(); ++i) {
+        w.group[i]->done.set_value(std::move(w.results[i]));
+      }
+    }
+    if (observer_ != nullptr) observer_->group_committed(appends, events, took.count());
+  }
+}
+
+// Checks every append of the group against the stream heads (as earlier groups and this one
+// leave them), then writes the accepted ones in one batch, not yet synced. Rejected appends take
+// no position.
+EventStore::Written EventStore::write_group(std::vector<std::unique_ptr<Pending>> group) {
   rocksdb::WriteBatch batch;
   std::unordered_map<std::string, std::uint64_t> heads;
-  std::vector<Expected<AppendResult, Status>> results;
-  results.reserve(group.size());
-  std::uint64_t next = last_position_.load() + 1;
-  std::size_t event_count = 0;
+  Written w;
+  w.results.reserve(group.size());
+  std::uint64_t next = written_position_ + 1;
   for (auto& p : group) {
     AppendRequest& r = p->request;
     auto head_it = heads.find(r.stream_id);
@@ -114,15 +158,15 @@ void EventStore::commit_group(std::vector<std::unique_ptr<Pending>>& group) {
     } else {
       auto v = stream_version(r.stream_id);
       if (!v) {
-        results.emplace_back(Unexpected{v.error()});
+        w.results.emplace_back(Unexpected{v.error()});
         continue;
       }
       head = *v;
     }
     if (head != r.expected_version) {
-      results.emplace_back(Unexpected{Status::conflict("stream " + r.stream_id + " is at version " +
-                                                       std::to_string(head) + ", expected " +
-                                                       std::to_string(r.expected_version))});
+      w.results.emplace_back(Unexpected{
+          Status::conflict("stream " + r.stream_id + " is at version " + std::to_string(head) +
+                           ", expected " + std::to_string(r.expected_version))});
       continue;
     }
     const AppendResult placed{Position{next}, Position{next + r.events.size() - 1}};
@@ -139,24 +183,17 @@ void EventStore::commit_group(std::vector<std::unique_ptr<Pending>>& group) {
     put_be64(head_value, head);
     (void)batch.Put(db_.log(), stream_head_key(r.stream_id), head_value);
     for (auto& [k, v] : r.idempotency_writes) (void)batch.Put(db_.idempotency(), k, v);
-    event_count += r.events.size();
-    results.emplace_back(placed);
+    w.events += r.events.size();
+    w.results.emplace_back(placed);
   }
-
-  rocksdb::WriteOptions sync;
-  sync.sync = true;
-  const auto started = std::chrono::steady_clock::now();
-  rocksdb::Status s = db_.db()->Write(sync, &batch);
-  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+  // Not synced here: the syncer makes it durable (and visible to readers) with later groups.
+  rocksdb::Status s = db_.db()->Write(rocksdb::WriteOptions(), &batch);
   // A failed WAL write leaves RocksDB read-only; no later append could be trusted either.
-  PL_ASSERT(s.ok(), "the log accepts every durable write (disk full or failing?)");
-  {
-    std::lock_guard lock(position_mu_);
-    last_position_ = next - 1;
-  }
-  position_cv_.notify_all();
-  if (observer_ != nullptr) observer_->group_committed(group.size(), event_count, took.count());
-  for (std::size_t i = 0; i < group.size(); ++i) group[i]->done.set_value(std::move(results[i]));
+  PL_ASSERT(s.ok(), "the log accepts every write (disk full or failing?)");
+  written_position_ = next - 1;
+  w.last = written_position_;
+  w.group = std::move(group);
+  return w;
 }
 
 Expected<std::uint64_t, Status> EventStore::stream_version(const std::string& stream_id) const {
@@ -180,6 +217,14 @@ Status EventStore::read_stream(const std::string& stream_id, std::vector<StoredE
     keys.push_back(event_key(Position{get_be64(it->value().data())}));
   }
   if (!it->status().ok()) return Status::io_error(it->status().ToString());
+  // The index may name events written but not yet synced: wait until they are durable, so that
+  // no decision is ever made on an event a crash could still take back.
+  if (!keys.empty()) {
+    const Position newest{get_be64(keys.back().data() + 1)};
+    if (!wait_for(newest, std::chrono::seconds(30))) {
+      return Status::io_error("event " + std::to_string(newest.value) + " is not synced in 30 s");
+    }
+  }
   std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
   std::vector<std::string> values;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs(keys.size(), db_.log());
@@ -200,8 +245,10 @@ Status EventStore::read_all(Position from, std::size_t max_events,
   options.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(options, db_.log()));
   std::uint64_t expect = from.value == 0 ? 1 : from.value;
+  const std::uint64_t durable = durable_.reached();  // later events may still be unsynced
   for (it->Seek(event_key(Position{expect})); it->Valid() && out->size() < max_events; it->Next()) {
     const std::uint64_t pos = get_be64(it->key().data() + 1);
+    if (pos > durable) break;
     PL_ASSERT(pos == expect, "global positions are gapless");
     out->push_back({Position{pos}, it->value().ToString()});
     ++expect;
@@ -211,13 +258,11 @@ Status EventStore::read_all(Position from, std::size_t max_events,
 }
 
 bool EventStore::wait_for(Position p, std::chrono::milliseconds timeout) const {
-  std::unique_lock lock(position_mu_);
-  return position_cv_.wait_for(lock, timeout, [&] { return last_position_.load() >= p.value; });
+  return durable_.wait_for(p.value, timeout);
 }
 
 void EventStore::wake_all() const {
-  std::lock_guard lock(position_mu_);
-  position_cv_.notify_all();
+  durable_.wake_all();
 }
 
 }  // namespace payledger::eventstore

@@ -1,7 +1,13 @@
 #pragma once
 // The append-only event log. One writer thread owns every append: it checks each stream's
-// expected version, assigns gapless global positions, and makes a whole group of waiting appends
-// durable with a single WAL sync (group commit) before any of them is acknowledged.
+// expected version, assigns gapless global positions, and writes a whole group of waiting appends
+// in one batch. A second thread makes written groups durable with one WAL sync for all of them
+// (group commit) and only then acknowledges them. The two overlap: while one group is being
+// synced the next is being checked and written, so a sync never waits for the CPU work and the
+// CPU work never waits for a sync.
+//
+// Readers never see a written group before it is durable: read_all stops at last_position(), and
+// read_stream waits for the positions it found to become durable.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -18,6 +24,7 @@
 #include "domain/expected.h"
 #include "domain/types.h"
 #include "eventstore/database.h"
+#include "eventstore/position_gate.h"
 #include "eventstore/status.h"
 
 namespace payledger::eventstore {
@@ -44,7 +51,8 @@ struct StoredEvent {
   std::string payload;  // the JSON envelope (codec.h)
 };
 
-// Observes the store (metrics probe); called on the writer thread.
+// Observes the store (metrics probe). group_committed() is called once per WAL sync, with every
+// append that sync made durable, on the syncing thread.
 struct StoreObserver {
   virtual ~StoreObserver() = default;
   virtual void group_committed(std::size_t appends, std::size_t events, double sync_seconds) = 0;
@@ -66,10 +74,12 @@ class EventStore {
   Status read_stream(const std::string& stream_id, std::vector<StoredEvent>* out) const;
   // Up to `max_events` events with position >= from, in position order.
   Status read_all(Position from, std::size_t max_events, std::vector<StoredEvent>* out) const;
-  // The version of a stream now (0 when absent).
+  // The version of a stream as the writer sees it (0 when absent): it may count appends written
+  // but not yet acknowledged. For tests and diagnostics; decide on read_stream() instead.
   Expected<std::uint64_t, Status> stream_version(const std::string& stream_id) const;
 
-  Position last_position() const { return Position{last_position_.load()}; }
+  // The last durable position: every event up to it is synced and visible to readers.
+  Position last_position() const { return Position{durable_.reached()}; }
   // Blocks until last_position() >= p or the timeout passes; returns whether it was reached.
   bool wait_for(Position p, std::chrono::milliseconds timeout) const;
   // Wakes every wait_for() caller (used at shutdown).
@@ -80,21 +90,33 @@ class EventStore {
     AppendRequest request;
     std::promise<Expected<AppendResult, Status>> done;
   };
+  // A group written to the WAL and the memtables but not yet synced.
+  struct Written {
+    std::vector<std::unique_ptr<Pending>> group;
+    std::vector<Expected<AppendResult, Status>> results;
+    std::uint64_t last = 0;  // the last position the group took (or the one before it)
+    std::size_t events = 0;
+  };
   void writer_loop();
-  void commit_group(std::vector<std::unique_ptr<Pending>>& group);
+  void syncer_loop();
+  Written write_group(std::vector<std::unique_ptr<Pending>> group);
 
   Database& db_;
   StoreObserver* observer_;
-  std::atomic<std::uint64_t> last_position_{0};
+  PositionGate durable_;                // the last durable position
+  std::uint64_t written_position_ = 0;  // the last written one; owned by the writer thread
 
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
   std::deque<std::unique_ptr<Pending>> queue_;
   bool stopping_ = false;
 
-  mutable std::mutex position_mu_;
-  mutable std::condition_variable position_cv_;
+  std::mutex written_mu_;
+  std::condition_variable written_cv_;
+  std::deque<Written> written_;
+  bool writer_done_ = false;
 
+  std::thread syncer_;
   std::thread writer_;
 };
 

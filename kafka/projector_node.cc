@@ -30,13 +30,16 @@ std::string offset_key(const std::string& topic, std::int32_t partition) {
 
 ProjectorNode::ProjectorNode(eventstore::Database& db, NodeOptions options,
                              projections::ProjectionObserver* observer)
-    : db_(db), options_(std::move(options)), observer_(observer), projector_(db, "kafka_node") {
-  reached_ = projector_.watermark().value;
-}
+    : db_(db),
+      options_(std::move(options)),
+      observer_(observer),
+      projector_(db, "kafka_node"),
+      reached_(projector_.watermark().value) {}
 
 ProjectorNode::~ProjectorNode() {
   stopping_ = true;
   if (thread_.joinable()) thread_.join();
+  reached_.wake_all();
 }
 
 void ProjectorNode::start() {
@@ -44,8 +47,7 @@ void ProjectorNode::start() {
 }
 
 bool ProjectorNode::wait_for(eventstore::Position p, std::chrono::milliseconds timeout) const {
-  std::unique_lock lock(mu_);
-  return cv_.wait_for(lock, timeout, [&] { return reached_.load() >= p.value; });
+  return reached_.wait_for(p.value, timeout);
 }
 
 // Assigns every partition of every topic, starting at the offsets stored with the views.
@@ -115,11 +117,7 @@ void ProjectorNode::consume(rd_kafka_t* consumer) {
     spdlog::critical("projecting from kafka failed: {}", s.to_string());
     PL_ASSERT(false, "every published event projects");
   }
-  {
-    std::lock_guard lock(mu_);
-    reached_ = projector_.watermark().value;
-  }
-  cv_.notify_all();
+  reached_.advance(projector_.watermark().value);
   if (observer_ != nullptr) observer_->projected(events.size(), 0);
 }
 

@@ -33,7 +33,7 @@ class ProjectorNode final : public projections::ReadSide {
   ProjectorNode& operator=(const ProjectorNode&) = delete;
 
   void start();
-  eventstore::Position reached() const override { return eventstore::Position{reached_.load()}; }
+  eventstore::Position reached() const override { return eventstore::Position{reached_.reached()}; }
   bool wait_for(eventstore::Position p, std::chrono::milliseconds timeout) const override;
 
  private:
@@ -45,10 +45,8 @@ class ProjectorNode final : public projections::ReadSide {
   NodeOptions options_;
   projections::ProjectionObserver* observer_;
   projections::Projector projector_;
-  std::atomic<std::uint64_t> reached_{0};
+  eventstore::PositionGate reached_;  // the projector's watermark
   std::atomic<bool> stopping_{false};
-  mutable std::mutex mu_;
-  mutable std::condition_variable cv_;
   std::thread thread_;
 };
 

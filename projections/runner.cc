@@ -12,8 +12,7 @@ constexpr std::size_t kBatchEvents = 2048;
 
 Runner::Runner(eventstore::EventStore& store, eventstore::Database& db,
                ProjectionObserver* observer)
-    : store_(store), projector_(db), observer_(observer) {
-  checkpoint_ = projector_.watermark().value;
+    : store_(store), projector_(db), observer_(observer), projected_(projector_.watermark().value) {
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -21,17 +20,17 @@ Runner::~Runner() {
   stopping_ = true;
   store_.wake_all();
   thread_.join();
+  projected_.wake_all();
 }
 
 bool Runner::wait_for(eventstore::Position p, std::chrono::milliseconds timeout) const {
-  std::unique_lock lock(mu_);
-  return cv_.wait_for(lock, timeout, [&] { return checkpoint_.load() >= p.value; });
+  return projected_.wait_for(p.value, timeout);
 }
 
 void Runner::loop() {
   std::vector<eventstore::StoredEvent> events;
   while (!stopping_) {
-    const eventstore::Position next{checkpoint_.load() + 1};
+    const eventstore::Position next{projected_.reached() + 1};
     if (!store_.wait_for(next, std::chrono::milliseconds(100))) continue;
     eventstore::Status s = store_.read_all(next, kBatchEvents, &events);
     if (s.is_ok()) s = projector_.apply(events);
@@ -43,13 +42,9 @@ void Runner::loop() {
       PL_ASSERT(false, "every logged event projects");
     }
     if (events.empty()) continue;
-    {
-      std::lock_guard lock(mu_);
-      checkpoint_ = projector_.watermark().value;
-    }
-    cv_.notify_all();
+    projected_.advance(projector_.watermark().value);
     if (observer_ != nullptr) {
-      observer_->projected(events.size(), store_.last_position().value - checkpoint_.load());
+      observer_->projected(events.size(), store_.last_position().value - projected_.reached());
     }
   }
 }

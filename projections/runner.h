@@ -28,7 +28,9 @@ class Runner final : public ReadSide {
   Runner(const Runner&) = delete;
   Runner& operator=(const Runner&) = delete;
 
-  eventstore::Position reached() const override { return eventstore::Position{checkpoint_.load()}; }
+  eventstore::Position reached() const override {
+    return eventstore::Position{projected_.reached()};
+  }
   bool wait_for(eventstore::Position p, std::chrono::milliseconds timeout) const override;
 
  private:
@@ -36,10 +38,8 @@ class Runner final : public ReadSide {
   eventstore::EventStore& store_;
   Projector projector_;
   ProjectionObserver* observer_;
-  std::atomic<std::uint64_t> checkpoint_{0};
+  eventstore::PositionGate projected_;  // the projector's watermark
   std::atomic<bool> stopping_{false};
-  mutable std::mutex mu_;
-  mutable std::condition_variable cv_;
   std::thread thread_;
 };
 

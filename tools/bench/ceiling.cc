@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server.set_tcp_nodelay(true);
   server.set_keep_alive_timeout(5);
+  server.set_keep_alive_max_count(100'000);  // as payledgerd (api/server.h)
   const auto answer = [](const httplib::Request&, httplib::Response& res) {
     res.set_content(R"({"id":"pi_ceiling","object":"payment_intent"})", "application/json");
   };

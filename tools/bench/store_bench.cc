@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -36,10 +37,28 @@ double fsync_rate(const std::string& dir, double seconds) {
   return static_cast<double>(syncs) / seconds;
 }
 
-double append_rate(const std::string& dir, int writers, double seconds) {
+// Counts the store's syncs, to report how many appends each one made durable.
+struct SyncCounter final : payledger::eventstore::StoreObserver {
+  std::atomic<std::uint64_t> groups{0};
+  std::atomic<std::uint64_t> sync_us{0};
+  void group_committed(std::size_t /*appends*/, std::size_t /*events*/,
+                       double sync_seconds) override {
+    ++groups;
+    sync_us += static_cast<std::uint64_t>(sync_seconds * 1e6);
+  }
+};
+
+struct AppendRun {
+  double per_second = 0;
+  double appends_per_group = 0;
+  double sync_us = 0;  // mean duration of one WAL sync
+};
+
+AppendRun append_rate(const std::string& dir, int writers, double seconds) {
   auto db = payledger::eventstore::Database::open(dir);
-  if (!db) return 0;
-  payledger::eventstore::EventStore store(**db);
+  if (!db) return {};
+  SyncCounter counter;
+  payledger::eventstore::EventStore store(**db, &counter);
   // An envelope of typical size (a payment_intent.captured is ~250 bytes).
   const std::string payload(250, 'e');
   std::atomic<std::uint64_t> appended{0};
@@ -57,7 +76,10 @@ double append_rate(const std::string& dir, int writers, double seconds) {
   std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
   stop = true;
   for (auto& t : threads) t.join();
-  return static_cast<double>(appended.load()) / seconds;
+  const auto groups = static_cast<double>(std::max<std::uint64_t>(counter.groups.load(), 1));
+  return {static_cast<double>(appended.load()) / seconds,
+          static_cast<double>(appended.load()) / groups,
+          static_cast<double>(counter.sync_us.load()) / groups};
 }
 
 }  // namespace
@@ -76,8 +98,11 @@ int main(int argc, char** argv) {
   fmt::print("{{\"scenario\":\"fsync\",\"per_second\":{:.0f}}}\n", fsync_rate(dir, seconds));
   for (int w : writers) {
     const std::string sub = fmt::format("{}/w{}", dir, w);
-    fmt::print("{{\"scenario\":\"store_append\",\"writers\":{},\"per_second\":{:.0f}}}\n", w,
-               append_rate(sub, w, seconds));
+    const AppendRun run = append_rate(sub, w, seconds);
+    fmt::print(
+        "{{\"scenario\":\"store_append\",\"writers\":{},\"per_second\":{:.0f},"
+        "\"appends_per_group\":{:.1f},\"sync_us\":{:.0f}}}\n",
+        w, run.per_second, run.appends_per_group, run.sync_us);
   }
   std::filesystem::remove_all(dir);
 }
