@@ -96,7 +96,7 @@ eventstore::Status ViewBatch::get(const std::string& key, std::string* value) co
   return eventstore::Status::ok();
 }
 
-eventstore::Status ViewBatch::commit() {
+eventstore::Status ViewBatch::commit(bool wal) {
   rocksdb::WriteBatch batch;
   for (auto& [k, v] : writes_) {
     if (v) {
@@ -105,7 +105,9 @@ eventstore::Status ViewBatch::commit() {
       (void)batch.Delete(cf_, k);
     }
   }
-  rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);
+  rocksdb::WriteOptions options;
+  options.disableWAL = !wal;
+  rocksdb::Status s = db_->Write(options, &batch);
   writes_.clear();
   if (!s.ok()) return eventstore::Status::io_error(s.ToString());
   return eventstore::Status::ok();

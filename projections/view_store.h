@@ -43,7 +43,9 @@ class ViewBatch {
   void erase(std::string key) { writes_[std::move(key)] = std::nullopt; }
   bool empty() const { return writes_.empty(); }
   // Writes everything atomically (no sync: views are rebuilt from the synced log if lost).
-  eventstore::Status commit();
+  // Without `wal`, the write skips RocksDB's write-ahead log: a bulk rebuild does, and flushes
+  // at its end (a crash loses whole batches, newest first, checkpoint included).
+  eventstore::Status commit(bool wal = true);
 
  private:
   rocksdb::DB* db_;
