@@ -1,9 +1,12 @@
 #include "api/process.h"
 
+#include <netinet/in.h>
 #include <pthread.h>
+#include <sys/socket.h>
 
 #include <charconv>
 #include <csignal>
+#include <filesystem>
 #include <thread>
 
 #include <spdlog/spdlog.h>
@@ -48,6 +51,29 @@ void serve_until_signal(const std::function<void()>& serve, const std::function<
   });
   serve();
   waiter.join();
+}
+
+bool raise_listen_backlog(int port, int backlog) {
+  bool raised = false;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    int fd = -1;
+    const std::string name = entry.path().filename().string();
+    if (std::from_chars(name.data(), name.data() + name.size(), fd).ec != std::errc()) continue;
+    int listening = 0;
+    socklen_t len = sizeof listening;
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || listening == 0) {
+      continue;
+    }
+    sockaddr_storage addr{};
+    socklen_t addr_len = sizeof addr;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &addr_len) != 0) continue;
+    int bound = 0;
+    if (addr.ss_family == AF_INET) bound = ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
+    if (addr.ss_family == AF_INET6)
+      bound = ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port);
+    if (bound == port && ::listen(fd, backlog) == 0) raised = true;
+  }
+  return raised;
 }
 
 }  // namespace payledger::api

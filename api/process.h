@@ -25,4 +25,10 @@ void block_shutdown_signals();
 // REQUIRES: block_shutdown_signals() was called.
 void serve_until_signal(const std::function<void()>& serve, const std::function<void()>& stop);
 
+// cpp-httplib (Debian's build) listens with a backlog of 5: a burst of new connections then
+// loses SYNs and waits 1 s for the retransmit. Linux lets listen() on a listening socket raise
+// the backlog, so this finds the process's listening socket on `port` and raises it.
+// Returns whether it found and raised one.
+bool raise_listen_backlog(int port, int backlog);
+
 }  // namespace payledger::api

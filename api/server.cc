@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/params.h"
+#include "api/process.h"
 
 namespace payledger::api {
 namespace {
@@ -106,32 +107,6 @@ std::string list_json(const projections::ListPage& page, const std::string& url,
   return out;
 }
 
-// cpp-httplib (Debian's build) listens with a backlog of 5: a burst of new connections then
-// loses SYNs and waits 1 s for the retransmit. Linux lets listen() on a listening socket raise
-// the backlog, so find our socket by its port and raise it.
-void raise_listen_backlog(int port, int backlog) {
-  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
-    int fd = -1;
-    const std::string name = entry.path().filename().string();
-    if (std::from_chars(name.data(), name.data() + name.size(), fd).ec != std::errc()) continue;
-    int listening = 0;
-    socklen_t len = sizeof listening;
-    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || listening == 0) {
-      continue;
-    }
-    sockaddr_storage addr{};
-    socklen_t addr_len = sizeof addr;
-    if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &addr_len) != 0) continue;
-    int bound = 0;
-    if (addr.ss_family == AF_INET) bound = ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
-    if (addr.ss_family == AF_INET6)
-      bound = ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port);
-    if (bound == port && ::listen(fd, backlog) != 0) {
-      spdlog::warn("cannot raise the listen backlog of port {}", port);
-    }
-  }
-}
-
 }  // namespace
 
 ApiServer::ApiServer(eventstore::Database& db, const projections::ReadSide& read_side,
@@ -194,13 +169,17 @@ Expected<int, std::string> ApiServer::bind(const std::string& host, int port) {
   if (port == 0) {
     const int bound = http_->bind_to_any_port(host);
     if (bound <= 0) return Unexpected{"cannot bind " + host + " on any port"};
-    raise_listen_backlog(bound, kListenBacklog);
+    if (!raise_listen_backlog(bound, kListenBacklog)) {
+      spdlog::warn("cannot raise the listen backlog of port {}", bound);
+    }
     return bound;
   }
   if (!http_->bind_to_port(host, port)) {
     return Unexpected{"cannot bind " + host + ":" + std::to_string(port) + " (in use?)"};
   }
-  raise_listen_backlog(port, kListenBacklog);
+  if (!raise_listen_backlog(port, kListenBacklog)) {
+    spdlog::warn("cannot raise the listen backlog of port {}", port);
+  }
   return port;
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what payledger builds and tests with, from Debian's packages. Idempotent: asks apt
-# only for what is missing.
+# Installs what payledger builds and tests with, from Debian's packages, and any packages named
+# as arguments (tools/bench/run.sh adds its own). Idempotent: asks apt only for what is missing.
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
@@ -8,6 +8,7 @@ packages=(
   libssl-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
   clang-format clang-tidy curl jq
   librdkafka-dev kcat python3 python3-jsonschema
+  "$@"
 )
 # The Kafka broker of tools/kafka runs on a JVM and is fetched with Maven.
 command -v java >/dev/null 2>&1 || packages+=(default-jre-headless)

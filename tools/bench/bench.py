@@ -370,12 +370,15 @@ def sanity(results, peers):
                 for c in CONNECTIONS]
     expected += ["create_half_load", "fsync", "store/w1", "store/w8", "store/w64", "replay",
                  "growth/small/retrieve", "growth/large/list", "growth/large/rss"]
-    expected += [f"{p}/create/c{c}" for p in peers for c in CONNECTIONS]
+    peer_runs = [f"{p}/create/c{c}" for p in peers for c in CONNECTIONS]
+    expected += peer_runs
     for name in expected:
         runs = results.runs.get(name, [])
+        # A peer's own errors are its business; ours fail the check.
+        strict = name not in peer_runs
         ok = bool(runs) and all(
             (r.get("rps", r.get("per_second", r.get("mb", 0))) or 0) > 0 and
-            r.get("errors", 0) == 0 and r.get("non2xx", 0) == 0 for r in runs)
+            (not strict or (r.get("errors", 0) == 0 and r.get("non2xx", 0) == 0)) for r in runs)
         if not ok:
             failed += 1
             print(f"scenario {name}: {runs}")

@@ -7,6 +7,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "api/process.h"
+
 int main(int argc, char** argv) {
   CLI::App cli{"bench_ceiling: a trivial HTTP server configured like payledgerd"};
   int threads = 256;
@@ -23,6 +25,7 @@ int main(int argc, char** argv) {
   server.Get(".*", answer);
   server.Post(".*", answer);
   const int port = server.bind_to_any_port("127.0.0.1");
+  payledger::api::raise_listen_backlog(port, 4096);  // as payledgerd (api/server.cc)
   std::printf("bench_ceiling listening on 127.0.0.1:%d\n", port);
   std::fflush(stdout);
   server.listen_after_bind();

@@ -41,9 +41,11 @@ class Session {
     cli_.set_bearer_token_auth(o.key.c_str());
     cli_.set_read_timeout(30, 0);
   }
-  // Returns the JSON body, or nullopt on an error (counted).
-  std::optional<nlohmann::json> post(const std::string& path, const std::string& form) {
-    const auto start = Clock::now();
+  // Returns the JSON body, or nullopt on an error (counted). Latency counts from `since`: when
+  // paced, the time the request was due, so a late start counts against the server too.
+  std::optional<nlohmann::json> post(const std::string& path, const std::string& form,
+                                     Clock::time_point since = Clock::now()) {
+    const auto start = since;
     auto r = cli_.Post(path.c_str(), form, "application/x-www-form-urlencoded");
     worker_.latencies_ms.push_back(
         std::chrono::duration<double, std::milli>(Clock::now() - start).count());
@@ -101,18 +103,22 @@ int main(int argc, char** argv) {
     threads.emplace_back([&, c] {
       Worker& w = workers[static_cast<std::size_t>(c)];
       Session session(o, w);
-      auto next = Clock::now();
+      // Open-loop pacing: connection c sends at start + (c + k * connections) / rate, so that
+      // requests arrive evenly spaced rather than in bursts of one per connection, and the
+      // schedule never waits for a slow call.
+      const auto period = std::chrono::duration_cast<Clock::duration>(
+          std::chrono::duration<double>(per_connection > 0 ? 1.0 / per_connection : 0));
+      auto next = start + (per_connection > 0 ? period * c / o.connections : Clock::duration{});
       while (Clock::now() < end) {
+        if (per_connection > 0) std::this_thread::sleep_until(next);
         if (o.mode == "flow") {
           run_flow(session, w);
+        } else if (per_connection > 0) {
+          (void)session.post("/v1/payment_intents", "amount=2000&currency=usd", next);
         } else {
           (void)session.post("/v1/payment_intents", "amount=2000&currency=usd");
         }
-        if (per_connection > 0) {  // open-loop pacing: the schedule does not wait for slow calls
-          next += std::chrono::duration_cast<Clock::duration>(
-              std::chrono::duration<double>(1.0 / per_connection));
-          std::this_thread::sleep_until(next);
-        }
+        next += period;
       }
     });
   }

@@ -1,20 +1,27 @@
 #!/usr/bin/env bash
-# The benchmark suite's entry: builds Release, installs the peers (stripe-mock from the Go
-# module proxy, localstripe from PyPI) and wrk, runs every scenario, writes docs/performance.md.
+# The benchmark suite's entry: builds Release, installs wrk and the peers (stripe-mock from the Go
+# module proxy, localstripe from PyPI), runs every scenario, writes docs/performance.md.
 #   tools/bench/run.sh [--quick] [--out FILE]
+# A peer that cannot be installed is left out, and the report says so.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cache="${PAYLEDGER_CACHE:-$HOME/.cache/payledger}"
-"$root/tools/install-deps.sh"
-command -v wrk >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk
-if [ ! -x "$cache/bench-bin/stripe-mock" ] && command -v go >/dev/null 2>&1; then
+extra=(wrk python3-venv)
+command -v go >/dev/null 2>&1 || extra+=(golang-go)
+"$root/tools/install-deps.sh" "${extra[@]}"
+if [ ! -x "$cache/bench-bin/stripe-mock" ]; then
+  echo "== installing stripe-mock"
   GOBIN="$cache/bench-bin" go install github.com/stripe/stripe-mock@latest ||
-    echo "stripe-mock could not be installed; the report says so" >&2
+    echo "stripe-mock could not be installed; the report leaves it out" >&2
 fi
 if [ ! -x "$cache/localstripe-venv/bin/localstripe" ]; then
+  echo "== installing localstripe"
   { python3 -m venv "$cache/localstripe-venv" &&
     "$cache/localstripe-venv/bin/pip" install -q localstripe; } ||
-    echo "localstripe could not be installed; the report says so" >&2
+    echo "localstripe could not be installed; the report leaves it out" >&2
 fi
-BUILD_DIR="$root/build-release" BUILD_TYPE=Release "$root/tools/build.sh"
+echo "== building Release (the servers and the bench programs)"
+cmake -S "$root" -B "$root/build-release" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$root/build-release" --parallel "$(nproc)" --target payledgerd payledger \
+  bench_ceiling bench_store bench_flow bench_fill
 exec python3 "$root/tools/bench/bench.py" --build-dir "$root/build-release" "$@"
