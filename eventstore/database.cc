@@ -42,6 +42,10 @@ Expected<std::unique_ptr<Database>, Status> Database::open(const std::string& di
   const rocksdb::ColumnFamilyOptions cf = column_family_options();
   rocksdb::ColumnFamilyOptions log_cf = cf;
   log_cf.memtable_insert_with_hint_prefix_extractor = std::make_shared<EventKeyHint>();
+  // Every create asks for the head of a stream that does not exist yet: a bloom filter over
+  // the memtable's keys answers that without searching the skip list.
+  log_cf.memtable_whole_key_filtering = true;
+  log_cf.memtable_prefix_bloom_size_ratio = 0.05;
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {
       {rocksdb::kDefaultColumnFamilyName, cf},
       {"log", log_cf},

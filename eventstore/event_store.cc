@@ -44,10 +44,6 @@ std::string stream_index_key(const std::string& stream_id, std::uint64_t version
   return k;
 }
 
-std::string stream_head_key(const std::string& stream_id) {
-  return "h" + stream_id;
-}
-
 EventStore::EventStore(Database& db, StoreObserver* observer)
     : db_(db), observer_(observer), durable_(find_last_position(db.db(), db.log())) {
   written_position_ = durable_.reached();
@@ -152,23 +148,14 @@ EventStore::Written EventStore::write_group(std::vector<std::unique_ptr<Pending>
   for (auto& p : group) {
     AppendRequest& r = p->request;
     auto head_it = heads.find(r.stream_id);
-    std::uint64_t head = 0;
-    if (head_it != heads.end()) {
-      head = head_it->second;
-    } else {
-      auto v = stream_version(r.stream_id);
-      if (!v) {
-        w.results.emplace_back(Unexpected{v.error()});
-        continue;
-      }
-      head = *v;
-    }
-    if (head != r.expected_version) {
-      w.results.emplace_back(Unexpected{
-          Status::conflict("stream " + r.stream_id + " is at version " + std::to_string(head) +
-                           ", expected " + std::to_string(r.expected_version))});
+    const Status at = head_it != heads.end()
+                          ? version_matches(r.stream_id, head_it->second, r.expected_version)
+                          : stream_at(r.stream_id, r.expected_version);
+    if (!at.is_ok()) {
+      w.results.emplace_back(Unexpected{at});
       continue;
     }
+    std::uint64_t head = r.expected_version;
     const AppendResult placed{Position{next}, Position{next + r.events.size() - 1}};
     for (std::size_t i = 0; i < r.events.size(); ++i) {
       std::string pos;
@@ -179,9 +166,6 @@ EventStore::Written EventStore::write_group(std::vector<std::unique_ptr<Pending>
     }
     head += r.events.size();
     heads[r.stream_id] = head;
-    std::string head_value;
-    put_be64(head_value, head);
-    (void)batch.Put(db_.log(), stream_head_key(r.stream_id), head_value);
     for (auto& [k, v] : r.idempotency_writes) (void)batch.Put(db_.idempotency(), k, v);
     w.events += r.events.size();
     w.results.emplace_back(placed);
@@ -196,14 +180,49 @@ EventStore::Written EventStore::write_group(std::vector<std::unique_ptr<Pending>
   return w;
 }
 
-Expected<std::uint64_t, Status> EventStore::stream_version(const std::string& stream_id) const {
-  std::string value;
+// Versions are gapless, so a stream is at version v exactly when its index has v (or v is 0)
+// and not v + 1: two point reads, the second usually answered by the memtable's bloom filter.
+Status EventStore::stream_at(const std::string& stream_id, std::uint64_t version) const {
+  std::string ignored;
+  const rocksdb::ReadOptions read;
+  if (version > 0) {
+    rocksdb::Status s =
+        db_.db()->Get(read, db_.log(), stream_index_key(stream_id, version), &ignored);
+    if (s.IsNotFound()) return conflict(stream_id, version);
+    if (!s.ok()) return Status::io_error(s.ToString());
+  }
   rocksdb::Status s =
-      db_.db()->Get(rocksdb::ReadOptions(), db_.log(), stream_head_key(stream_id), &value);
-  if (s.IsNotFound()) return std::uint64_t{0};
-  if (!s.ok()) return Unexpected{Status::io_error(s.ToString())};
-  if (value.size() != 8) return Unexpected{Status::corruption("stream head of " + stream_id)};
-  return get_be64(value.data());
+      db_.db()->Get(read, db_.log(), stream_index_key(stream_id, version + 1), &ignored);
+  if (s.ok()) return conflict(stream_id, version);
+  if (!s.IsNotFound()) return Status::io_error(s.ToString());
+  return Status::ok();
+}
+
+Status EventStore::version_matches(const std::string& stream_id, std::uint64_t head,
+                                   std::uint64_t expected) {
+  if (head == expected) return Status::ok();
+  return Status::conflict("stream " + stream_id + " is at version " + std::to_string(head) +
+                          ", expected " + std::to_string(expected));
+}
+
+// The rare path: finds where the stream really is, to say so.
+Status EventStore::conflict(const std::string& stream_id, std::uint64_t expected) const {
+  auto head = stream_version(stream_id);
+  if (!head) return head.error();
+  return version_matches(stream_id, *head, expected);
+}
+
+Expected<std::uint64_t, Status> EventStore::stream_version(const std::string& stream_id) const {
+  std::string prefix = "s" + stream_id;
+  prefix.push_back('\0');
+  std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(rocksdb::ReadOptions(), db_.log()));
+  it->SeekForPrev(prefix + std::string(8, '\xff'));
+  if (!it->status().ok()) return Unexpected{Status::io_error(it->status().ToString())};
+  if (!it->Valid() || !it->key().starts_with(prefix)) return std::uint64_t{0};
+  if (it->key().size() != prefix.size() + 8) {
+    return Unexpected{Status::corruption("stream index of " + stream_id)};
+  }
+  return get_be64(it->key().data() + prefix.size());
 }
 
 Status EventStore::read_stream(const std::string& stream_id, std::vector<StoredEvent>* out) const {

@@ -100,6 +100,11 @@ class EventStore {
   void writer_loop();
   void syncer_loop();
   Written write_group(std::vector<std::unique_ptr<Pending>> group);
+  // ok when the stream is at `version` now; else conflict (saying where it is) or an I/O error.
+  Status stream_at(const std::string& stream_id, std::uint64_t version) const;
+  Status conflict(const std::string& stream_id, std::uint64_t expected) const;
+  static Status version_matches(const std::string& stream_id, std::uint64_t head,
+                                std::uint64_t expected);
 
   Database& db_;
   StoreObserver* observer_;
@@ -123,7 +128,6 @@ class EventStore {
 // Key encodings of the log column family (docs/storage-format.md).
 std::string event_key(Position p);
 std::string stream_index_key(const std::string& stream_id, std::uint64_t version);
-std::string stream_head_key(const std::string& stream_id);
 void put_be64(std::string& out, std::uint64_t v);
 std::uint64_t get_be64(const char* p);
 
