@@ -52,7 +52,7 @@ StoreProbe::StoreProbe(prometheus::Registry& registry)
                                                                        256, 1024})),
       commit_seconds_(prometheus::BuildHistogram()
                           .Name("payledger_group_commit_seconds")
-                          .Help("Time of one synced batch write")
+                          .Help("Time of one WAL sync (covering one or more written groups)")
                           .Register(registry)
                           .Add({}, latency_buckets())) {}
 

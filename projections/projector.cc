@@ -13,8 +13,6 @@ namespace {
 
 namespace d = domain;
 using eventstore::Position;
-
-constexpr std::string_view kParkedPrefix = "q/";  // ViewKeys::parked
 using eventstore::Status;
 
 Status read_u64(const ViewBatch& batch, const std::string& key, std::uint64_t* out) {
@@ -49,7 +47,8 @@ Projector::Projector(eventstore::Database& db, std::string name, bool bulk)
 Status Projector::load_checkpoint() {
   // Events parked by an earlier run: while there are none, no event needs to look for any.
   std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(rocksdb::ReadOptions(), db_.views()));
-  for (it->Seek(kParkedPrefix); it->Valid() && it->key().starts_with(kParkedPrefix); it->Next()) {
+  for (it->Seek(ViewKeys::kParkedPrefix);
+       it->Valid() && it->key().starts_with(ViewKeys::kParkedPrefix); it->Next()) {
     ++parked_;
   }
   if (!it->status().ok()) return Status::io_error(it->status().ToString());

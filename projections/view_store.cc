@@ -37,7 +37,7 @@ std::string ViewKeys::checkpoint_above(std::string_view projector) {
   return "w/" + std::string(projector);
 }
 std::string ViewKeys::parked(std::string_view stream_id, std::uint64_t version) {
-  std::string k = "q/" + std::string(stream_id);
+  std::string k = std::string(kParkedPrefix) + std::string(stream_id);
   k.push_back('\0');
   eventstore::put_be64(k, version);
   return k;

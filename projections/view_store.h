@@ -30,6 +30,7 @@ struct ViewKeys {
   static std::string merchant(std::string_view merchant);
   static std::string due(std::int64_t due_at, std::string_view merchant, std::string_view id);
   static constexpr std::string_view kDuePrefix = "d/";
+  static constexpr std::string_view kParkedPrefix = "q/";
 };
 
 // Reads see the batch's own writes first. Nothing reaches the database before commit().
