@@ -2,73 +2,84 @@
 
 #include <simdjson.h>
 
-#include <nlohmann/json.hpp>
 #include "domain/overloaded.h"
-#include "eventstore/json_fields.h"
 #include "eventstore/json_reader.h"
+#include "eventstore/json_writer.h"
 
 namespace payledger::eventstore {
 namespace {
 
 namespace d = domain;
 
-Json data_of(const d::Event& e) {
-  return std::visit(
-      Overloaded{
-          [](const d::IntentCreated& c) {
-            return Json{{"id", c.id.value},
-                        {"amount", c.amount.amount.minor()},
-                        {"currency", c.amount.currency.code()},
-                        {"capture_method", d::to_string(c.capture_method)},
-                        {"customer", or_null(c.customer)},
-                        {"description", or_null(c.description)},
-                        {"metadata", metadata_json(c.metadata)},
-                        {"payment_method",
-                         c.payment_method ? Json(c.payment_method->value) : Json(nullptr)},
-                        {"client_secret", c.client_secret}};
-          },
-          [](const d::IntentConfirmed& c) {
-            return Json{{"payment_method", c.payment_method.value},
-                        {"return_url", or_null(c.return_url)}};
-          },
-          [](const d::IntentRequiresAction& c) {
-            return Json{{"redirect_url", c.redirect_url}};
-          },
-          [](const d::IntentProcessing& c) {
-            return Json{{"charge", c.charge_id.value}};
-          },
-          [](const d::IntentAuthorized& c) {
-            return Json{{"charge", c.charge_id.value}, {"amount", c.amount.minor()}};
-          },
-          [](const d::IntentCaptured& c) {
-            return Json{{"charge", c.charge_id.value}, {"amount", c.amount.minor()}};
-          },
-          [](const d::IntentPaymentFailed& c) {
-            return Json{{"charge", c.charge_id.value},
-                        {"payment_method", c.payment_method.value},
-                        {"code", c.code},
-                        {"decline_code", or_null(c.decline_code)},
-                        {"message", c.message}};
-          },
-          [](const d::IntentCanceled& c) {
-            return Json{{"cancellation_reason", d::to_string(c.reason)}};
-          },
-          [](const d::RefundCreated& c) {
-            return Json{{"id", c.id.value},
-                        {"charge", c.charge_id.value},
-                        {"amount", c.amount.minor()},
-                        {"currency", c.currency.code()},
-                        {"reason", c.reason ? Json(d::to_string(*c.reason)) : Json(nullptr)},
-                        {"metadata", metadata_json(c.metadata)}};
-          },
-          [](const d::MerchantCreated& c) {
-            return Json{{"id", c.id.value}, {"name", c.name}};
-          },
-          [](const d::ApiKeyCreated& c) {
-            return Json{{"key_sha256", c.key_sha256}, {"key_last4", c.key_last4}};
-          },
-      },
-      e);
+// Writes the "data" object of an event (docs/events.md).
+void write_data(JsonWriter& w, const d::Event& e) {
+  w.key("data");
+  w.begin_object();
+  std::visit(Overloaded{
+                 [&](const d::IntentCreated& c) {
+                   w.text("id", c.id.value);
+                   w.number("amount", c.amount.amount.minor());
+                   w.text("currency", c.amount.currency.code());
+                   w.text("capture_method", d::to_string(c.capture_method));
+                   w.text_or_null("customer", c.customer);
+                   w.text_or_null("description", c.description);
+                   w.metadata("metadata", c.metadata);
+                   w.key("payment_method");
+                   if (c.payment_method) {
+                     w.string(c.payment_method->value);
+                   } else {
+                     w.null();
+                   }
+                   w.text("client_secret", c.client_secret);
+                 },
+                 [&](const d::IntentConfirmed& c) {
+                   w.text("payment_method", c.payment_method.value);
+                   w.text_or_null("return_url", c.return_url);
+                 },
+                 [&](const d::IntentRequiresAction& c) { w.text("redirect_url", c.redirect_url); },
+                 [&](const d::IntentProcessing& c) { w.text("charge", c.charge_id.value); },
+                 [&](const d::IntentAuthorized& c) {
+                   w.text("charge", c.charge_id.value);
+                   w.number("amount", c.amount.minor());
+                 },
+                 [&](const d::IntentCaptured& c) {
+                   w.text("charge", c.charge_id.value);
+                   w.number("amount", c.amount.minor());
+                 },
+                 [&](const d::IntentPaymentFailed& c) {
+                   w.text("charge", c.charge_id.value);
+                   w.text("payment_method", c.payment_method.value);
+                   w.text("code", c.code);
+                   w.text_or_null("decline_code", c.decline_code);
+                   w.text("message", c.message);
+                 },
+                 [&](const d::IntentCanceled& c) {
+                   w.text("cancellation_reason", d::to_string(c.reason));
+                 },
+                 [&](const d::RefundCreated& c) {
+                   w.text("id", c.id.value);
+                   w.text("charge", c.charge_id.value);
+                   w.number("amount", c.amount.minor());
+                   w.text("currency", c.currency.code());
+                   w.key("reason");
+                   if (c.reason) {
+                     w.string(d::to_string(*c.reason));
+                   } else {
+                     w.null();
+                   }
+                   w.metadata("metadata", c.metadata);
+                 },
+                 [&](const d::MerchantCreated& c) {
+                   w.text("id", c.id.value);
+                   w.text("name", c.name);
+                 },
+                 [&](const d::ApiKeyCreated& c) {
+                   w.text("key_sha256", c.key_sha256);
+                   w.text("key_last4", c.key_last4);
+                 },
+             },
+             e);
+  w.end_object();
 }
 
 // --- decoding -----------------------------------------------------------------------------
@@ -138,15 +149,18 @@ d::Event decode_body(std::string_view type, const Reader& r) {
 }  // namespace
 
 std::string encode_event(const domain::EventMeta& meta, const domain::Event& body) {
-  const Json envelope{{"id", meta.id.value},
-                      {"type", domain::event_type(body)},
-                      {"schema_version", domain::kEventSchemaVersion},
-                      {"stream_id", meta.stream_id},
-                      {"stream_version", meta.version.value},
-                      {"merchant_id", meta.merchant.value},
-                      {"occurred_at", meta.occurred_at.value},
-                      {"data", data_of(body)}};
-  return envelope.dump();
+  JsonWriter w;
+  w.begin_object();
+  w.text("id", meta.id.value);
+  w.text("type", domain::event_type(body));
+  w.number("schema_version", domain::kEventSchemaVersion);
+  w.text("stream_id", meta.stream_id);
+  w.number("stream_version", static_cast<std::int64_t>(meta.version.value));
+  w.text("merchant_id", meta.merchant.value);
+  w.number("occurred_at", meta.occurred_at.value);
+  write_data(w, body);
+  w.end_object();
+  return w.take();
 }
 
 Expected<domain::Recorded, Status> decode_event(std::string_view payload) {

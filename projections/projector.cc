@@ -1,11 +1,11 @@
 #include "projections/projector.h"
 
 #include <rocksdb/iterator.h>
-#include <nlohmann/json.hpp>
 
 #include "domain/assert.h"
 #include "domain/payment_intent.h"
 #include "eventstore/codec.h"
+#include "eventstore/json_writer.h"
 #include "projections/render.h"
 
 namespace payledger::projections {
@@ -171,8 +171,12 @@ Expected<Projector::Applied, Status> Projector::apply_one(const d::Recorded& rec
   const std::string& merchant = rec.meta.merchant.value;
   if (const auto* m = std::get_if<d::MerchantCreated>(&rec.body)) {
     batch.put(version_key, be64_string(rec.meta.version.value));
-    batch.put(ViewKeys::merchant(merchant),
-              nlohmann::ordered_json{{"id", m->id.value}, {"name", m->name}}.dump());
+    eventstore::JsonWriter w;
+    w.begin_object();
+    w.text("id", m->id.value);
+    w.text("name", m->name);
+    w.end_object();
+    batch.put(ViewKeys::merchant(merchant), w.take());
     return Applied::applied;
   }
   if (const auto* k = std::get_if<d::ApiKeyCreated>(&rec.body)) {

@@ -2,50 +2,84 @@
 
 #include <simdjson.h>
 
-#include <nlohmann/json.hpp>
-#include "eventstore/json_fields.h"
 #include "eventstore/json_reader.h"
+#include "eventstore/json_writer.h"
 
 namespace payledger::projections {
 namespace {
 
-using eventstore::Json;
-using eventstore::metadata_json;
-using eventstore::or_null;
 namespace d = domain;
 
-Json charge_json(const d::PaymentIntent& pi, const d::Charge& c) {
-  return Json{{"id", c.id.value},
-              {"object", "charge"},
-              {"amount", c.amount.minor()},
-              {"amount_captured", c.amount_captured.minor()},
-              {"amount_refunded", c.amount_refunded.minor()},
-              {"captured", c.captured},
-              {"refunded", c.captured && c.amount_refunded == c.amount_captured},
-              {"currency", pi.amount.currency.code()},
-              {"status", d::to_string(c.status)},
-              {"payment_intent", pi.id.value},
-              {"payment_method", or_null(c.payment_method.value)},
-              {"failure_code", or_null(c.failure_code)},
-              {"failure_message", or_null(c.failure_message)},
-              {"metadata", Json::object()},
-              {"created", c.created.value},
-              {"livemode", false}};
+// --- rendering -------------------------------------------------------------------------------
+
+using eventstore::JsonWriter;
+
+void charge_object(JsonWriter& w, const d::PaymentIntent& pi, const d::Charge& c) {
+  w.begin_object();
+  w.text("id", c.id.value);
+  w.text("object", "charge");
+  w.number("amount", c.amount.minor());
+  w.number("amount_captured", c.amount_captured.minor());
+  w.number("amount_refunded", c.amount_refunded.minor());
+  w.flag("captured", c.captured);
+  w.flag("refunded", c.captured && c.amount_refunded == c.amount_captured);
+  w.text("currency", pi.amount.currency.code());
+  w.text("status", d::to_string(c.status));
+  w.text("payment_intent", pi.id.value);
+  w.text_or_null("payment_method", c.payment_method.value);
+  w.text_or_null("failure_code", c.failure_code);
+  w.text_or_null("failure_message", c.failure_message);
+  w.metadata("metadata", {});
+  w.number("created", c.created.value);
+  w.flag("livemode", false);
+  w.end_object();
 }
 
-Json error_json(const std::optional<d::PaymentError>& e) {
-  if (!e) return nullptr;
-  return Json{{"type", "payment_error"},  // seed 001
-              {"code", e->code},          {"decline_code", or_null(e->decline_code)},
-              {"message", e->message},    {"payment_method", e->payment_method.value},
-              {"charge", e->charge.value}};
+void payment_error(JsonWriter& w, const std::optional<d::PaymentError>& e) {
+  w.key("last_payment_error");
+  if (!e) {
+    w.null();
+    return;
+  }
+  w.begin_object();
+  w.text("type", "payment_error");  // seed 001
+  w.text("code", e->code);
+  w.text_or_null("decline_code", e->decline_code);
+  w.text("message", e->message);
+  w.text("payment_method", e->payment_method.value);
+  w.text("charge", e->charge.value);
+  w.end_object();
 }
 
-Json next_action_json(const std::optional<d::NextAction>& a) {
-  if (!a) return nullptr;
-  return Json{
-      {"type", "redirect_to_url"},
-      {"redirect_to_url", {{"url", a->redirect_url}, {"return_url", or_null(a->return_url)}}}};
+void next_action(JsonWriter& w, const std::optional<d::NextAction>& a) {
+  w.key("next_action");
+  if (!a) {
+    w.null();
+    return;
+  }
+  w.begin_object();
+  w.text("type", "redirect_to_url");
+  w.key("redirect_to_url");
+  w.begin_object();
+  w.text("url", a->redirect_url);
+  w.text_or_null("return_url", a->return_url);
+  w.end_object();
+  w.end_object();
+}
+
+void charges_list(JsonWriter& w, const d::PaymentIntent& pi) {
+  w.key("charges");
+  w.begin_object();
+  w.text("object", "list");
+  w.key("data");
+  w.begin_array();
+  for (const auto& c : pi.charges) charge_object(w, pi, c);
+  w.end_array();
+  w.flag("has_more", false);
+  w.key("next_cursor");
+  w.null();
+  w.text("url", charges_url(pi.id));
+  w.end_object();
 }
 
 // --- parsing --------------------------------------------------------------------------------
@@ -121,39 +155,47 @@ std::string charges_url(const domain::PaymentIntentId& id) {
 }
 
 std::string render_intent(const domain::PaymentIntent& pi) {
-  Json charges = Json::array();
-  for (const auto& c : pi.charges) charges.push_back(charge_json(pi, c));
-  const Json j{
-      {"id", pi.id.value},
-      {"object", "payment_intent"},
-      {"amount", pi.amount.amount.minor()},
-      {"amount_capturable", pi.amount_capturable.minor()},
-      {"amount_received", pi.amount_received.minor()},
-      {"currency", pi.amount.currency.code()},
-      {"status", d::to_string(pi.status)},
-      {"capture_method", d::to_string(pi.capture_method)},
-      {"confirmation_method", "automatic"},
-      {"customer", or_null(pi.customer)},
-      {"description", or_null(pi.description)},
-      {"payment_method", pi.payment_method ? Json(pi.payment_method->value) : Json(nullptr)},
-      {"metadata", metadata_json(pi.metadata)},
-      {"merchant_id", pi.merchant.value},
-      {"client_secret", pi.client_secret},
-      {"last_payment_error", error_json(pi.last_payment_error)},
-      {"next_action", next_action_json(pi.next_action)},
-      {"charges",
-       {{"object", "list"},
-        {"data", std::move(charges)},
-        {"has_more", false},
-        {"next_cursor", nullptr},
-        {"url", charges_url(pi.id)}}},
-      {"canceled_at", pi.canceled_at ? Json(pi.canceled_at->value) : Json(nullptr)},
-      {"cancellation_reason",
-       pi.cancellation_reason ? Json(d::to_string(*pi.cancellation_reason)) : Json(nullptr)},
-      {"livemode", false},
-      {"created", pi.created.value},
-  };
-  return j.dump();
+  JsonWriter w;
+  w.begin_object();
+  w.text("id", pi.id.value);
+  w.text("object", "payment_intent");
+  w.number("amount", pi.amount.amount.minor());
+  w.number("amount_capturable", pi.amount_capturable.minor());
+  w.number("amount_received", pi.amount_received.minor());
+  w.text("currency", pi.amount.currency.code());
+  w.text("status", d::to_string(pi.status));
+  w.text("capture_method", d::to_string(pi.capture_method));
+  w.text("confirmation_method", "automatic");
+  w.text_or_null("customer", pi.customer);
+  w.text_or_null("description", pi.description);
+  w.key("payment_method");
+  if (pi.payment_method) {
+    w.string(pi.payment_method->value);
+  } else {
+    w.null();
+  }
+  w.metadata("metadata", pi.metadata);
+  w.text("merchant_id", pi.merchant.value);
+  w.text("client_secret", pi.client_secret);
+  payment_error(w, pi.last_payment_error);
+  next_action(w, pi.next_action);
+  charges_list(w, pi);
+  w.key("canceled_at");
+  if (pi.canceled_at) {
+    w.number_value(pi.canceled_at->value);
+  } else {
+    w.null();
+  }
+  w.key("cancellation_reason");
+  if (pi.cancellation_reason) {
+    w.string(d::to_string(*pi.cancellation_reason));
+  } else {
+    w.null();
+  }
+  w.flag("livemode", false);
+  w.number("created", pi.created.value);
+  w.end_object();
+  return w.take();
 }
 
 Expected<domain::PaymentIntent, std::string> parse_intent(std::string_view json) {
@@ -170,19 +212,27 @@ Expected<domain::PaymentIntent, std::string> parse_intent(std::string_view json)
 }
 
 std::string render_refund(const domain::EventMeta& meta, const domain::RefundCreated& r) {
-  const Json j{{"id", r.id.value},
-               {"object", "refund"},
-               {"amount", r.amount.minor()},
-               {"currency", r.currency.code()},
-               {"payment_intent", meta.stream_id},
-               {"charge", r.charge_id.value},
-               {"reason", r.reason ? Json(d::to_string(*r.reason)) : Json(nullptr)},
-               {"status", "succeeded"},
-               {"metadata", metadata_json(r.metadata)},
-               {"merchant_id", meta.merchant.value},
-               {"livemode", false},
-               {"created", meta.occurred_at.value}};
-  return j.dump();
+  JsonWriter w;
+  w.begin_object();
+  w.text("id", r.id.value);
+  w.text("object", "refund");
+  w.number("amount", r.amount.minor());
+  w.text("currency", r.currency.code());
+  w.text("payment_intent", meta.stream_id);
+  w.text("charge", r.charge_id.value);
+  w.key("reason");
+  if (r.reason) {
+    w.string(d::to_string(*r.reason));
+  } else {
+    w.null();
+  }
+  w.text("status", "succeeded");
+  w.metadata("metadata", r.metadata);
+  w.text("merchant_id", meta.merchant.value);
+  w.flag("livemode", false);
+  w.number("created", meta.occurred_at.value);
+  w.end_object();
+  return w.take();
 }
 
 }  // namespace payledger::projections
