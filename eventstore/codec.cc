@@ -24,12 +24,7 @@ void write_data(JsonWriter& w, const d::Event& e) {
                    w.text_or_null("customer", c.customer);
                    w.text_or_null("description", c.description);
                    w.metadata("metadata", c.metadata);
-                   w.key("payment_method");
-                   if (c.payment_method) {
-                     w.string(c.payment_method->value);
-                   } else {
-                     w.null();
-                   }
+                   w.text_or_null("payment_method", text_of(c.payment_method));
                    w.text("client_secret", c.client_secret);
                  },
                  [&](const d::IntentConfirmed& c) {
@@ -61,12 +56,7 @@ void write_data(JsonWriter& w, const d::Event& e) {
                    w.text("charge", c.charge_id.value);
                    w.number("amount", c.amount.minor());
                    w.text("currency", c.currency.code());
-                   w.key("reason");
-                   if (c.reason) {
-                     w.string(d::to_string(*c.reason));
-                   } else {
-                     w.null();
-                   }
+                   w.text_or_null("reason", text_of(c.reason));
                    w.metadata("metadata", c.metadata);
                  },
                  [&](const d::MerchantCreated& c) {

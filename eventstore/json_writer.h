@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "domain/assert.h"
 #include "domain/types.h"
@@ -45,7 +46,7 @@ class JsonWriter {
       string(v);
     }
   }
-  void text_or_null(std::string_view k, const std::optional<std::string>& v) {
+  void text_or_null(std::string_view k, const std::optional<std::string_view>& v) {
     key(k);
     if (v) {
       string(*v);
@@ -81,5 +82,17 @@ class JsonWriter {
   rapidjson::StringBuffer buffer_;
   rapidjson::Writer<rapidjson::StringBuffer> writer_;
 };
+
+// The text of an optional value that has one (an id's value, an enum's domain::to_string), or
+// nullopt: for JsonWriter::text_or_null.
+template <class T>
+std::optional<std::string_view> text_of(const std::optional<T>& v) {
+  if (!v) return std::nullopt;
+  if constexpr (std::is_enum_v<T>) {
+    return to_string(*v);  // domain::to_string, found by argument-dependent lookup
+  } else {
+    return std::string_view(v->value);
+  }
+}
 
 }  // namespace payledger::eventstore

@@ -168,12 +168,7 @@ std::string render_intent(const domain::PaymentIntent& pi) {
   w.text("confirmation_method", "automatic");
   w.text_or_null("customer", pi.customer);
   w.text_or_null("description", pi.description);
-  w.key("payment_method");
-  if (pi.payment_method) {
-    w.string(pi.payment_method->value);
-  } else {
-    w.null();
-  }
+  w.text_or_null("payment_method", eventstore::text_of(pi.payment_method));
   w.metadata("metadata", pi.metadata);
   w.text("merchant_id", pi.merchant.value);
   w.text("client_secret", pi.client_secret);
@@ -186,12 +181,7 @@ std::string render_intent(const domain::PaymentIntent& pi) {
   } else {
     w.null();
   }
-  w.key("cancellation_reason");
-  if (pi.cancellation_reason) {
-    w.string(d::to_string(*pi.cancellation_reason));
-  } else {
-    w.null();
-  }
+  w.text_or_null("cancellation_reason", eventstore::text_of(pi.cancellation_reason));
   w.flag("livemode", false);
   w.number("created", pi.created.value);
   w.end_object();
@@ -220,12 +210,7 @@ std::string render_refund(const domain::EventMeta& meta, const domain::RefundCre
   w.text("currency", r.currency.code());
   w.text("payment_intent", meta.stream_id);
   w.text("charge", r.charge_id.value);
-  w.key("reason");
-  if (r.reason) {
-    w.string(d::to_string(*r.reason));
-  } else {
-    w.null();
-  }
+  w.text_or_null("reason", eventstore::text_of(r.reason));
   w.text("status", "succeeded");
   w.metadata("metadata", r.metadata);
   w.text("merchant_id", meta.merchant.value);
