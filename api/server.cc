@@ -1,13 +1,8 @@
 #include "api/server.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <filesystem>
 
 #include <httplib.h>
 #include <openssl/evp.h>
