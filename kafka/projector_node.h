@@ -3,12 +3,11 @@
 // same Projector as the embedded read side. The consumed offsets are kept in the views' own
 // RocksDB batch (not committed to Kafka), so a crash replays exactly what was not applied.
 #include <atomic>
-#include <condition_variable>
-#include <mutex>
 #include <string>
 #include <thread>
 
 #include "eventstore/database.h"
+#include "eventstore/position_gate.h"
 #include "kafka/client.h"
 #include "kafka/topics.h"
 #include "projections/projector.h"

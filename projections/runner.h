@@ -3,11 +3,10 @@
 // tells waiting API requests when their write has reached the views (read-your-writes).
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
 #include <thread>
 
 #include "eventstore/event_store.h"
+#include "eventstore/position_gate.h"
 #include "projections/projector.h"
 #include "projections/read_side.h"
 
