@@ -1,20 +1,24 @@
 #pragma once
-// The write side: load an aggregate from the log, decide, append the events (with the
-// request's idempotency record, in one atomic batch), and answer with the object as the events
-// leave it. A version conflict with a concurrent writer is retried against the new state.
+// The write side, generic over resources: load an aggregate from the log, let the module decide,
+// append the events of one request (one or several streams, with the request's idempotency
+// record) in one atomic batch, and answer with the objects as the events leave them. A version
+// conflict with a concurrent writer makes the request run again against the new state.
+#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "api/clock.h"
 #include "api/errors.h"
 #include "api/ids.h"
+#include "contract/events.h"
+#include "contract/registry.h"
 #include "domain/expected.h"
-#include "domain/payment_intent.h"
 #include "eventstore/event_store.h"
 
 namespace payledger::api {
 
-// Stores the response under `store_key` if the command succeeds (2xx).
+// The request's Idempotency-Key: its answer is stored under `store_key` with the events it made.
 struct IdempotencyWrite {
   std::string store_key;
   std::string request_sha256;
@@ -24,64 +28,136 @@ struct Outcome {
   int http_status = 200;
   std::string body;               // the API object, or an error
   eventstore::Position position;  // of the last event appended; 0 when none was
+  bool conflict = false;          // a version conflict: CommandService::retrying runs it again
 };
 
-struct CreateIntentParams {
-  std::int64_t amount_minor = 0;
-  std::string currency;
-  std::string capture_method = "automatic";
-  std::string customer;
-  std::string description;
-  domain::Metadata metadata;
-  std::optional<std::string> payment_method;
-  bool confirm = false;
-  std::string return_url;
+Outcome storage_failure(const eventstore::Status& s);
+
+// An aggregate's stream as the log says now.
+template <class M>
+struct Loaded {
+  std::string stream_id;
+  std::uint64_t version = 0;  // 0: no such stream (or another merchant's)
+  std::optional<typename M::State> state;
+};
+
+class CommandService;
+
+// The events of one request, across streams, appended all or nothing.
+class Transaction {
+ public:
+  Transaction(CommandService& commands, domain::MerchantId merchant, domain::UnixSeconds now)
+      : commands_(commands), merchant_(std::move(merchant)), now_(now) {}
+
+  // Stages `events` after the version `at` was loaded at; returns the state they leave.
+  template <class M>
+  std::optional<typename M::State> add(const Loaded<M>& at,
+                                       const std::vector<typename M::Event>& events);
+  // Requires the stream to be still at `version` when the events are appended; writes nothing
+  // to it.
+  void guard(const std::string& stream_id, std::uint64_t version) {
+    request_.streams.push_back({stream_id, version, {}});
+  }
+  bool empty() const;
+  // Appends everything with `answer` stored under the Idempotency-Key (when given): a request
+  // that wrote events has completed, whatever its status, and its retry answers the same.
+  // A version conflict returns an outcome with `conflict` set.
+  Outcome commit(Outcome answer, const IdempotencyWrite* idempotency);
+
+ private:
+  std::string new_event_id();
+  CommandService& commands_;
+  domain::MerchantId merchant_;
+  domain::UnixSeconds now_;
+  eventstore::AppendRequest request_;
 };
 
 class CommandService {
  public:
-  // REQUIRES: all three outlive the service.
-  CommandService(eventstore::EventStore& store, IdGenerator& ids, const Clock& clock)
-      : store_(store), ids_(ids), clock_(clock) {}
+  // REQUIRES: every reference outlives the service.
+  CommandService(eventstore::EventStore& store, const contract::Registry& registry,
+                 IdGenerator& ids, const Clock& clock)
+      : store_(store), registry_(registry), ids_(ids), clock_(clock) {}
 
-  Outcome create_intent(const domain::MerchantId& merchant, const CreateIntentParams& params,
-                        const IdempotencyWrite* idem);
-  Outcome confirm(const domain::MerchantId& merchant, const std::string& intent_id,
-                  std::optional<std::string> payment_method, std::string return_url,
-                  const IdempotencyWrite* idem);
-  Outcome capture(const domain::MerchantId& merchant, const std::string& intent_id,
-                  std::optional<std::int64_t> amount_to_capture, const IdempotencyWrite* idem);
-  Outcome cancel(const domain::MerchantId& merchant, const std::string& intent_id,
-                 std::optional<std::string> reason, const IdempotencyWrite* idem);
-  Outcome refund(const domain::MerchantId& merchant, const std::string& intent_id,
-                 std::optional<std::int64_t> amount, std::optional<std::string> reason,
-                 domain::Metadata metadata, const IdempotencyWrite* idem);
-  // Time-driven steps of the due-time sweep.
-  Outcome expire(const domain::MerchantId& merchant, const std::string& intent_id);
-  Outcome settle(const domain::MerchantId& merchant, const std::string& intent_id);
+  // The stream `stream_id` of module M as the log says now: absent when it does not exist, is
+  // another merchant's, or is not M's.
+  template <class M>
+  Expected<Loaded<M>, eventstore::Status> load(const domain::MerchantId& merchant,
+                                               const std::string& stream_id) const;
+  // Whether `id` names an existing (not deleted) object of the merchant, of any resource.
+  Expected<bool, eventstore::Status> exists(const domain::MerchantId& merchant,
+                                            const std::string& id) const;
+  // Runs `attempt` again while it ends in a version conflict (a bounded number of times).
+  Outcome retrying(const std::function<Outcome()>& attempt);
 
-  struct NewMerchant {
-    domain::MerchantId id;
-    eventstore::Position position;
-  };
-  // Records a merchant that owns the key whose SHA-256 is `key_sha256`.
-  Expected<NewMerchant, eventstore::Status> create_merchant(const std::string& name,
-                                                            const std::string& key_sha256,
-                                                            const std::string& key_last4);
-
-  // The intent as its stream in the log says now; nullopt when absent or another merchant's.
-  Expected<domain::IntentState, eventstore::Status> load_intent(const domain::MerchantId& merchant,
-                                                                const std::string& intent_id) const;
+  std::string new_id(std::string_view prefix) { return ids_.next(prefix); }
+  domain::UnixSeconds now() const { return clock_.now(); }
+  eventstore::EventStore& store() { return store_; }
+  const contract::Registry& registry() const { return registry_; }
 
  private:
-  enum class Answer { intent, refund };
-  template <class Command>
-  Outcome run(const domain::MerchantId& merchant, const std::string& stream_id, const Command& cmd,
-              Answer answer, const IdempotencyWrite* idem);
-
   eventstore::EventStore& store_;
+  const contract::Registry& registry_;
   IdGenerator& ids_;
   const Clock& clock_;
 };
+
+// The stream `at` as it would be after `events` (for a decision that builds on another decision
+// of the same request, before anything is appended).
+template <class M>
+Loaded<M> after(const Loaded<M>& at, const std::vector<typename M::Event>& events,
+                const domain::MerchantId& merchant, domain::UnixSeconds now) {
+  Loaded<M> out = at;
+  for (const auto& body : events) {
+    ++out.version;
+    const domain::EventMeta meta{
+        {}, at.stream_id, domain::StreamVersion{out.version}, merchant, now};
+    out.state = M::evolve(std::move(out.state), {meta, body});
+  }
+  return out;
+}
+
+// --- templates -------------------------------------------------------------------------------
+
+eventstore::EnvelopeParser& thread_parser();
+
+template <class M>
+Expected<Loaded<M>, eventstore::Status> CommandService::load(const domain::MerchantId& merchant,
+                                                             const std::string& stream_id) const {
+  Loaded<M> out{stream_id, 0, std::nullopt};
+  if (!stream_id.starts_with(M::kStreamPrefix)) return out;
+  std::vector<eventstore::StoredEvent> stored;
+  if (auto s = store_.read_stream(stream_id, &stored); !s.is_ok()) return Unexpected{s};
+  eventstore::EventHeader header;
+  simdjson::dom::element data;
+  for (const auto& e : stored) {
+    if (auto s = thread_parser().parse(e.payload, &header, &data); !s.is_ok()) {
+      return Unexpected{s};
+    }
+    if (header.meta.merchant != merchant) return Loaded<M>{stream_id, 0, std::nullopt};
+    auto body = contract::decode_body<typename M::Event>(header, data);
+    if (!body) return Unexpected{body.error()};
+    out.state = M::evolve(std::move(out.state), {header.meta, std::move(*body)});
+    out.version = header.meta.version.value;
+  }
+  return out;
+}
+
+template <class M>
+std::optional<typename M::State> Transaction::add(const Loaded<M>& at,
+                                                  const std::vector<typename M::Event>& events) {
+  std::optional<typename M::State> state = at.state;
+  if (events.empty()) return state;
+  eventstore::StreamAppend append{at.stream_id, at.version, {}};
+  for (const auto& body : events) {
+    const domain::EventMeta meta{domain::EventId{new_event_id()}, at.stream_id,
+                                 domain::StreamVersion{at.version + append.events.size() + 1},
+                                 merchant_, now_};
+    append.events.push_back(contract::encode_event(meta, body));
+    state = M::evolve(std::move(state), {meta, body});
+  }
+  request_.streams.push_back(std::move(append));
+  return state;
+}
 
 }  // namespace payledger::api

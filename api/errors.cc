@@ -22,6 +22,15 @@ ApiError invalid_param(std::string param, std::string code, std::string message)
   return e;
 }
 
+ApiError not_found(const std::string& object, const std::string& id) {
+  ApiError e;
+  e.http_status = 404;
+  e.code = "resource_missing";
+  e.param = "id";
+  e.message = "No such " + object + ": '" + id + "'";  // id is checked or replaced on output
+  return e;
+}
+
 ApiError storage_error(const std::string& what) {
   ApiError e;
   e.http_status = 500;

@@ -69,6 +69,12 @@ ProjectionProbe::ProjectionProbe(prometheus::Registry& registry)
                             .Help("Events applied to the views")
                             .Register(registry)
                             .Add({})),
+      quarantined_(prometheus::BuildCounter()
+                       .Name("payledger_projection_quarantined_total")
+                       .Help("Events or messages the views skipped: undecodable, unknown, or out "
+                             "of their stream's order (see the quarantine records)")
+                       .Register(registry)
+                       .Add({})),
       lag_events_(prometheus::BuildGauge()
                       .Name("payledger_projection_lag_events")
                       .Help("Events in the log not yet in the views")
@@ -81,7 +87,13 @@ void ProjectionProbe::projected(std::size_t events, std::uint64_t lag_events) {
 }
 
 RelayProbe::RelayProbe(prometheus::Registry& registry)
-    : lag_events_(prometheus::BuildGauge()
+    : quarantined_(prometheus::BuildCounter()
+                       .Name("payledger_relay_quarantined_total")
+                       .Help("Events the Kafka relay did not publish: undecodable, or of no "
+                             "registered aggregate")
+                       .Register(registry)
+                       .Add({})),
+      lag_events_(prometheus::BuildGauge()
                       .Name("payledger_relay_lag_events")
                       .Help("Events in the log not yet acknowledged by Kafka")
                       .Register(registry)

@@ -44,9 +44,11 @@ class ProjectionProbe final : public projections::ProjectionObserver {
  public:
   explicit ProjectionProbe(prometheus::Registry& registry);
   void projected(std::size_t events, std::uint64_t lag_events) override;
+  void quarantined() override { quarantined_.Increment(); }
 
  private:
   prometheus::Counter& events_projected_;
+  prometheus::Counter& quarantined_;
   prometheus::Gauge& lag_events_;
 };
 
@@ -56,8 +58,10 @@ class RelayProbe final : public kafka::RelayObserver {
   void relay_progress(std::uint64_t lag_events, double lag_seconds,
                       std::uint64_t published) override;
   void relay_error() override { errors_.Increment(); }
+  void relay_quarantined() override { quarantined_.Increment(); }
 
  private:
+  prometheus::Counter& quarantined_;
   prometheus::Gauge& lag_events_;
   prometheus::Gauge& lag_seconds_;
   prometheus::Gauge& published_;

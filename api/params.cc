@@ -142,13 +142,63 @@ void Params::fail(ApiError e) {
   if (!error_) error_ = std::move(e);
 }
 
+// The node at `name`, a top-level name or a bracket path ("address[line1]"), if present.
+const ParamNode* Params::lookup(const std::string& name) const {
+  auto path = bracket_path(name);
+  if (!path) return nullptr;
+  const std::map<std::string, ParamNode>* level = &root_;
+  const ParamNode* node = nullptr;
+  for (const auto& part : *path) {
+    if (level == nullptr) return nullptr;
+    auto it = level->find(part);
+    if (it == level->end()) return nullptr;
+    node = &it->second;
+    level = node->kind == ParamNode::Kind::object ? &node->object : nullptr;
+  }
+  return node;
+}
+
 const ParamNode* Params::find(const std::string& name) {
   asked_.insert(name);
-  auto it = root_.find(name);
-  if (it == root_.end() || it->second.kind == ParamNode::Kind::null) return nullptr;
+  const ParamNode* n = lookup(name);
+  if (n == nullptr || n->kind == ParamNode::Kind::null) return nullptr;
   // A form sends "" to mean "unset", as Stripe's libraries do.
-  if (it->second.from_form && it->second.s.empty()) return nullptr;
-  return &it->second;
+  if (n->from_form && n->s.empty()) return nullptr;
+  return n;
+}
+
+bool Params::has(const std::string& name) {
+  const ParamNode* n = lookup(name);
+  // An object's members are asked for one by one, so that an unknown member is still reported.
+  if (n == nullptr || n->kind != ParamNode::Kind::object) asked_.insert(name);
+  return n != nullptr;
+}
+
+std::optional<std::string> Params::update_string(const std::string& name, std::size_t max_chars) {
+  if (!has(name)) return std::nullopt;
+  return string(name, max_chars).value_or("");
+}
+
+bool Params::is_object(const std::string& name) const {
+  const ParamNode* n = lookup(name);
+  return n != nullptr && n->kind == ParamNode::Kind::object;
+}
+
+std::optional<domain::MetadataPatch> Params::metadata_patch(const std::string& name) {
+  if (!has(name)) return std::nullopt;
+  domain::MetadataPatch patch;
+  if (!is_object(name)) {  // metadata="" (or null) unsets every key
+    patch.clear = true;
+    return patch;
+  }
+  const ParamNode* n = lookup(name);
+  for (const auto& [k, v] : n->object) {
+    if (v.kind == ParamNode::Kind::null || (v.kind == ParamNode::Kind::string && v.s.empty())) {
+      patch.entries[k] = std::nullopt;
+    }
+  }
+  for (auto& [k, v] : metadata(name)) patch.entries[k] = std::move(v);
+  return patch;
 }
 
 std::optional<std::string> Params::string(const std::string& name, std::size_t max_chars) {
@@ -236,14 +286,69 @@ domain::Metadata Params::metadata(const std::string& name) {
   return out;
 }
 
-std::optional<ApiError> Params::finish() const {
-  if (error_) return error_;
-  for (const auto& [name, node] : root_) {
-    if (!asked_.contains(name)) {
-      return invalid_param(name, "parameter_unknown", "Received unknown parameter: " + name + ".");
+// The first parameter under `prefix` that no getter asked for, as a bracket path.
+std::optional<std::string> Params::unasked(const std::map<std::string, ParamNode>& level,
+                                           const std::string& prefix) const {
+  for (const auto& [name, node] : level) {
+    std::string path = prefix;
+    if (prefix.empty()) {
+      path = name;
+    } else {
+      path.append("[").append(name).append("]");
     }
+    if (asked_.contains(path)) continue;
+    // An object whose members were asked for one by one is known.
+    if (node.kind == ParamNode::Kind::object && !node.object.empty()) {
+      if (auto inner = unasked(node.object, path)) return inner;
+      continue;
+    }
+    return path;
   }
   return std::nullopt;
+}
+
+std::optional<ApiError> Params::finish() const {
+  if (error_) return error_;
+  if (auto name = unasked(root_, "")) {
+    return invalid_param(*name, "parameter_unknown", "Received unknown parameter: " + *name + ".");
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+// Scalars as text, so that a form's "100" and JSON's 100 are the same parameter.
+void canonical(const std::map<std::string, ParamNode>& level, std::string& out) {
+  out.push_back('{');
+  for (const auto& [name, node] : level) {
+    out.append(std::to_string(name.size())).push_back(':');
+    out.append(name);
+    switch (node.kind) {
+      case ParamNode::Kind::object:
+        canonical(node.object, out);
+        continue;
+      case ParamNode::Kind::integer:
+        out.append("=" + std::to_string(node.i));
+        break;
+      case ParamNode::Kind::boolean:
+        out.append(node.b ? "=true" : "=false");
+        break;
+      case ParamNode::Kind::string:
+        out.append("=" + std::to_string(node.s.size()) + ":" + node.s);
+        break;
+      default:
+        out.append(std::string("~") + kind_name(node.kind));
+    }
+  }
+  out.push_back('}');
+}
+
+}  // namespace
+
+std::string Params::canonical_form() const {
+  std::string out;
+  canonical(root_, out);
+  return out;
 }
 
 }  // namespace payledger::api

@@ -32,6 +32,7 @@ class Params {
   static Expected<Params, ApiError> from_form(std::string_view body);
   static Params empty() { return Params(); }
 
+  // Names are top-level ("email") or bracket paths into objects ("address[line1]").
   // nullopt when absent or null. Strings longer than max_chars are an error.
   std::optional<std::string> string(const std::string& name, std::size_t max_chars = 5000);
   std::optional<std::int64_t> integer(const std::string& name);
@@ -41,11 +42,27 @@ class Params {
   // String values only; at most 50 keys of <= 40 chars, values of <= 500 chars.
   domain::Metadata metadata(const std::string& name);
 
+  // Whether `name` was sent at all, even empty or null (an update's "unset this").
+  bool has(const std::string& name);
+  // For updates: nullopt when absent, "" when sent empty or null (unset), else the string.
+  std::optional<std::string> update_string(const std::string& name, std::size_t max_chars = 5000);
+  // Whether `name` holds an object (form brackets or a JSON object).
+  bool is_object(const std::string& name) const;
+  // For updates: nullopt when absent; keys sent empty or null are unset; metadata="" unsets all.
+  std::optional<domain::MetadataPatch> metadata_patch(const std::string& name);
+
   // The first error, or an unknown parameter; nullopt when the request is well-formed.
   std::optional<ApiError> finish() const;
 
+  // The parameters in one canonical text: the same parameters give the same text whatever the
+  // order, the body's encoding (form or JSON) or a scalar's spelling ("100" or 100).
+  std::string canonical_form() const;
+
  private:
+  const ParamNode* lookup(const std::string& name) const;
   const ParamNode* find(const std::string& name);
+  std::optional<std::string> unasked(const std::map<std::string, ParamNode>& level,
+                                     const std::string& prefix) const;
   void fail(ApiError e);
   std::map<std::string, ParamNode> root_;
   std::set<std::string> asked_;

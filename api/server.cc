@@ -26,20 +26,22 @@ Reply outcome_reply(Outcome o) {
   return Reply{o.http_status, std::move(o.body), o.position};
 }
 
+// Stripe's libraries retry what this says they may: a conflict, or a failure that wrote nothing.
+bool should_retry(int status) {
+  return status == 409 || status == 429 || status >= 500;
+}
+
+std::vector<std::string> captures(const httplib::Request& req) {
+  std::vector<std::string> out;
+  for (std::size_t i = 1; i < req.matches.size(); ++i) out.push_back(req.matches[i]);
+  return out;
+}
+
 ApiError auth_error(std::string code, std::string message) {
   ApiError e;
   e.http_status = 401;
   e.code = std::move(code);
   e.message = std::move(message);
-  return e;
-}
-
-ApiError not_found(const std::string& object, const std::string& id) {
-  ApiError e;
-  e.http_status = 404;
-  e.code = "resource_missing";
-  e.param = "id";
-  e.message = "No such " + object + ": '" + id + "'";  // id is checked or replaced on output
   return e;
 }
 
@@ -81,14 +83,6 @@ Expected<Params, ApiError> body_params(const httplib::Request& req) {
                                       type + ".")};
 }
 
-// Ids are generated as prefix + base62; anything else cannot name an object.
-bool valid_id(const std::string& id, std::string_view prefix) {
-  return id.size() <= kMaxIdChars && id.starts_with(prefix) &&
-         std::all_of(id.begin(), id.end(), [](char c) {
-           return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
-         });
-}
-
 std::string list_json(const projections::ListPage& page, const std::string& url, bool backward) {
   std::string out = R"({"object":"list","data":[)";
   for (std::size_t i = 0; i < page.objects.size(); ++i) {
@@ -104,10 +98,22 @@ std::string list_json(const projections::ListPage& page, const std::string& url,
 
 }  // namespace
 
-ApiServer::ApiServer(eventstore::Database& db, const projections::ReadSide& read_side,
-                     CommandService* commands, Metrics& metrics, const Clock& clock,
-                     ServerOptions options)
+Outcome error_outcome(const ApiError& e) {
+  return Outcome{e.http_status, e.body(), {}};
+}
+
+bool valid_id(const std::string& id, std::string_view prefix) {
+  return id.size() <= kMaxIdChars && id.starts_with(prefix) &&
+         std::all_of(id.begin(), id.end(), [](char c) {
+           return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+         });
+}
+
+ApiServer::ApiServer(eventstore::Database& db, const contract::Registry& registry,
+                     const projections::ReadSide& read_side, CommandService* commands,
+                     Metrics& metrics, const Clock& clock, ServerOptions options)
     : db_(db),
+      registry_(registry),
       read_side_(read_side),
       queries_(db),
       commands_(commands),
@@ -185,35 +191,64 @@ void ApiServer::stop() {
   http_->stop();
 }
 
-void ApiServer::route_post(const std::string& pattern, const std::string& label, Handler h) {
-  http_->Post(pattern,
-              [this, label, h = std::move(h)](const httplib::Request& req, httplib::Response& res) {
-                handle(req, res, label, true, h);
-              });
+void ApiServer::route(const std::string& method, const std::string& pattern,
+                      const std::string& label, Handler h) {
+  auto serve = [this, label, h = std::move(h)](const httplib::Request& req,
+                                               httplib::Response& res) {
+    handle(req, res, label, h);
+  };
+  if (method == "POST") {
+    http_->Post(pattern, std::move(serve));
+  } else if (method == "DELETE") {
+    http_->Delete(pattern, std::move(serve));
+  } else {
+    PL_ASSERT(method == "GET", "routes are GET, POST or DELETE");
+    http_->Get(pattern, std::move(serve));
+  }
 }
 
-void ApiServer::route_get(const std::string& pattern, const std::string& label, Handler h) {
-  http_->Get(pattern,
-             [this, label, h = std::move(h)](const httplib::Request& req, httplib::Response& res) {
-               handle(req, res, label, false, h);
-             });
+void ApiServer::add(Write w) {
+  writes_.emplace_back(std::regex(w.pattern), w);
+  const std::string method = w.method;
+  const std::string pattern = w.pattern;
+  const std::string label = w.label;
+  route(method, pattern, label,
+        [this, w = std::move(w)](const httplib::Request& req, const d::MerchantId& merchant) {
+          return write(req, merchant, w);
+        });
+}
+
+Outcome ApiServer::call(const std::string& method, const std::string& path,
+                        const d::MerchantId& merchant, const std::string& json_body) {
+  for (const auto& [pattern, w] : writes_) {
+    std::smatch m;
+    if (w.method != method || !std::regex_match(path, m, pattern)) continue;
+    std::vector<std::string> captured;
+    for (std::size_t i = 1; i < m.size(); ++i) captured.push_back(m[i]);
+    if (!w.id_prefix.empty() && !valid_id(captured.at(0), w.id_prefix)) {
+      return error_outcome(not_found(w.object, captured.at(0)));
+    }
+    auto params = json_body.empty() ? Expected<Params, ApiError>(Params::empty())
+                                    : Params::from_json(json_body);
+    if (!params) return error_outcome(params.error());
+    Call c{merchant, *params, captured, nullptr, *commands_};
+    return w.handler(c);
+  }
+  return error_outcome(not_found("route", method + " " + path));
 }
 
 void ApiServer::handle(const httplib::Request& req, httplib::Response& res,
-                       const std::string& label, bool is_post, const Handler& h) {
+                       const std::string& label, const Handler& h) {
   const auto started = std::chrono::steady_clock::now();
-  const std::string version = req.get_header_value("X-API-Version");
+  const std::string version = req.get_header_value("Stripe-Version").empty()
+                                  ? req.get_header_value("X-API-Version")
+                                  : req.get_header_value("Stripe-Version");
   Reply reply;
   if (version.size() > 64) {
-    reply = error_reply(invalid_param("X-API-Version", "parameter_invalid",
-                                      "X-API-Version must be at most 64 characters."));
-  } else if (auto behind = is_post ? std::nullopt : wait_for_requested_position(req)) {
-    // Waits before authenticating: on a replica, the key itself may be in the awaited events.
-    reply = error_reply(*behind);
-  } else if (auto merchant = authenticate(req); !merchant) {
-    reply = error_reply(merchant.error());
+    reply = error_reply(invalid_param("Stripe-Version", "parameter_invalid",
+                                      "Stripe-Version must be at most 64 characters."));
   } else {
-    reply = dispatch(req, *merchant, is_post, h);
+    reply = authenticated(req, h);
   }
   if (reply.position.value > 0) {
     res.set_header("Payledger-Position", std::to_string(reply.position.value));
@@ -224,29 +259,38 @@ void ApiServer::handle(const httplib::Request& req, httplib::Response& res,
     }
   }
   if (reply.replayed) res.set_header("Idempotent-Replayed", "true");
+  if (reply.status >= 400) {
+    res.set_header("Stripe-Should-Retry", should_retry(reply.status) ? "true" : "false");
+  }
   res.status = reply.status;
-  res.set_header("X-API-Version",
-                 version.empty() || version.size() > 64 ? options_.api_version : version);
+  const std::string answered_version =
+      version.empty() || version.size() > 64 ? options_.api_version : version;
+  res.set_header("Request-Id", request_ids_.next("req"));
+  res.set_header("Stripe-Version", answered_version);
+  res.set_header("X-API-Version", answered_version);
   res.set_content(reply.body, "application/json");
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
   metrics_.http().request(label, req.method, reply.status, took.count());
 }
 
-Reply ApiServer::dispatch(const httplib::Request& req, const d::MerchantId& merchant, bool is_post,
-                          const Handler& h) {
-  if (!is_post) return h(req, merchant, nullptr);
-  const std::string key = req.get_header_value("Idempotency-Key");
-  if (key.empty()) return h(req, merchant, nullptr);
-  if (key.size() > kMaxIdempotencyKeyChars) {
-    return error_reply(invalid_param("Idempotency-Key", "idempotency_key_invalid",
-                                     "Idempotency-Key must be at most 255 characters."));
+// Authentication comes first: nothing else, not even waiting for views, is done for a request
+// that has no valid key.
+Reply ApiServer::authenticated(const httplib::Request& req, const Handler& h) {
+  auto merchant = authenticate(req);
+  const bool is_get = req.method == "GET";
+  if (auto behind =
+          is_get ? wait_for_requested_position(req, merchant.has_value()) : std::nullopt) {
+    return error_reply(*behind);
   }
-  return with_idempotency(req, merchant, key, h);
+  if (!merchant) return error_reply(merchant.error());
+  return h(req, *merchant);
 }
 
 // A read that carries "Payledger-Position: N" (from a write's answer) waits until the views
-// have reached N, so that a read on any replica sees that write.
-std::optional<ApiError> ApiServer::wait_for_requested_position(const httplib::Request& req) {
+// have reached N, so that a read on any replica sees that write. The wait is bounded; an
+// unauthenticated read never waits (on a replica behind, it is told to retry).
+std::optional<ApiError> ApiServer::wait_for_requested_position(const httplib::Request& req,
+                                                               bool authenticated) {
   const std::string header = req.get_header_value("Payledger-Position");
   if (header.empty()) return std::nullopt;
   std::uint64_t position = 0;
@@ -255,8 +299,11 @@ std::optional<ApiError> ApiServer::wait_for_requested_position(const httplib::Re
     return invalid_param("Payledger-Position", "parameter_invalid_integer",
                          "Payledger-Position must be a log position (an unsigned integer).");
   }
-  if (read_side_.wait_for(eventstore::Position{position}, options_.read_your_writes_timeout)) {
-    return std::nullopt;
+  const eventstore::Position wanted{position};
+  if (read_side_.reached() >= wanted) return std::nullopt;
+  if (authenticated) {
+    const auto wait = std::min(options_.position_wait_max, options_.read_your_writes_timeout);
+    if (read_side_.wait_for(wanted, wait)) return std::nullopt;
   }
   ApiError e;
   e.http_status = 503;
@@ -268,10 +315,35 @@ std::optional<ApiError> ApiServer::wait_for_requested_position(const httplib::Re
   return e;
 }
 
+Reply ApiServer::write(const httplib::Request& req, const d::MerchantId& merchant,
+                       const Write& route) {
+  const std::vector<std::string> path = captures(req);
+  if (!route.id_prefix.empty() && (path.empty() || !valid_id(path[0], route.id_prefix))) {
+    return error_reply(not_found(route.object, path.empty() ? "" : path[0]));
+  }
+  auto params = body_params(req);
+  if (!params) return error_reply(params.error());
+  const std::string key = req.get_header_value("Idempotency-Key");
+  if (key.empty()) return run(merchant, *params, path, nullptr, route);
+  if (key.size() > kMaxIdempotencyKeyChars) {
+    return error_reply(invalid_param("Idempotency-Key", "idempotency_key_invalid",
+                                     "Idempotency-Key must be at most 255 characters."));
+  }
+  return with_idempotency(req, merchant, key, *params, route);
+}
+
+Reply ApiServer::run(const d::MerchantId& merchant, Params& params,
+                     const std::vector<std::string>& path, const IdempotencyWrite* idem,
+                     const Write& route) {
+  Call call{merchant, params, path, idem, *commands_};
+  return outcome_reply(route.handler(call));
+}
+
 // Same key and same request: the stored answer. Same key, other request: 400. The same key
-// still running: 409. Only 2xx answers are stored, in the batch of the events they made.
+// still running: 409. An answer is stored when its request wrote events, in the same batch.
+// Requests are the same when their method, path and parsed parameters are (not their bytes).
 Reply ApiServer::with_idempotency(const httplib::Request& req, const d::MerchantId& merchant,
-                                  const std::string& key, const Handler& h) {
+                                  const std::string& key, Params& params, const Write& route) {
   const std::string store_key = idempotency_store_key(merchant.value, key);
   if (!in_flight_.try_begin(store_key)) {
     ApiError e;
@@ -288,11 +360,11 @@ Reply ApiServer::with_idempotency(const httplib::Request& req, const d::Merchant
     ~EndInFlight() { keys.end(k); }
   } guard{in_flight_, store_key};
 
-  const IdempotencyWrite write{store_key,
-                               sha256_hex(req.method + "\n" + req.path + "\n" + req.body)};
+  const IdempotencyWrite write{
+      store_key, sha256_hex(req.method + "\n" + req.path + "\n" + params.canonical_form())};
   auto stored = find_record(db_, store_key, clock_.now().value);
   if (!stored) return error_reply(storage_error(stored.error().to_string()));
-  if (!*stored) return h(req, merchant, &write);
+  if (!*stored) return run(merchant, params, captures(req), &write, route);
   if ((*stored)->request_sha256 != write.request_sha256) {
     ApiError e;
     e.type = "idempotency_error";
@@ -320,22 +392,18 @@ Expected<d::MerchantId, ApiError> ApiServer::authenticate(const httplib::Request
                                  "'Bearer <key>'.")};
   }
   const std::string hash = sha256_hex(*key);
-  {
-    std::lock_guard lock(key_cache_mu_);
-    if (auto it = key_cache_.find(hash); it != key_cache_.end()) return d::MerchantId{it->second};
-  }
+  const auto now = std::chrono::steady_clock::now();
+  if (auto cached = key_cache_.find(hash, now)) return d::MerchantId{*cached};
   auto merchant = queries_.merchant_for_key(hash);
   if (!merchant || !*merchant) {
     const std::string tail = key->size() > 4 ? key->substr(key->size() - 4) : "";
     return Unexpected{auth_error("api_key_invalid", "Invalid API Key provided: ****" + tail)};
   }
-  std::lock_guard lock(key_cache_mu_);
-  key_cache_.emplace(hash, **merchant);
+  key_cache_.remember(hash, **merchant, now);
   return d::MerchantId{**merchant};
 }
 
 void ApiServer::install_routes() {
-  using projections::ListKind;
   http_->Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
     res.set_content(
         Json{{"status", "ok"}, {"projected_position", read_side_.reached().value}}.dump(),
@@ -344,153 +412,80 @@ void ApiServer::install_routes() {
   http_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
     res.set_content(metrics_.render(), "text/plain; version=0.0.4");
   });
-  auto bind_post = [this](auto method) {
-    return [this, method](const httplib::Request& r, const d::MerchantId& m,
-                          const IdempotencyWrite* i) { return (this->*method)(r, m, i); };
-  };
   if (commands_ == nullptr) {
     // A read replica: writes go to payledgerd, which owns the log.
-    http_->Post(".*", [](const httplib::Request&, httplib::Response& res) {
+    auto refuse = [](const httplib::Request&, httplib::Response& res) {
       ApiError e;
       e.http_status = 405;
       e.code = "read_only_replica";
       e.message = "This server is a read replica (payledger-projector); send writes to payledgerd.";
       res.status = 405;
       res.set_content(e.body(), "application/json");
-    });
-    install_read_routes();
-    return;
+    };
+    http_->Post(".*", refuse);
+    http_->Delete(".*", refuse);
+  } else {
+    for (const contract::Aggregate* a : registry_.aggregates()) a->routes(*this);
   }
-  route_post("/v1/payment_intents", "/v1/payment_intents", bind_post(&ApiServer::create_intent));
-  route_post(R"(/v1/payment_intents/([^/]+)/confirm)", "/v1/payment_intents/:id/confirm",
-             bind_post(&ApiServer::confirm_intent));
-  route_post(R"(/v1/payment_intents/([^/]+)/capture)", "/v1/payment_intents/:id/capture",
-             bind_post(&ApiServer::capture_intent));
-  route_post(R"(/v1/payment_intents/([^/]+)/cancel)", "/v1/payment_intents/:id/cancel",
-             bind_post(&ApiServer::cancel_intent));
-  route_post("/v1/refunds", "/v1/refunds", bind_post(&ApiServer::create_refund));
   install_read_routes();
 }
 
 void ApiServer::install_read_routes() {
-  using projections::ListKind;
-  auto bind_get = [this](auto method, ListKind kind) {
-    return [this, method, kind](const httplib::Request& r, const d::MerchantId& m,
-                                const IdempotencyWrite*) { return (this->*method)(r, m, kind); };
-  };
-  route_get("/v1/payment_intents", "/v1/payment_intents",
-            bind_get(&ApiServer::list, ListKind::payment_intents));
-  route_get(R"(/v1/payment_intents/([^/]+))", "/v1/payment_intents/:id",
-            bind_get(&ApiServer::retrieve, ListKind::payment_intents));
-  route_get("/v1/refunds", "/v1/refunds", bind_get(&ApiServer::list, ListKind::refunds));
-  route_get(R"(/v1/refunds/([^/]+))", "/v1/refunds/:id",
-            bind_get(&ApiServer::retrieve, ListKind::refunds));
-}
-
-Reply ApiServer::create_intent(const httplib::Request& req, const d::MerchantId& m,
-                               const IdempotencyWrite* idem) {
-  auto params = body_params(req);
-  if (!params) return error_reply(params.error());
-  CreateIntentParams p;
-  p.amount_minor = params->required_integer("amount");
-  p.currency = params->required_string("currency", 3);
-  p.capture_method = params->string("capture_method", 32).value_or("automatic");
-  p.customer = params->string("customer", 255).value_or("");
-  // Seed 003 sends customer_id; seed 000 (which wins) calls it customer. Both are accepted.
-  if (auto alias = params->string("customer_id", 255); alias && p.customer.empty()) {
-    p.customer = *alias;
+  for (const contract::Aggregate* a : registry_.aggregates()) {
+    for (const contract::ObjectSpec& spec : a->objects()) {
+      if (spec.path.empty()) continue;
+      const std::string path(spec.path);
+      route("GET", path, path, [this, &spec](const httplib::Request& r, const d::MerchantId& m) {
+        return list(r, m, spec);
+      });
+      route("GET", path + "/([^/]+)", path + "/:id",
+            [this, &spec](const httplib::Request& r, const d::MerchantId& m) {
+              return retrieve(r, m, spec);
+            });
+    }
   }
-  p.description = params->string("description", 1000).value_or("");
-  p.metadata = params->metadata("metadata");
-  p.payment_method = params->string("payment_method", 255);
-  p.confirm = params->boolean("confirm").value_or(false);
-  p.return_url = params->string("return_url", 2048).value_or("");
-  if (auto e = params->finish()) return error_reply(*e);
-  if (p.confirm && !p.payment_method) {
-    return error_reply(invalid_param("payment_method", "parameter_missing",
-                                     "confirm=true needs a payment_method."));
-  }
-  return outcome_reply(commands_->create_intent(m, p, idem));
-}
-
-Reply ApiServer::confirm_intent(const httplib::Request& req, const d::MerchantId& m,
-                                const IdempotencyWrite* idem) {
-  const std::string id = req.matches[1];
-  if (!valid_id(id, "pi_")) return error_reply(not_found("payment_intent", id));
-  auto params = body_params(req);
-  if (!params) return error_reply(params.error());
-  auto pm = params->string("payment_method", 255);
-  auto return_url = params->string("return_url", 2048).value_or("");
-  if (auto e = params->finish()) return error_reply(*e);
-  return outcome_reply(commands_->confirm(m, id, pm, return_url, idem));
-}
-
-Reply ApiServer::capture_intent(const httplib::Request& req, const d::MerchantId& m,
-                                const IdempotencyWrite* idem) {
-  const std::string id = req.matches[1];
-  if (!valid_id(id, "pi_")) return error_reply(not_found("payment_intent", id));
-  auto params = body_params(req);
-  if (!params) return error_reply(params.error());
-  auto amount = params->integer("amount_to_capture");
-  if (auto e = params->finish()) return error_reply(*e);
-  return outcome_reply(commands_->capture(m, id, amount, idem));
-}
-
-Reply ApiServer::cancel_intent(const httplib::Request& req, const d::MerchantId& m,
-                               const IdempotencyWrite* idem) {
-  const std::string id = req.matches[1];
-  if (!valid_id(id, "pi_")) return error_reply(not_found("payment_intent", id));
-  auto params = body_params(req);
-  if (!params) return error_reply(params.error());
-  auto reason = params->string("cancellation_reason", 64);
-  if (auto e = params->finish()) return error_reply(*e);
-  return outcome_reply(commands_->cancel(m, id, reason, idem));
-}
-
-Reply ApiServer::create_refund(const httplib::Request& req, const d::MerchantId& m,
-                               const IdempotencyWrite* idem) {
-  auto params = body_params(req);
-  if (!params) return error_reply(params.error());
-  const std::string intent = params->required_string("payment_intent", kMaxIdChars);
-  auto amount = params->integer("amount");
-  auto reason = params->string("reason", 64);
-  auto metadata = params->metadata("metadata");
-  if (auto e = params->finish()) return error_reply(*e);
-  if (!valid_id(intent, "pi_")) {
-    ApiError e = not_found("payment_intent", intent);
-    e.param = "payment_intent";
-    return error_reply(e);
-  }
-  if (amount && !d::Amount::chargeable(*amount)) {
-    return error_reply(from_rejection(d::Rejection::refund_amount_invalid));
-  }
-  Outcome o = commands_->refund(m, intent, amount, reason, std::move(metadata), idem);
-  if (o.http_status == 404) {
-    ApiError e = not_found("payment_intent", intent);
-    e.param = "payment_intent";
-    return error_reply(e);
-  }
-  return outcome_reply(std::move(o));
 }
 
 Reply ApiServer::retrieve(const httplib::Request& req, const d::MerchantId& m,
-                          projections::ListKind kind) {
-  const bool intents = kind == projections::ListKind::payment_intents;
+                          const contract::ObjectSpec& spec) {
   const std::string id = req.matches[1];
-  const char* object = intents ? "payment_intent" : "refund";
-  if (!valid_id(id, intents ? "pi_" : "re_")) return error_reply(not_found(object, id));
-  auto found = intents ? queries_.intent(m.value, id) : queries_.refund(m.value, id);
+  const std::string object(spec.object);
+  if (!valid_id(id, spec.id_prefix)) return error_reply(not_found(object, id));
+  auto found = queries_.object(object, m.value, id);
   if (!found) return error_reply(storage_error(found.error().to_string()));
   if (!*found) return error_reply(not_found(object, id));
   return Reply{200, std::move(**found), {}};
 }
 
+namespace {
+
+// The value of a list filter as the views index it, or why it is not one.
+Expected<std::string, ApiError> filter_value(const contract::FilterSpec& f,
+                                             const std::string& value) {
+  if (f.kind == contract::FilterKind::boolean) {
+    if (value == "true" || value == "false") return value;
+    return Unexpected{invalid_param(std::string(f.name), "parameter_invalid_boolean",
+                                    std::string(f.name) + " must be true or false.")};
+  }
+  if (value.size() > 512 || value.find('\0') != std::string::npos) {
+    return Unexpected{invalid_param(std::string(f.name), "parameter_invalid_string",
+                                    std::string(f.name) + " must be at most 512 characters.")};
+  }
+  return value;
+}
+
+}  // namespace
+
 Reply ApiServer::list(const httplib::Request& req, const d::MerchantId& m,
-                      projections::ListKind kind) {
+                      const contract::ObjectSpec& spec) {
   projections::ListRequest lr;
-  lr.kind = kind;
+  lr.object = std::string(spec.object);
   lr.merchant = m.value;
-  for (const auto& [name, value] : req.params) {
+  for (const auto& param : req.params) {
+    const std::string& name = param.first;
+    const std::string& value = param.second;
+    const auto filter = std::find_if(spec.filters.begin(), spec.filters.end(),
+                                     [&](const contract::FilterSpec& f) { return f.name == name; });
     if (name == "limit") {
       int limit = 0;
       auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), limit);
@@ -499,11 +494,13 @@ Reply ApiServer::list(const httplib::Request& req, const d::MerchantId& m,
                                          "limit must be an integer from 1 to 100."));
       }
       lr.limit = limit;
-    } else if (name == "starting_after" && !value.empty()) {
-      lr.starting_after = value;
-    } else if (name == "ending_before" && !value.empty()) {
-      lr.ending_before = value;
-    } else if (name != "starting_after" && name != "ending_before") {
+    } else if (name == "starting_after" || name == "ending_before") {
+      if (!value.empty()) (name == "starting_after" ? lr.starting_after : lr.ending_before) = value;
+    } else if (filter != spec.filters.end()) {
+      auto v = filter_value(*filter, value);
+      if (!v) return error_reply(v.error());
+      lr.filters[name] = *v;
+    } else {
       return error_reply(
           invalid_param(name, "parameter_unknown", "Received unknown parameter: " + name + "."));
     }
@@ -521,9 +518,7 @@ Reply ApiServer::list(const httplib::Request& req, const d::MerchantId& m,
     }
     return error_reply(storage_error(page.error().to_string()));
   }
-  const std::string url =
-      kind == projections::ListKind::payment_intents ? "/v1/payment_intents" : "/v1/refunds";
-  return Reply{200, list_json(*page, url, lr.ending_before.has_value()), {}};
+  return Reply{200, list_json(*page, std::string(spec.path), lr.ending_before.has_value()), {}};
 }
 
 }  // namespace payledger::api

@@ -4,12 +4,16 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <regex>
 #include <string>
 
 #include "api/clock.h"
 #include "api/command_service.h"
 #include "api/idempotency.h"
+#include "api/key_cache.h"
 #include "api/metrics.h"
+#include "api/routes.h"
+#include "contract/registry.h"
 #include "eventstore/database.h"
 #include "projections/queries.h"
 #include "projections/read_side.h"
@@ -31,6 +35,8 @@ struct ServerOptions {
   // which makes a busy client reconnect every fifth request.
   std::size_t keep_alive_max_requests = 100'000;
   std::chrono::milliseconds read_your_writes_timeout{5000};
+  // The longest a read waits for a Payledger-Position it carries.
+  std::chrono::milliseconds position_wait_max{2000};
   std::size_t max_body_bytes = 1 << 20;
   std::string api_version = "2026-03-01";
 };
@@ -43,13 +49,14 @@ struct Reply {
   bool replayed = false;          // answered from an idempotency record
 };
 
-class ApiServer {
+class ApiServer final : private Routes {
  public:
   // REQUIRES: every reference outlives the server. Without `commands` (a read replica) the
   // server answers reads only.
-  ApiServer(eventstore::Database& db, const projections::ReadSide& read_side,
-            CommandService* commands, Metrics& metrics, const Clock& clock, ServerOptions options);
-  ~ApiServer();
+  ApiServer(eventstore::Database& db, const contract::Registry& registry,
+            const projections::ReadSide& read_side, CommandService* commands, Metrics& metrics,
+            const Clock& clock, ServerOptions options);
+  ~ApiServer() override;
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;
 
@@ -59,37 +66,36 @@ class ApiServer {
   void serve();
   void stop();
 
+  // Runs a write route in-process, without HTTP or idempotency (tests, benchmarks): the route
+  // whose method and pattern match, with `json_body` as its parameters.
+  Outcome call(const std::string& method, const std::string& path,
+               const domain::MerchantId& merchant, const std::string& json_body);
+
  private:
-  using Handler = std::function<Reply(const httplib::Request&, const domain::MerchantId&,
-                                      const IdempotencyWrite*)>;
-  void route_post(const std::string& pattern, const std::string& label, Handler h);
-  void route_get(const std::string& pattern, const std::string& label, Handler h);
+  using Handler = std::function<Reply(const httplib::Request&, const domain::MerchantId&)>;
+  void add(Write route) override;
+  void route(const std::string& method, const std::string& pattern, const std::string& label,
+             Handler h);
   void handle(const httplib::Request& req, httplib::Response& res, const std::string& label,
-              bool is_post, const Handler& h);
-  Reply dispatch(const httplib::Request& req, const domain::MerchantId& merchant, bool is_post,
-                 const Handler& h);
-  std::optional<ApiError> wait_for_requested_position(const httplib::Request& req);
+              const Handler& h);
+  Reply authenticated(const httplib::Request& req, const Handler& h);
+  Reply write(const httplib::Request& req, const domain::MerchantId& merchant, const Write& route);
+  std::optional<ApiError> wait_for_requested_position(const httplib::Request& req,
+                                                      bool authenticated);
   Reply with_idempotency(const httplib::Request& req, const domain::MerchantId& merchant,
-                         const std::string& key, const Handler& h);
+                         const std::string& key, Params& params, const Write& route);
+  Reply run(const domain::MerchantId& merchant, Params& params,
+            const std::vector<std::string>& path, const IdempotencyWrite* idem, const Write& route);
   Expected<domain::MerchantId, ApiError> authenticate(const httplib::Request& req);
   void install_routes();
   void install_read_routes();
-
-  Reply create_intent(const httplib::Request& req, const domain::MerchantId& m,
-                      const IdempotencyWrite* idem);
-  Reply confirm_intent(const httplib::Request& req, const domain::MerchantId& m,
-                       const IdempotencyWrite* idem);
-  Reply capture_intent(const httplib::Request& req, const domain::MerchantId& m,
-                       const IdempotencyWrite* idem);
-  Reply cancel_intent(const httplib::Request& req, const domain::MerchantId& m,
-                      const IdempotencyWrite* idem);
-  Reply create_refund(const httplib::Request& req, const domain::MerchantId& m,
-                      const IdempotencyWrite* idem);
   Reply retrieve(const httplib::Request& req, const domain::MerchantId& m,
-                 projections::ListKind kind);
-  Reply list(const httplib::Request& req, const domain::MerchantId& m, projections::ListKind kind);
+                 const contract::ObjectSpec& spec);
+  Reply list(const httplib::Request& req, const domain::MerchantId& m,
+             const contract::ObjectSpec& spec);
 
   eventstore::Database& db_;
+  const contract::Registry& registry_;
   const projections::ReadSide& read_side_;
   projections::Queries queries_;
   CommandService* commands_;
@@ -97,8 +103,9 @@ class ApiServer {
   const Clock& clock_;
   ServerOptions options_;
   InFlightKeys in_flight_;
-  std::mutex key_cache_mu_;
-  std::unordered_map<std::string, std::string> key_cache_;  // key SHA-256 -> merchant
+  RandomIds request_ids_;
+  KeyCache key_cache_;
+  std::vector<std::pair<std::regex, Write>> writes_;
   std::unique_ptr<httplib::Server> http_;
 };
 

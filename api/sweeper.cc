@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include "api/idempotency.h"
-#include "domain/payment_intent.h"
 
 namespace payledger::api {
 namespace {
@@ -20,14 +19,10 @@ std::size_t Sweeper::sweep_once() {
   }
   std::size_t done = 0;
   for (const auto& item : *due) {
-    const domain::MerchantId merchant{item.merchant};
-    auto state = commands_.load_intent(merchant, item.id);
-    if (!state || !*state) continue;
-    // The view may lag the log: the decider checks the state and time again.
-    const bool processing = (*state)->status == domain::IntentStatus::processing;
-    Outcome o =
-        processing ? commands_.settle(merchant, item.id) : commands_.expire(merchant, item.id);
-    if (o.position.value > 0) ++done;
+    // The view may lag the log: the module decides on the log's state and the time again.
+    const contract::Aggregate* aggregate = registry_.for_stream(item.stream_id);
+    if (aggregate == nullptr) continue;
+    if (aggregate->run_due(commands_, domain::MerchantId{item.merchant}, item.stream_id)) ++done;
   }
   if (now - last_purge_ >= kPurgeEverySeconds) {
     last_purge_ = now;

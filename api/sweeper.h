@@ -1,7 +1,8 @@
 #pragma once
-// The due-time sweep: issues the time-driven commands whose time has come (authorizations
-// expire after 7 days; asynchronous payments settle), and purges idempotency records past
-// their 24 hours. Time comes from the Clock, so tests drive it with a ManualClock.
+// The due-time sweep: asks each stream whose time-driven work has come (the due index of the
+// views) to run it through its aggregate (authorizations expire after 7 days; asynchronous
+// payments settle), and purges idempotency records past their 24 hours. Time comes from the Clock,
+// so tests drive it with a ManualClock.
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -17,11 +18,12 @@ namespace payledger::api {
 class Sweeper {
  public:
   // REQUIRES: every reference outlives the sweeper.
-  Sweeper(eventstore::Database& db, CommandService& commands, const Clock& clock)
-      : db_(db), queries_(db), commands_(commands), clock_(clock) {}
+  Sweeper(eventstore::Database& db, const contract::Registry& registry, CommandService& commands,
+          const Clock& clock)
+      : db_(db), registry_(registry), queries_(db), commands_(commands), clock_(clock) {}
   ~Sweeper() { stop(); }
 
-  // One pass: every due intent is expired or settled. Returns how many commands succeeded.
+  // One pass: every due stream runs its due work. Returns how many commands succeeded.
   std::size_t sweep_once();
   // Runs sweep_once() every `interval_ms` on a thread of its own until stop().
   void start(int interval_ms);
@@ -29,6 +31,7 @@ class Sweeper {
 
  private:
   eventstore::Database& db_;
+  const contract::Registry& registry_;
   projections::Queries queries_;
   CommandService& commands_;
   const Clock& clock_;

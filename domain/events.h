@@ -6,6 +6,7 @@
 #include <string_view>
 #include <variant>
 
+#include "domain/fields.h"
 #include "domain/money.h"
 #include "domain/types.h"
 
@@ -31,7 +32,40 @@ std::optional<CancellationReason> parse_cancellation_reason(std::string_view s);
 std::optional<CancellationReason> parse_recorded_cancellation_reason(std::string_view s);
 std::optional<RefundReason> parse_refund_reason(std::string_view s);
 
+template <>
+struct EnumNames<CaptureMethod> {
+  static constexpr std::array<std::pair<std::string_view, CaptureMethod>, 2> kNames = {{
+      {"automatic", CaptureMethod::automatic},
+      {"manual", CaptureMethod::manual},
+  }};
+};
+template <>
+struct EnumNames<CancellationReason> {
+  static constexpr std::array<std::pair<std::string_view, CancellationReason>, 5> kNames = {{
+      {"duplicate", CancellationReason::duplicate},
+      {"fraudulent", CancellationReason::fraudulent},
+      {"requested_by_customer", CancellationReason::requested_by_customer},
+      {"abandoned", CancellationReason::abandoned},
+      {"automatic", CancellationReason::automatic},
+  }};
+};
+template <>
+struct EnumNames<RefundReason> {
+  static constexpr std::array<std::pair<std::string_view, RefundReason>, 3> kNames = {{
+      {"duplicate", RefundReason::duplicate},
+      {"fraudulent", RefundReason::fraudulent},
+      {"requested_by_customer", RefundReason::requested_by_customer},
+  }};
+};
+
+// Each event names its type and schema version and lists its fields once (domain/fields.h):
+// the codec, the JSON Schemas (docs/schemas) and docs/events.md follow from these lists.
 struct IntentCreated {  // the merchant is the envelope's (EventMeta::merchant)
+  static constexpr std::string_view kType = "payment_intent.created";
+  static constexpr std::string_view kSummary =
+      "an intent exists; status requires_payment_method, or requires_confirmation with a payment "
+      "method";
+  static constexpr int kSchemaVersion = 1;
   PaymentIntentId id;
   Money amount;
   CaptureMethod capture_method = CaptureMethod::automatic;
@@ -40,73 +74,154 @@ struct IntentCreated {  // the merchant is the envelope's (EventMeta::merchant)
   Metadata metadata;
   std::optional<PaymentMethodId> payment_method;
   std::string client_secret;
+  template <class S, class V>
+  static void fields(S& s, V& v) {
+    v("id", s.id);
+    v("amount", s.amount.amount);
+    v("currency", s.amount.currency);
+    v("capture_method", s.capture_method);
+    v("customer", s.customer, Field::nullable);
+    v("description", s.description, Field::nullable);
+    v("metadata", s.metadata);
+    v("payment_method", s.payment_method);
+    v("client_secret", s.client_secret);
+  }
 };
 struct IntentConfirmed {
+  static constexpr std::string_view kType = "payment_intent.confirmed";
+  static constexpr std::string_view kSummary = "the merchant confirmed with this payment method";
+  static constexpr int kSchemaVersion = 1;
   PaymentMethodId payment_method;
   std::string return_url;
+  template <class S, class V>
+  static void fields(S& s, V& v) {
+    v("payment_method", s.payment_method);
+    v("return_url", s.return_url, Field::nullable);
+  }
 };
 struct IntentRequiresAction {
+  static constexpr std::string_view kType = "payment_intent.requires_action";
+  static constexpr std::string_view kSummary = "the customer must authenticate (3-D Secure)";
+  static constexpr int kSchemaVersion = 1;
   std::string redirect_url;
+  template <class S, class V>
+  static void fields(S& s, V& v) {
+    v("redirect_url", s.redirect_url);
+  }
 };
 struct IntentProcessing {  // an asynchronous payment method took the charge; it settles later
+  static constexpr std::string_view kType = "payment_intent.processing";
+  static constexpr std::string_view kSummary =
+      "an asynchronous payment method took a pending charge";
+  static constexpr int kSchemaVersion = 1;
   ChargeId charge_id;
+  template <class S, class V>
+  static void fields(S& s, V& v) {
+    v("charge", s.charge_id);
+  }
 };
 struct IntentAuthorized {  // the network approved; the charge holds `amount`, not yet captured
+  static constexpr std::string_view kType = "payment_intent.authorized";
+  static constexpr std::string_view kSummary =
+      "the network approved: amount is held on charge, not yet captured";
+  static constexpr int kSchemaVersion = 1;
   ChargeId charge_id;
   Amount amount;
+  template <class S, class V>
+  static void fields(S& s, V& v) {
+    v("charge", s.charge_id);
+    v("amount", s.amount);
+  }
 };
 struct IntentCaptured {  // money moved: amount_received grows by `amount`
+  static constexpr std::string_view kType = "payment_intent.captured";
+  static constexpr std::string_view kSummary =
+      "money moved: amount was captured on charge; status succeeded";
+  static constexpr int kSchemaVersion = 1;
   ChargeId charge_id;
   Amount amount;
+  template <class S, class V>
+  static void fields(S& s, V& v) {
+    v("charge", s.charge_id);
+    v("amount", s.amount);
+  }
 };
 struct IntentPaymentFailed {
+  static constexpr std::string_view kType = "payment_intent.payment_failed";
+  static constexpr std::string_view kSummary =
+      "the charge failed; status back to requires_payment_method";
+  static constexpr int kSchemaVersion = 1;
   ChargeId charge_id;
   PaymentMethodId payment_method;
   std::string code;
   std::string decline_code;
   std::string message;
+  template <class S, class V>
+  static void fields(S& s, V& v) {
+    v("charge", s.charge_id);
+    v("payment_method", s.payment_method);
+    v("code", s.code);
+    v("decline_code", s.decline_code, Field::nullable);
+    v("message", s.message);
+  }
 };
 struct IntentCanceled {
+  static constexpr std::string_view kType = "payment_intent.canceled";
+  static constexpr std::string_view kSummary =
+      "canceled; automatic when an authorization expired after 7 days";
+  static constexpr int kSchemaVersion = 1;
   CancellationReason reason = CancellationReason::requested_by_customer;
+  template <class S, class V>
+  static void fields(S& s, V& v) {
+    v("cancellation_reason", s.reason);
+  }
 };
-struct RefundCreated {
+struct RefundCreated {  // in the intent's stream: a refund belongs to its payment
+  static constexpr std::string_view kType = "refund.created";
+  static constexpr std::string_view kSummary =
+      "money returned: amount refunded on charge; lives in the intent's stream";
+  static constexpr int kSchemaVersion = 1;
   RefundId id;
   ChargeId charge_id;
   Amount amount;
   Currency currency;
   std::optional<RefundReason> reason;
   Metadata metadata;
-};
-struct MerchantCreated {
-  MerchantId id;
-  std::string name;
-};
-struct ApiKeyCreated {
-  std::string key_sha256;  // hex of SHA-256 of the secret key; the key itself is never stored
-  std::string key_last4;
+  template <class S, class V>
+  static void fields(S& s, V& v) {
+    v("id", s.id);
+    v("charge", s.charge_id);
+    v("amount", s.amount);
+    v("currency", s.currency);
+    v("reason", s.reason);
+    v("metadata", s.metadata);
+  }
 };
 
-using Event = std::variant<IntentCreated, IntentConfirmed, IntentRequiresAction, IntentProcessing,
-                           IntentAuthorized, IntentCaptured, IntentPaymentFailed, IntentCanceled,
-                           RefundCreated, MerchantCreated, ApiKeyCreated>;
+// The events of a payment intent's stream.
+using IntentEvent = std::variant<IntentCreated, IntentConfirmed, IntentRequiresAction,
+                                 IntentProcessing, IntentAuthorized, IntentCaptured,
+                                 IntentPaymentFailed, IntentCanceled, RefundCreated>;
+using Event = IntentEvent;
 
 // The event type analysts see: "payment_intent.created", "refund.created", ...
-std::string_view event_type(const Event& e);
-
-inline constexpr int kEventSchemaVersion = 1;
+std::string_view event_type(const IntentEvent& e);
 
 // What the log adds to every fact: who, which stream, where in it, and when.
 struct EventMeta {
   EventId id;
-  std::string stream_id;  // the aggregate's id: pi_... or mer_...
+  std::string stream_id;  // the aggregate's id: pi_..., cus_..., mer_...
   StreamVersion version;
   MerchantId merchant;
   UnixSeconds occurred_at;
 };
 
-struct Recorded {
+// An event of one aggregate's variant `E`, with what the log added.
+template <class E>
+struct RecordedOf {
   EventMeta meta;
-  Event body;
+  E body;
 };
+using Recorded = RecordedOf<IntentEvent>;
 
 }  // namespace payledger::domain

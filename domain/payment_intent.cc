@@ -11,56 +11,6 @@
 namespace payledger::domain {
 namespace {
 
-template <class Enum, std::size_t N>
-std::optional<Enum> parse_enum(const std::array<std::pair<std::string_view, Enum>, N>& names,
-                               std::string_view s) {
-  for (const auto& [text, value] : names) {
-    if (text == s) return value;
-  }
-  return std::nullopt;
-}
-
-template <class Enum, std::size_t N>
-std::string_view enum_name(const std::array<std::pair<std::string_view, Enum>, N>& names, Enum e) {
-  for (const auto& [text, value] : names) {
-    if (value == e) return text;
-  }
-  PL_ASSERT(false, "every enum value has a name");
-}
-
-constexpr std::array<std::pair<std::string_view, IntentStatus>, 9> kStatusNames = {{
-    {"requires_payment_method", IntentStatus::requires_payment_method},
-    {"requires_confirmation", IntentStatus::requires_confirmation},
-    {"requires_action", IntentStatus::requires_action},
-    {"processing", IntentStatus::processing},
-    {"requires_capture", IntentStatus::requires_capture},
-    {"succeeded", IntentStatus::succeeded},
-    {"partially_refunded", IntentStatus::partially_refunded},
-    {"refunded", IntentStatus::refunded},
-    {"canceled", IntentStatus::canceled},
-}};
-constexpr std::array<std::pair<std::string_view, ChargeStatus>, 3> kChargeStatusNames = {{
-    {"pending", ChargeStatus::pending},
-    {"succeeded", ChargeStatus::succeeded},
-    {"failed", ChargeStatus::failed},
-}};
-constexpr std::array<std::pair<std::string_view, CaptureMethod>, 2> kCaptureNames = {{
-    {"automatic", CaptureMethod::automatic},
-    {"manual", CaptureMethod::manual},
-}};
-constexpr std::array<std::pair<std::string_view, CancellationReason>, 5> kCancelNames = {{
-    {"duplicate", CancellationReason::duplicate},
-    {"fraudulent", CancellationReason::fraudulent},
-    {"requested_by_customer", CancellationReason::requested_by_customer},
-    {"abandoned", CancellationReason::abandoned},
-    {"automatic", CancellationReason::automatic},
-}};
-constexpr std::array<std::pair<std::string_view, RefundReason>, 3> kRefundNames = {{
-    {"duplicate", RefundReason::duplicate},
-    {"fraudulent", RefundReason::fraudulent},
-    {"requested_by_customer", RefundReason::requested_by_customer},
-}};
-
 Unexpected<Rejection> reject(Rejection r) {
   return Unexpected<Rejection>{r};
 }
@@ -124,39 +74,39 @@ const Charge& captured_charge(const PaymentIntent& intent) {
 }  // namespace
 
 std::string_view to_string(IntentStatus s) {
-  return enum_name(kStatusNames, s);
+  return enum_name(s);
 }
 std::optional<IntentStatus> parse_intent_status(std::string_view s) {
-  return parse_enum(kStatusNames, s);
+  return parse_enum<IntentStatus>(s);
 }
 std::string_view to_string(ChargeStatus s) {
-  return enum_name(kChargeStatusNames, s);
+  return enum_name(s);
 }
 std::optional<ChargeStatus> parse_charge_status(std::string_view s) {
-  return parse_enum(kChargeStatusNames, s);
+  return parse_enum<ChargeStatus>(s);
 }
 std::string_view to_string(CaptureMethod m) {
-  return enum_name(kCaptureNames, m);
+  return enum_name(m);
 }
 std::string_view to_string(CancellationReason r) {
-  return enum_name(kCancelNames, r);
+  return enum_name(r);
 }
 std::string_view to_string(RefundReason r) {
-  return enum_name(kRefundNames, r);
+  return enum_name(r);
 }
 std::optional<CaptureMethod> parse_capture_method(std::string_view s) {
-  return parse_enum(kCaptureNames, s);
+  return parse_enum<CaptureMethod>(s);
 }
 std::optional<CancellationReason> parse_recorded_cancellation_reason(std::string_view s) {
-  return parse_enum(kCancelNames, s);
+  return parse_enum<CancellationReason>(s);
 }
 std::optional<CancellationReason> parse_cancellation_reason(std::string_view s) {
-  auto r = parse_enum(kCancelNames, s);
+  auto r = parse_enum<CancellationReason>(s);
   if (r == CancellationReason::automatic) return std::nullopt;
   return r;
 }
 std::optional<RefundReason> parse_refund_reason(std::string_view s) {
-  return parse_enum(kRefundNames, s);
+  return parse_enum<RefundReason>(s);
 }
 
 std::optional<UnixSeconds> due_at(const PaymentIntent& intent) {
@@ -365,12 +315,13 @@ void apply(PaymentIntent& pi, const IntentCanceled& e, UnixSeconds at) {
   pi.next_action.reset();
 }
 
-void apply(PaymentIntent& pi, const RefundCreated& e, UnixSeconds) {
+void apply(PaymentIntent& pi, const RefundCreated& e, UnixSeconds at) {
   Charge* charge = find_charge(pi, e.charge_id);
   PL_ASSERT(charge != nullptr && charge->captured, "a refund names the captured charge");
   pi.amount_refunded = pi.amount_refunded.plus(e.amount);
   PL_ASSERT(pi.amount_refunded <= pi.amount_received, "never refund more than was received");
   charge->amount_refunded = pi.amount_refunded;
+  pi.refunds.push_back(Refund{e.id, e.charge_id, e.amount, e.reason, e.metadata, at});
   pi.status = pi.amount_refunded == pi.amount_received ? IntentStatus::refunded
                                                        : IntentStatus::partially_refunded;
 }
@@ -405,12 +356,6 @@ IntentState evolve(IntentState state, const Recorded& event) {
     PL_ASSERT(state.has_value(), "every later event follows payment_intent.created");
     std::visit(Overloaded{
                    [](const IntentCreated&) {},
-                   [](const MerchantCreated&) {
-                     PL_ASSERT(false, "merchant events are not in intent streams");
-                   },
-                   [](const ApiKeyCreated&) {
-                     PL_ASSERT(false, "merchant events are not in intent streams");
-                   },
                    [&](const auto& e) { apply(*state, e, at); },
                },
                event.body);
@@ -419,26 +364,8 @@ IntentState evolve(IntentState state, const Recorded& event) {
   return state;
 }
 
-std::string_view event_type(const Event& e) {
-  return std::visit(
-      Overloaded{
-          [](const IntentCreated&) { return std::string_view("payment_intent.created"); },
-          [](const IntentConfirmed&) { return std::string_view("payment_intent.confirmed"); },
-          [](const IntentRequiresAction&) {
-            return std::string_view("payment_intent.requires_action");
-          },
-          [](const IntentProcessing&) { return std::string_view("payment_intent.processing"); },
-          [](const IntentAuthorized&) { return std::string_view("payment_intent.authorized"); },
-          [](const IntentCaptured&) { return std::string_view("payment_intent.captured"); },
-          [](const IntentPaymentFailed&) {
-            return std::string_view("payment_intent.payment_failed");
-          },
-          [](const IntentCanceled&) { return std::string_view("payment_intent.canceled"); },
-          [](const RefundCreated&) { return std::string_view("refund.created"); },
-          [](const MerchantCreated&) { return std::string_view("merchant.created"); },
-          [](const ApiKeyCreated&) { return std::string_view("api_key.created"); },
-      },
-      e);
+std::string_view event_type(const IntentEvent& e) {
+  return std::visit([](const auto& body) { return std::decay_t<decltype(body)>::kType; }, e);
 }
 
 }  // namespace payledger::domain

@@ -28,7 +28,30 @@ enum class IntentStatus : std::uint8_t {
 std::string_view to_string(IntentStatus s);
 std::optional<IntentStatus> parse_intent_status(std::string_view s);
 
+template <>
+struct EnumNames<IntentStatus> {
+  static constexpr std::array<std::pair<std::string_view, IntentStatus>, 9> kNames = {{
+      {"requires_payment_method", IntentStatus::requires_payment_method},
+      {"requires_confirmation", IntentStatus::requires_confirmation},
+      {"requires_action", IntentStatus::requires_action},
+      {"processing", IntentStatus::processing},
+      {"requires_capture", IntentStatus::requires_capture},
+      {"succeeded", IntentStatus::succeeded},
+      {"partially_refunded", IntentStatus::partially_refunded},
+      {"refunded", IntentStatus::refunded},
+      {"canceled", IntentStatus::canceled},
+  }};
+};
+
 enum class ChargeStatus : std::uint8_t { pending, succeeded, failed };
+template <>
+struct EnumNames<ChargeStatus> {
+  static constexpr std::array<std::pair<std::string_view, ChargeStatus>, 3> kNames = {{
+      {"pending", ChargeStatus::pending},
+      {"succeeded", ChargeStatus::succeeded},
+      {"failed", ChargeStatus::failed},
+  }};
+};
 std::string_view to_string(ChargeStatus s);
 std::optional<ChargeStatus> parse_charge_status(std::string_view s);
 
@@ -43,6 +66,19 @@ struct Charge {
   std::string failure_code;
   std::string failure_message;
   UnixSeconds created;
+  template <class S, class V>
+  static void fields(S& s, V& v) {
+    v("id", s.id);
+    v("amount", s.amount);
+    v("amount_captured", s.amount_captured);
+    v("amount_refunded", s.amount_refunded);
+    v("status", s.status);
+    v("captured", s.captured);
+    v("payment_method", s.payment_method, Field::nullable);
+    v("failure_code", s.failure_code, Field::nullable);
+    v("failure_message", s.failure_message, Field::nullable);
+    v("created", s.created);
+  }
   bool operator==(const Charge&) const = default;
 };
 
@@ -52,13 +88,46 @@ struct PaymentError {
   std::string message;
   PaymentMethodId payment_method;
   ChargeId charge;
+  template <class S, class V>
+  static void fields(S& s, V& v) {
+    v("code", s.code);
+    v("decline_code", s.decline_code, Field::nullable);
+    v("message", s.message);
+    v("payment_method", s.payment_method);
+    v("charge", s.charge);
+  }
   bool operator==(const PaymentError&) const = default;
 };
 
 struct NextAction {
   std::string redirect_url;
   std::string return_url;
+  template <class S, class V>
+  static void fields(S& s, V& v) {
+    v("redirect_url", s.redirect_url);
+    v("return_url", s.return_url, Field::nullable);
+  }
   bool operator==(const NextAction&) const = default;
+};
+
+// A refund of the intent's captured charge (refunds live in the intent's stream).
+struct Refund {
+  RefundId id;
+  ChargeId charge;
+  Amount amount;
+  std::optional<RefundReason> reason;
+  Metadata metadata;
+  UnixSeconds created;
+  bool operator==(const Refund&) const = default;
+  template <class S, class V>
+  static void fields(S& s, V& v) {
+    v("id", s.id);
+    v("charge", s.charge);
+    v("amount", s.amount);
+    v("reason", s.reason);
+    v("metadata", s.metadata);
+    v("created", s.created);
+  }
 };
 
 struct PaymentIntent {
@@ -79,9 +148,36 @@ struct PaymentIntent {
   std::optional<PaymentError> last_payment_error;
   std::optional<NextAction> next_action;
   std::vector<Charge> charges;
+  std::vector<Refund> refunds;  // oldest first
   std::optional<UnixSeconds> canceled_at;
   std::optional<CancellationReason> cancellation_reason;
   UnixSeconds created;
+  // The state as the views keep it (the version lives beside it).
+  template <class S, class V>
+  static void fields(S& s, V& v) {
+    v("id", s.id);
+    v("merchant", s.merchant);
+    v("version", s.version);
+    v("amount", s.amount.amount);
+    v("currency", s.amount.currency);
+    v("status", s.status);
+    v("capture_method", s.capture_method);
+    v("amount_capturable", s.amount_capturable);
+    v("amount_received", s.amount_received);
+    v("amount_refunded", s.amount_refunded);
+    v("customer", s.customer, Field::nullable);
+    v("description", s.description, Field::nullable);
+    v("metadata", s.metadata);
+    v("payment_method", s.payment_method);
+    v("client_secret", s.client_secret);
+    v("last_payment_error", s.last_payment_error);
+    v("next_action", s.next_action);
+    v("charges", s.charges);
+    v("refunds", s.refunds);
+    v("canceled_at", s.canceled_at);
+    v("cancellation_reason", s.cancellation_reason);
+    v("created", s.created);
+  }
   bool operator==(const PaymentIntent&) const = default;
 };
 

@@ -4,6 +4,7 @@
 #include <compare>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 
 namespace payledger::domain {
@@ -18,6 +19,7 @@ struct Strong {
 struct PaymentIntentIdTag {}; struct ChargeIdTag {}; struct RefundIdTag {};
 struct MerchantIdTag {}; struct EventIdTag {}; struct PaymentMethodIdTag {};
 struct StreamVersionTag {}; struct UnixSecondsTag {};
+struct CustomerIdTag {}; struct ProductIdTag {}; struct PriceIdTag {};
 // clang-format on
 
 using PaymentIntentId = Strong<PaymentIntentIdTag, std::string>;
@@ -26,6 +28,9 @@ using RefundId = Strong<RefundIdTag, std::string>;
 using MerchantId = Strong<MerchantIdTag, std::string>;
 using EventId = Strong<EventIdTag, std::string>;
 using PaymentMethodId = Strong<PaymentMethodIdTag, std::string>;
+using CustomerId = Strong<CustomerIdTag, std::string>;
+using ProductId = Strong<ProductIdTag, std::string>;
+using PriceId = Strong<PriceIdTag, std::string>;
 
 // The number of events in a stream; the first event of a stream has version 1, and an absent
 // stream has version 0.
@@ -36,6 +41,25 @@ using UnixSeconds = Strong<UnixSecondsTag, std::int64_t>;
 
 // Sorted so that every rendering of the same metadata is byte-identical.
 using Metadata = std::map<std::string, std::string>;
+
+// An update of metadata, as Stripe takes it: each key set to a value, or unset (nullopt); with
+// `clear`, every key not set here is removed first.
+struct MetadataPatch {
+  bool clear = false;
+  std::map<std::string, std::optional<std::string>> entries;
+};
+
+// Applies `patch` to `m`.
+inline void apply_patch(Metadata& m, const MetadataPatch& patch) {
+  if (patch.clear) m.clear();
+  for (const auto& [k, v] : patch.entries) {
+    if (v) {
+      m[k] = *v;
+    } else {
+      m.erase(k);
+    }
+  }
+}
 
 inline constexpr std::int64_t kSecondsPerDay = 86'400;
 

@@ -2,18 +2,54 @@
 // The JSON envelope of an event, as stored in the log and published to analysts
 // (docs/events.md):
 //   {"id","type","schema_version","stream_id","stream_version","merchant_id","occurred_at","data"}
+// This layer knows the envelope only; what "data" holds is the business of the aggregate that
+// declares the type (contract/events.h).
+#include <simdjson.h>
+
 #include <string>
 #include <string_view>
 
 #include "domain/events.h"
-#include "domain/expected.h"
+#include "eventstore/json_writer.h"
 #include "eventstore/status.h"
 
 namespace payledger::eventstore {
 
-std::string encode_event(const domain::EventMeta& meta, const domain::Event& body);
+struct EventHeader {
+  domain::EventMeta meta;
+  std::string type;  // "payment_intent.created"
+  int schema_version = 0;
+};
 
-// Returns Status::corruption for anything that is not an envelope this version understands.
-Expected<domain::Recorded, Status> decode_event(std::string_view payload);
+// The envelope of `header`, with `write_data(JsonWriter&)` writing the members of "data".
+template <class WriteData>
+std::string encode_envelope(const EventHeader& header, WriteData&& write_data) {
+  JsonWriter w;
+  w.begin_object();
+  w.text("id", header.meta.id.value);
+  w.text("type", header.type);
+  w.number("schema_version", header.schema_version);
+  w.text("stream_id", header.meta.stream_id);
+  w.number("stream_version", static_cast<std::int64_t>(header.meta.version.value));
+  w.text("merchant_id", header.meta.merchant.value);
+  w.number("occurred_at", header.meta.occurred_at.value);
+  w.key("data");
+  w.begin_object();
+  write_data(w);
+  w.end_object();
+  w.end_object();
+  return w.take();
+}
+
+// Parses envelopes. One parser per thread; what parse() returns stays valid until its next call.
+class EnvelopeParser {
+ public:
+  // Returns Status::corruption for anything that is not an envelope, saying why. On success
+  // `data` is the envelope's "data" object.
+  Status parse(std::string_view payload, EventHeader* header, simdjson::dom::element* data);
+
+ private:
+  simdjson::dom::parser parser_;
+};
 
 }  // namespace payledger::eventstore

@@ -68,8 +68,16 @@ EventStore::~EventStore() {
 }
 
 Expected<AppendResult, Status> EventStore::append(AppendRequest request) {
-  if (request.stream_id.empty() || request.stream_id.find('\0') != std::string::npos) {
-    return Unexpected{Status::invalid_argument("stream id must be non-empty, without NUL")};
+  for (std::size_t i = 0; i < request.streams.size(); ++i) {
+    const std::string& id = request.streams[i].stream_id;
+    if (id.empty() || id.find('\0') != std::string::npos) {
+      return Unexpected{Status::invalid_argument("stream id must be non-empty, without NUL")};
+    }
+    for (std::size_t j = 0; j < i; ++j) {
+      if (request.streams[j].stream_id == id) {
+        return Unexpected{Status::invalid_argument("stream " + id + " is named twice")};
+      }
+    }
   }
   auto pending = std::make_unique<Pending>();
   pending->request = std::move(request);
@@ -147,27 +155,24 @@ EventStore::Written EventStore::write_group(std::vector<std::unique_ptr<Pending>
   std::uint64_t next = written_position_ + 1;
   for (auto& p : group) {
     AppendRequest& r = p->request;
-    auto head_it = heads.find(r.stream_id);
-    const Status at = head_it != heads.end()
-                          ? version_matches(r.stream_id, head_it->second, r.expected_version)
-                          : stream_at(r.stream_id, r.expected_version);
+    Status at = Status::ok();
+    for (const StreamAppend& sa : r.streams) {
+      auto head_it = heads.find(sa.stream_id);
+      at = head_it != heads.end()
+               ? version_matches(sa.stream_id, head_it->second, sa.expected_version)
+               : stream_at(sa.stream_id, sa.expected_version);
+      if (!at.is_ok()) break;
+    }
     if (!at.is_ok()) {
       w.results.emplace_back(Unexpected{at});
       continue;
     }
-    std::uint64_t head = r.expected_version;
-    const AppendResult placed{Position{next}, Position{next + r.events.size() - 1}};
-    for (std::size_t i = 0; i < r.events.size(); ++i) {
-      std::string pos;
-      put_be64(pos, next);
-      (void)batch.Put(db_.log(), event_key(Position{next}), r.events[i]);
-      (void)batch.Put(db_.log(), stream_index_key(r.stream_id, head + i + 1), pos);
-      ++next;
+    const AppendResult placed = place(r, next, batch);
+    for (const StreamAppend& sa : r.streams) {
+      heads[sa.stream_id] = sa.expected_version + sa.events.size();
     }
-    head += r.events.size();
-    heads[r.stream_id] = head;
-    for (auto& [k, v] : r.idempotency_writes) (void)batch.Put(db_.idempotency(), k, v);
-    w.events += r.events.size();
+    w.events += placed.last.value + 1 - placed.first.value;
+    next = placed.last.value + 1;
     w.results.emplace_back(placed);
   }
   // Not synced here: the syncer makes it durable (and visible to readers) with later groups.
@@ -178,6 +183,24 @@ EventStore::Written EventStore::write_group(std::vector<std::unique_ptr<Pending>
   w.last = written_position_;
   w.group = std::move(group);
   return w;
+}
+
+// Puts an accepted append's events (from position `next`), stream index entries and idempotency
+// writes into `batch`.
+AppendResult EventStore::place(const AppendRequest& r, std::uint64_t next,
+                               rocksdb::WriteBatch& batch) const {
+  const Position first{next};
+  for (const StreamAppend& sa : r.streams) {
+    for (std::size_t i = 0; i < sa.events.size(); ++i) {
+      std::string pos;
+      put_be64(pos, next);
+      (void)batch.Put(db_.log(), event_key(Position{next}), sa.events[i]);
+      (void)batch.Put(db_.log(), stream_index_key(sa.stream_id, sa.expected_version + i + 1), pos);
+      ++next;
+    }
+  }
+  for (const auto& [k, v] : r.idempotency_writes) (void)batch.Put(db_.idempotency(), k, v);
+  return AppendResult{first, Position{next - 1}};
 }
 
 // Versions are gapless, so a stream is at version v exactly when its index has v (or v is 0)

@@ -21,6 +21,8 @@
 #include <utility>
 #include <vector>
 
+#include <rocksdb/write_batch.h>
+
 #include "domain/expected.h"
 #include "domain/types.h"
 #include "eventstore/database.h"
@@ -33,10 +35,18 @@ struct PositionTag {};
 // The place of an event in the whole log: 1 for the first event, gapless. 0 means "none yet".
 using Position = domain::Strong<PositionTag, std::uint64_t>;
 
-struct AppendRequest {
+// The events of one stream in an append.
+struct StreamAppend {
   std::string stream_id;
   std::uint64_t expected_version = 0;  // the stream's version now; 0 = the stream must not exist
   std::vector<std::string> events;     // encoded envelopes, versions expected_version+1...
+                                       // (none: only check the version, a guard)
+};
+
+// One atomic append: every stream's version is checked, and either all the events are written
+// (in the order given, streams one after another) or none is.
+struct AppendRequest {
+  std::vector<StreamAppend> streams;
   // Written in the same atomic batch as the events: the idempotency record of the request.
   std::vector<std::pair<std::string, std::string>> idempotency_writes;
 };
@@ -67,7 +77,8 @@ class EventStore {
   EventStore& operator=(const EventStore&) = delete;
 
   // Appends atomically and durably (the WAL is synced before this returns).
-  // Returns Status::conflict when the stream's version is not `expected_version`.
+  // Returns Status::conflict when a stream's version is not its `expected_version`, and
+  // invalid_argument for an empty or NUL-holding stream id or a stream named twice.
   Expected<AppendResult, Status> append(AppendRequest request);
 
   // Every event of a stream in version order; empty when the stream does not exist.
@@ -100,6 +111,7 @@ class EventStore {
   void writer_loop();
   void syncer_loop();
   Written write_group(std::vector<std::unique_ptr<Pending>> group);
+  AppendResult place(const AppendRequest& r, std::uint64_t next, rocksdb::WriteBatch& batch) const;
   // ok when the stream is at `version` now; else conflict (saying where it is) or an I/O error.
   Status stream_at(const std::string& stream_id, std::uint64_t version) const;
   Status conflict(const std::string& stream_id, std::uint64_t expected) const;

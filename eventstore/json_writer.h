@@ -32,6 +32,11 @@ class JsonWriter {
   void null() { writer_.Null(); }
   void string(std::string_view v) { writer_.String(v.data(), size_of(v)); }
   void number_value(std::int64_t v) { writer_.Int64(v); }
+  void boolean_value(bool v) { writer_.Bool(v); }
+  // Writes `json`, already a whole JSON value, as the next value.
+  void raw_value(std::string_view json) {
+    writer_.RawValue(json.data(), json.size(), rapidjson::kObjectType);
+  }
 
   // "k": value, for each kind of value.
   void text(std::string_view k, std::string_view v) {

@@ -28,12 +28,13 @@ std::string offset_key(const std::string& topic, std::int32_t partition) {
   return k;
 }
 
-ProjectorNode::ProjectorNode(eventstore::Database& db, NodeOptions options,
-                             projections::ProjectionObserver* observer)
+ProjectorNode::ProjectorNode(eventstore::Database& db, const contract::Registry& registry,
+                             NodeOptions options, projections::ProjectionObserver* observer)
     : db_(db),
+      registry_(registry),
       options_(std::move(options)),
       observer_(observer),
-      projector_(db, "kafka_node"),
+      projector_(db, registry, "kafka_node", /*bulk=*/false, observer),
       reached_(projector_.watermark().value) {}
 
 ProjectorNode::~ProjectorNode() {
@@ -53,7 +54,7 @@ bool ProjectorNode::wait_for(eventstore::Position p, std::chrono::milliseconds t
 // Assigns every partition of every topic, starting at the offsets stored with the views.
 bool ProjectorNode::subscribe(rd_kafka_t* consumer) {
   auto counts =
-      partition_counts(consumer, all_topics(options_.topic_prefix), std::chrono::seconds(5));
+      partition_counts(consumer, registry_.topics(options_.topic_prefix), std::chrono::seconds(5));
   if (!counts) return false;  // the relay has not created the topics yet
   std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter> assignment(
       rd_kafka_topic_partition_list_new(16));
@@ -99,13 +100,20 @@ void ProjectorNode::consume(rd_kafka_t* consumer) {
       spdlog::warn("kafka consume: {}", rd_kafka_message_errstr(msg.get()));
       break;
     }
-    auto position = header_u64(msg.get(), kHeaderPosition);
-    PL_ASSERT(position.has_value(), "every payledger message carries its position");
-    events.push_back({eventstore::Position{*position},
-                      std::string(static_cast<const char*>(msg->payload), msg->len)});
     next_offsets[{rd_kafka_topic_name(msg->rkt), msg->partition}] = msg->offset + 1;
+    auto position = header_u64(msg.get(), kHeaderPosition);
+    if (!position || *position == 0) {
+      // Not payledger's: without a position it has no place in the views. Skip it, for good.
+      spdlog::error("kafka node: skipped a message without a position ({} [{}] offset {})",
+                    rd_kafka_topic_name(msg->rkt), msg->partition, msg->offset);
+      if (observer_ != nullptr) observer_->quarantined();
+      continue;
+    }
+    const char* payload = static_cast<const char*>(msg->payload);
+    events.push_back({eventstore::Position{*position},
+                      payload == nullptr ? std::string() : std::string(payload, msg->len)});
   }
-  if (events.empty()) return;
+  if (next_offsets.empty()) return;
   std::vector<std::pair<std::string, std::string>> offsets;
   offsets.reserve(next_offsets.size());
   for (const auto& [tp, offset] : next_offsets) {

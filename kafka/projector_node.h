@@ -2,6 +2,8 @@
 // The read side fed by Kafka: consumes every payledger topic and applies the events with the
 // same Projector as the embedded read side. The consumed offsets are kept in the views' own
 // RocksDB batch (not committed to Kafka), so a crash replays exactly what was not applied.
+// A malformed message (no position header) is logged, counted and skipped with its offset; one
+// whose event does not decode is quarantined by the projector. Neither stops the node.
 #include <atomic>
 #include <string>
 #include <thread>
@@ -25,7 +27,7 @@ struct NodeOptions {
 class ProjectorNode final : public projections::ReadSide {
  public:
   // REQUIRES: db outlives the node.
-  ProjectorNode(eventstore::Database& db, NodeOptions options,
+  ProjectorNode(eventstore::Database& db, const contract::Registry& registry, NodeOptions options,
                 projections::ProjectionObserver* observer = nullptr);
   ~ProjectorNode() override;
   ProjectorNode(const ProjectorNode&) = delete;
@@ -41,6 +43,7 @@ class ProjectorNode final : public projections::ReadSide {
   void consume(rd_kafka_t* consumer);
 
   eventstore::Database& db_;
+  const contract::Registry& registry_;
   NodeOptions options_;
   projections::ProjectionObserver* observer_;
   projections::Projector projector_;

@@ -26,9 +26,13 @@ double now_seconds() {
 
 }  // namespace
 
-Relay::Relay(eventstore::EventStore& store, eventstore::Database& db, RelayOptions options,
-             RelayObserver* observer)
-    : store_(store), db_(db), options_(std::move(options)), observer_(observer) {
+Relay::Relay(eventstore::EventStore& store, eventstore::Database& db,
+             const contract::Registry& registry, RelayOptions options, RelayObserver* observer)
+    : store_(store),
+      db_(db),
+      registry_(registry),
+      options_(std::move(options)),
+      observer_(observer) {
   published_ = load_checkpoint(db_);
   saved_ = published_;
 }
@@ -90,7 +94,7 @@ bool Relay::connect() {
     producer_ = std::move(*producer);
     fatal_ = false;
   }
-  const auto topics = all_topics(options_.topic_prefix);
+  const auto topics = registry_.topics(options_.topic_prefix);
   const std::chrono::seconds timeout(5);
   if (auto s = ensure_topics(producer_.get(), topics, options_.partitions, timeout); !s.is_ok()) {
     spdlog::warn("kafka relay waiting for the broker: {}", s.to_string());
@@ -155,12 +159,21 @@ void Relay::pump() {
     spdlog::error("kafka relay cannot read the log: {}", s.to_string());
     return;
   }
+  eventstore::EventHeader header;
+  simdjson::dom::element data;
   for (const auto& e : events) {
-    auto rec = eventstore::decode_event(e.payload);
-    PL_ASSERT(rec.has_value(), "every logged event decodes");
-    const std::string type(domain::event_type(rec->body));
-    const std::string topic = topic_for(type, options_.topic_prefix);
-    const std::int32_t partition = partition_for(rec->meta.stream_id, partitions_.at(topic));
+    if (auto s = parser_.parse(e.payload, &header, &data); !s.is_ok()) {
+      quarantine(e.position, s.message());
+      continue;
+    }
+    const auto found_topic = topic_for(registry_, header.meta.stream_id, options_.topic_prefix);
+    if (!found_topic) {
+      quarantine(e.position, "no aggregate owns stream " + header.meta.stream_id);
+      continue;
+    }
+    const std::string& topic = *found_topic;
+    const std::string& type = header.type;
+    const std::int32_t partition = partition_for(header.meta.stream_id, partitions_.at(topic));
     auto tail = already_published_.find({topic, partition});
     if (tail != already_published_.end() && e.position.value <= tail->second) {
       delivered(e.position.value);  // on the topic already, from before a crash
@@ -169,19 +182,19 @@ void Relay::pump() {
     }
     {
       std::lock_guard lock(mu_);
-      in_flight_[e.position.value] = rec->meta.occurred_at.value;
+      in_flight_[e.position.value] = header.meta.occurred_at.value;
     }
     const std::string position = std::to_string(e.position.value);
-    const std::string schema = std::to_string(domain::kEventSchemaVersion);
+    const std::string schema = std::to_string(header.schema_version);
     rd_kafka_resp_err_t err;
     while (
         (err = rd_kafka_producev(
              producer_.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
-             RD_KAFKA_V_KEY(rec->meta.stream_id.data(), rec->meta.stream_id.size()),
+             RD_KAFKA_V_KEY(header.meta.stream_id.data(), header.meta.stream_id.size()),
              RD_KAFKA_V_VALUE(const_cast<char*>(e.payload.data()), e.payload.size()),
              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-             RD_KAFKA_V_HEADER(kHeaderEventId, rec->meta.id.value.data(),
-                               static_cast<ssize_t>(rec->meta.id.value.size())),
+             RD_KAFKA_V_HEADER(kHeaderEventId, header.meta.id.value.data(),
+                               static_cast<ssize_t>(header.meta.id.value.size())),
              RD_KAFKA_V_HEADER(kHeaderType, type.data(), static_cast<ssize_t>(type.size())),
              RD_KAFKA_V_HEADER(kHeaderPosition, position.data(),
                                static_cast<ssize_t>(position.size())),
@@ -200,6 +213,17 @@ void Relay::pump() {
     next_ = e.position.value + 1;
   }
   rd_kafka_poll(producer_.get(), 0);
+}
+
+void Relay::quarantine(eventstore::Position p, const std::string& why) {
+  spdlog::error("kafka relay: quarantined the event at position {}: {}", p.value, why);
+  std::string key = "z/";
+  eventstore::put_be64(key, p.value);
+  rocksdb::Status s = db_.db()->Put(rocksdb::WriteOptions(), db_.relay(), key, why);
+  if (!s.ok()) spdlog::error("kafka relay: recording a quarantined event: {}", s.ToString());
+  if (observer_ != nullptr) observer_->relay_quarantined();
+  delivered(p.value);  // nothing to wait for: the checkpoint moves past it
+  next_ = p.value + 1;
 }
 
 void Relay::save_checkpoint() {

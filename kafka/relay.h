@@ -1,7 +1,9 @@
 #pragma once
 // The outbox relay: publishes every event of the log to Kafka, in log order, and remembers how
-// far the broker has acknowledged. The API never waits for it: with the broker down, writes go
-// on and the relay catches up when the broker is back.
+// far the broker has acknowledged. An event it cannot publish (it does not decode, or no
+// aggregate owns its stream) is quarantined: logged, counted, recorded in the relay column family
+// under "z/" + its position, and skipped; the relay goes on with the next. The API never waits for
+// it: with the broker down, writes go on and the relay catches up when the broker is back.
 #include <atomic>
 #include <chrono>
 #include <map>
@@ -10,6 +12,8 @@
 #include <string>
 #include <thread>
 
+#include "contract/registry.h"
+#include "eventstore/codec.h"
 #include "eventstore/database.h"
 #include "eventstore/event_store.h"
 #include "kafka/client.h"
@@ -29,13 +33,15 @@ struct RelayObserver {
   virtual void relay_progress(std::uint64_t lag_events, double lag_seconds,
                               std::uint64_t published) = 0;
   virtual void relay_error() = 0;
+  // An event no aggregate owns (or that does not decode) was not published.
+  virtual void relay_quarantined() {}
 };
 
 class Relay {
  public:
   // REQUIRES: store and db outlive the relay.
-  Relay(eventstore::EventStore& store, eventstore::Database& db, RelayOptions options,
-        RelayObserver* observer = nullptr);
+  Relay(eventstore::EventStore& store, eventstore::Database& db, const contract::Registry& registry,
+        RelayOptions options, RelayObserver* observer = nullptr);
   ~Relay();  // stops, waiting a bounded time for in-flight deliveries
   Relay(const Relay&) = delete;
   Relay& operator=(const Relay&) = delete;
@@ -52,12 +58,15 @@ class Relay {
   void delivered(std::uint64_t position);
   void save_checkpoint();
   void report();
+  void quarantine(eventstore::Position p, const std::string& why);
 
   eventstore::EventStore& store_;
   eventstore::Database& db_;
+  const contract::Registry& registry_;
   RelayOptions options_;
   RelayObserver* observer_;
   KafkaHandle producer_;
+  eventstore::EnvelopeParser parser_;  // used by the relay's thread only
   std::map<std::string, int> partitions_;
   std::map<TopicPartition, std::uint64_t> already_published_;  // from the topics' tails
   std::uint64_t next_ = 1;                                     // next position to produce

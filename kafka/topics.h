@@ -1,16 +1,21 @@
 #pragma once
-// Topics per aggregate type: PREFIX + "payment_intents" | "refunds" | "merchants".
+// One topic per aggregate type, after a prefix: "payledger." + "payment_intents" | "customers" |
+// ... (contract::Aggregate::topic). Messages are keyed by the stream id, so every event of one
+// aggregate (a payment's refunds included) is in one partition, in order.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "contract/registry.h"
 
 namespace payledger::kafka {
 
 inline constexpr std::string_view kDefaultTopicPrefix = "payledger.";
 
-// The topic of an event type ("payment_intent.created" -> "payledger.payment_intents").
-std::string topic_for(std::string_view event_type, std::string_view prefix);
-std::vector<std::string> all_topics(std::string_view prefix);
+// The topic of a stream's events; nullopt when no aggregate owns the stream.
+std::optional<std::string> topic_for(const contract::Registry& registry, std::string_view stream_id,
+                                     std::string_view prefix);
 
 // Header names of every published message.
 inline constexpr const char* kHeaderEventId = "payledger-event-id";

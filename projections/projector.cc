@@ -1,17 +1,15 @@
 #include "projections/projector.h"
 
 #include <rocksdb/iterator.h>
+#include <spdlog/spdlog.h>
 
+#include "contract/field_codec.h"
 #include "domain/assert.h"
-#include "domain/payment_intent.h"
-#include "eventstore/codec.h"
-#include "eventstore/json_writer.h"
-#include "projections/render.h"
+#include "projections/documents.h"
 
 namespace payledger::projections {
 namespace {
 
-namespace d = domain;
 using eventstore::Position;
 using eventstore::Status;
 
@@ -28,32 +26,33 @@ Status read_u64(const ViewBatch& batch, const std::string& key, std::uint64_t* o
   return Status::ok();
 }
 
-void move_due(std::optional<d::UnixSeconds> old_due, const d::PaymentIntent& after,
-              ViewBatch& batch) {
-  const auto new_due = d::due_at(after);
-  if (old_due == new_due) return;
-  if (old_due) batch.erase(ViewKeys::due(old_due->value, after.merchant.value, after.id.value));
-  if (new_due) batch.put(ViewKeys::due(new_due->value, after.merchant.value, after.id.value), "");
+// The lists a document is in: the list of all ("" = ""), and one per index value.
+domain::Metadata lists_of(const domain::Metadata& index, bool deleted) {
+  if (deleted) return {};
+  domain::Metadata lists = index;
+  lists.emplace("", "");
+  return lists;
 }
 
 }  // namespace
 
-Projector::Projector(eventstore::Database& db, std::string name, bool bulk)
-    : db_(db), name_(std::move(name)), bulk_(bulk) {
+Projector::Projector(eventstore::Database& db, const contract::Registry& registry, std::string name,
+                     bool bulk, ProjectionObserver* observer)
+    : db_(db), registry_(registry), name_(std::move(name)), bulk_(bulk), observer_(observer) {
   const Status s = load_checkpoint();
   PL_ASSERT(s.is_ok(), "a projector's checkpoint is readable");
 }
 
 Status Projector::load_checkpoint() {
-  // Events parked by an earlier run: while there are none, no event needs to look for any.
-  std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(rocksdb::ReadOptions(), db_.views()));
-  for (it->Seek(ViewKeys::kParkedPrefix);
-       it->Valid() && it->key().starts_with(ViewKeys::kParkedPrefix); it->Next()) {
-    ++parked_;
-  }
-  if (!it->status().ok()) return Status::io_error(it->status().ToString());
   const ViewBatch empty(db_.db(), db_.views());
   if (Status s = read_u64(empty, ViewKeys::checkpoint(name_), &watermark_); !s.is_ok()) return s;
+  const std::string poisoned_prefix = ViewKeys::poisoned(name_, "");
+  std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(rocksdb::ReadOptions(), db_.views()));
+  for (it->Seek(poisoned_prefix); it->Valid() && it->key().starts_with(poisoned_prefix);
+       it->Next()) {
+    poisoned_.insert(it->key().ToString().substr(poisoned_prefix.size()));
+  }
+  if (!it->status().ok()) return Status::io_error(it->status().ToString());
   std::string packed;
   Status s = empty.get(ViewKeys::checkpoint_above(name_), &packed);
   if (s.code() == Status::Code::not_found) return Status::ok();
@@ -69,7 +68,7 @@ bool Projector::applied(std::uint64_t position) const {
   return position <= watermark_ || above_.contains(position);
 }
 
-eventstore::Status Projector::flush() {
+Status Projector::flush() {
   rocksdb::FlushOptions options;
   options.wait = true;
   rocksdb::Status s = db_.db()->Flush(options, db_.views());
@@ -91,16 +90,17 @@ Status Projector::apply(const std::vector<eventstore::StoredEvent>& events,
   if (events.empty() && extra_writes.empty()) return Status::ok();
   const std::uint64_t watermark_before = watermark_;
   const std::set<std::uint64_t> above_before = above_;
-  const std::uint64_t parked_before = parked_;
+  const std::set<std::string> poisoned_before = poisoned_;
+  const std::uint64_t quarantined_before = quarantined_;
   ViewBatch batch(db_.db(), db_.views());
   touched_.clear();
   Status s = Status::ok();
   for (const auto& e : events) {
-    s = apply_and_drain(e, batch);
+    s = apply_event(e, batch);
     if (!s.is_ok()) break;
   }
   if (s.is_ok()) {
-    render_touched(batch);
+    for (auto& [stream_id, touched] : touched_) render(stream_id, touched, batch);
     std::string packed;
     for (std::uint64_t p : above_) packed += be64_string(p);
     batch.put(ViewKeys::checkpoint(name_), be64_string(watermark_));
@@ -112,123 +112,151 @@ Status Projector::apply(const std::vector<eventstore::StoredEvent>& events,
   if (!s.is_ok()) {  // nothing was written: forget what this call applied in memory
     watermark_ = watermark_before;
     above_ = above_before;
-    parked_ = parked_before;
+    poisoned_ = poisoned_before;
+    quarantined_ = quarantined_before;
   }
   return s;
 }
 
-// Applies one event, then any parked successors of its stream that it unblocks.
-Status Projector::apply_and_drain(const eventstore::StoredEvent& event, ViewBatch& batch) {
-  auto rec = eventstore::decode_event(event.payload);
-  if (!rec) return rec.error();
-  auto applied = apply_one(*rec, event.position, batch);
-  if (!applied) return applied.error();
-  if (*applied == Applied::parked) return Status::ok();
-  reached(event.position.value);
-  if (*applied == Applied::duplicate) return Status::ok();
-  if (parked_ == 0) return Status::ok();  // nothing waits for this stream's next version
-  const std::string parked_key = ViewKeys::parked(rec->meta.stream_id, rec->meta.version.value + 1);
-  std::string parked;
-  Status s = batch.get(parked_key, &parked);
-  if (s.code() == Status::Code::not_found) return Status::ok();
-  if (!s.is_ok()) return s;
-  if (parked.size() < 8) return Status::corruption("parked event " + parked_key);
-  batch.erase(parked_key);
-  PL_ASSERT(parked_ > 0, "a parked event was counted");
-  --parked_;
-  return apply_and_drain(
-      {eventstore::Position{eventstore::get_be64(parked.data())}, parked.substr(8)}, batch);
-}
-
-Expected<Projector::Applied, Status> Projector::apply_one(const d::Recorded& rec, Position pos,
-                                                          ViewBatch& batch) {
+Status Projector::apply_event(const eventstore::StoredEvent& event, ViewBatch& batch) {
   // Every event has one position, so a position applied already means a redelivery.
-  if (applied(pos.value)) return Applied::duplicate;
-  const std::string version_key = ViewKeys::stream_version(rec.meta.stream_id);
-  if (rec.meta.version.value > 1) {  // a first version needs no predecessor
-    std::uint64_t applied_version = 0;
-    if (auto t = touched_.find(rec.meta.stream_id); t != touched_.end()) {
-      applied_version = t->second.state->version.value;
-    } else if (Status s = read_u64(batch, version_key, &applied_version); !s.is_ok()) {
-      return Unexpected{s};
-    }
-    if (rec.meta.version.value <= applied_version) return Applied::duplicate;
-    if (rec.meta.version.value != applied_version + 1) {
-      // An earlier version of this stream has not arrived yet (another topic, another
-      // partition): keep this one until it has.
-      const std::string parked_key = ViewKeys::parked(rec.meta.stream_id, rec.meta.version.value);
-      std::string already;
-      Status s = batch.get(parked_key, &already);
-      if (s.code() == Status::Code::not_found) {
-        ++parked_;
-      } else if (!s.is_ok()) {
-        return Unexpected{s};
-      }
-      batch.put(parked_key, be64_string(pos.value) + eventstore::encode_event(rec.meta, rec.body));
-      return Applied::parked;
-    }
+  if (applied(event.position.value)) return Status::ok();
+  eventstore::EventHeader h;
+  simdjson::dom::element data;
+  if (Status s = parser_.parse(event.payload, &h, &data); !s.is_ok()) {
+    return quarantine(event.position, "", "", s.message(), batch);
   }
-  const std::string& merchant = rec.meta.merchant.value;
-  if (const auto* m = std::get_if<d::MerchantCreated>(&rec.body)) {
-    batch.put(version_key, be64_string(rec.meta.version.value));
-    eventstore::JsonWriter w;
-    w.begin_object();
-    w.text("id", m->id.value);
-    w.text("name", m->name);
-    w.end_object();
-    batch.put(ViewKeys::merchant(merchant), w.take());
-    return Applied::applied;
+  const std::string& stream = h.meta.stream_id;
+  const contract::Aggregate* aggregate = registry_.for_stream(stream);
+  if (aggregate == nullptr || !aggregate->declares(h.type)) {
+    return quarantine(event.position, stream, h.type, "no aggregate declares this event", batch);
   }
-  if (const auto* k = std::get_if<d::ApiKeyCreated>(&rec.body)) {
-    batch.put(version_key, be64_string(rec.meta.version.value));
-    batch.put(ViewKeys::api_key(k->key_sha256), merchant);
-    return Applied::applied;
+  if (poisoned_.contains(stream)) {
+    return quarantine(event.position, stream, h.type, "its stream has a quarantined event", batch);
   }
-  // An intent's stream version is written with its view, in render_touched().
-  if (const auto* r = std::get_if<d::RefundCreated>(&rec.body)) {
-    batch.put(ViewKeys::refund(merchant, r->id.value), render_refund(rec.meta, *r));
-    batch.put(ViewKeys::refund_position(merchant, r->id.value), be64_string(pos.value));
-    batch.put(ViewKeys::refund_list(merchant, pos), r->id.value);
+  auto touched = touch(h, *aggregate, batch);
+  if (!touched) return touched.error();
+  Touched& t = **touched;
+  const std::uint64_t version = h.meta.version.value;
+  if (version <= t.book.version) {  // applied already, under another position (a re-publish)
+    reached(event.position.value);
+    return Status::ok();
   }
-  if (Status s = apply_intent(rec, pos, batch); !s.is_ok()) return Unexpected{s};
-  return Applied::applied;
-}
-
-// Evolves the intent in touched_ (read from its view the first time this call touches it);
-// render_touched() writes its view once, after the last of the call's events.
-Status Projector::apply_intent(const d::Recorded& rec, Position pos, ViewBatch& batch) {
-  const std::string& merchant = rec.meta.merchant.value;
-  const std::string& id = rec.meta.stream_id;
-  auto it = touched_.find(id);
-  if (it == touched_.end()) {
-    Touched t;
-    t.view_key = ViewKeys::intent(merchant, id);
-    if (rec.meta.version.value > 1) {
-      std::string json;
-      if (Status s = batch.get(t.view_key, &json); !s.is_ok()) return s;
-      auto parsed = parse_intent(json);
-      if (!parsed) return Status::corruption(parsed.error());
-      parsed->version = d::StreamVersion{rec.meta.version.value - 1};
-      t.due_before = d::due_at(*parsed);
-      t.state = std::move(*parsed);
-    }
-    it = touched_.emplace(id, std::move(t)).first;
+  if (version != t.book.version + 1) {
+    return quarantine(
+        event.position, stream, h.type,
+        "version " + std::to_string(version) + " follows version " + std::to_string(t.book.version),
+        batch);
   }
-  if (rec.meta.version.value == 1) {
-    batch.put(ViewKeys::intent_position(merchant, id), be64_string(pos.value));
-    batch.put(ViewKeys::intent_list(merchant, pos), id);
+  std::vector<contract::DocumentRef> created;
+  if (Status s = aggregate->apply(*t.state, h, data, &created); !s.is_ok()) {
+    return quarantine(event.position, stream, h.type, s.message(), batch);
   }
-  it->second.state = d::evolve(std::move(it->second.state), rec);
+  t.book.version = version;
+  if (t.book.merchant.empty()) t.book.merchant = h.meta.merchant.value;
+  for (auto& ref : created) t.created.emplace_back(std::move(ref), event.position.value);
+  reached(event.position.value);
   return Status::ok();
 }
 
-void Projector::render_touched(ViewBatch& batch) {
-  for (auto& [stream_id, touched] : touched_) {
-    PL_ASSERT(touched.state.has_value(), "an intent's events start with its creation");
-    move_due(touched.due_before, *touched.state, batch);
-    batch.put(ViewKeys::stream_version(stream_id), be64_string(touched.state->version.value));
-    batch.put(std::move(touched.view_key), render_intent(*touched.state));
+// The stream's entry in touched_, read from its record the first time this call touches it.
+Expected<Projector::Touched*, Status> Projector::touch(const eventstore::EventHeader& header,
+                                                       const contract::Aggregate& aggregate,
+                                                       const ViewBatch& batch) {
+  const std::string& stream = header.meta.stream_id;
+  if (auto it = touched_.find(stream); it != touched_.end()) return &it->second;
+  Touched t;
+  t.aggregate = &aggregate;
+  t.state = aggregate.initial();
+  // A stream's first event needs no read: nothing of it can be in the views yet.
+  if (header.meta.version.value > 1) {
+    std::string record;
+    Status s = batch.get(ViewKeys::stream(stream), &record);
+    if (s.is_ok()) {
+      s = read_record(record, aggregate, &t.book, *t.state);
+    } else if (s.code() == Status::Code::not_found) {
+      s = Status::ok();
+    }
+    if (!s.is_ok()) return Unexpected{s};
   }
+  return &touched_.emplace(stream, std::move(t)).first->second;
+}
+
+Status Projector::quarantine(Position p, const std::string& stream_id, const std::string& type,
+                             const std::string& reason, ViewBatch& batch) {
+  spdlog::error("projector {}: quarantined the event at position {} (stream '{}', type '{}'): {}",
+                name_, p.value, stream_id, type, reason);
+  eventstore::JsonWriter w;
+  w.begin_object();
+  w.text_or_null("stream_id", stream_id);
+  w.text_or_null("type", type);
+  w.text("reason", reason);
+  w.end_object();
+  batch.put(ViewKeys::quarantined(name_, p), w.take());
+  if (!stream_id.empty() && poisoned_.insert(stream_id).second) {
+    batch.put(ViewKeys::poisoned(name_, stream_id), "");
+  }
+  ++quarantined_;
+  if (observer_ != nullptr) observer_->quarantined();
+  reached(p.value);
+  return Status::ok();
+}
+
+void Projector::render(const std::string& stream_id, Touched& t, ViewBatch& batch) {
+  std::vector<contract::Document> docs;
+  t.aggregate->documents(*t.state, &docs);
+  for (auto& doc : docs) render_document(t, doc, batch);
+  std::optional<std::int64_t> due;
+  if (auto at = t.aggregate->due_at(*t.state)) due = at->value;
+  if (due != t.book.due_at) {
+    if (t.book.due_at) batch.erase(ViewKeys::due(*t.book.due_at, stream_id));
+    if (due) batch.put(ViewKeys::due(*due, stream_id), t.book.merchant);
+    t.book.due_at = due;
+  }
+  batch.put(ViewKeys::stream(stream_id), write_record(t.book, *t.aggregate, *t.state));
+}
+
+// Writes a document's rendering, and moves its list entries when its index values changed.
+void Projector::render_document(Touched& t, contract::Document& doc, ViewBatch& batch) {
+  const std::string scope = doc.merchant_wide ? t.book.merchant : std::string();
+  DocumentBook* book = nullptr;
+  for (auto& b : t.book.documents) {
+    if (b.object == doc.object && b.id == doc.id) book = &b;
+  }
+  domain::Metadata old_lists;
+  const bool is_new = book == nullptr;
+  if (is_new) {
+    std::uint64_t position = 0;
+    for (const auto& [ref, p] : t.created) {
+      if (ref.object == doc.object && ref.id == doc.id) position = p;
+    }
+    PL_ASSERT(position > 0, "a document is created by an event of its stream");
+    book = &t.book.documents.emplace_back();
+    book->object = std::string(doc.object);
+    book->id = doc.id;
+    book->position = position;
+  } else {
+    old_lists = lists_of(book->index, book->deleted);
+  }
+  batch.put(ViewKeys::object(doc.object, scope, doc.id),
+            doc.deleted ? contract::tombstone(doc.object, doc.id) : std::move(doc.json));
+  const domain::Metadata new_lists = lists_of(doc.index, doc.deleted);
+  if (!is_new && new_lists == old_lists) return;
+  const Position position{book->position};
+  for (const auto& [f, v] : old_lists) {
+    if (auto it = new_lists.find(f); it == new_lists.end() || it->second != v) {
+      batch.erase(ViewKeys::list(doc.object, scope, f, v, position));
+    }
+  }
+  for (const auto& [f, v] : new_lists) {
+    if (auto it = old_lists.find(f); it == old_lists.end() || it->second != v) {
+      batch.put(ViewKeys::list(doc.object, scope, f, v, position), doc.id);
+    }
+  }
+  batch.put(ViewKeys::document(doc.object, scope, doc.id),
+            encode_document_meta(position, doc.index));
+  book->index = std::move(doc.index);
+  book->deleted = doc.deleted;
 }
 
 }  // namespace payledger::projections

@@ -3,30 +3,12 @@
 #include <algorithm>
 #include <memory>
 
+#include "projections/documents.h"
 #include "projections/view_store.h"
 
 namespace payledger::projections {
-namespace {
 
 using eventstore::Status;
-
-struct ListKeys {
-  std::string prefix;
-  std::string (*object)(std::string_view, std::string_view);
-  std::string (*position)(std::string_view, std::string_view);
-  std::string (*list)(std::string_view, eventstore::Position);
-};
-
-ListKeys keys_for(ListKind kind, const std::string& merchant) {
-  if (kind == ListKind::refunds) {
-    return {ViewKeys::refund_list_prefix(merchant), ViewKeys::refund, ViewKeys::refund_position,
-            ViewKeys::refund_list};
-  }
-  return {ViewKeys::intent_list_prefix(merchant), ViewKeys::intent, ViewKeys::intent_position,
-          ViewKeys::intent_list};
-}
-
-}  // namespace
 
 Expected<std::optional<std::string>, Status> Queries::get(const std::string& key) const {
   std::string value;
@@ -36,62 +18,84 @@ Expected<std::optional<std::string>, Status> Queries::get(const std::string& key
   return std::optional<std::string>(std::move(value));
 }
 
-Expected<std::optional<std::string>, Status> Queries::intent(const std::string& merchant,
+Expected<std::optional<std::string>, Status> Queries::object(const std::string& object,
+                                                             const std::string& merchant,
                                                              const std::string& id) const {
-  return get(ViewKeys::intent(merchant, id));
-}
-
-Expected<std::optional<std::string>, Status> Queries::refund(const std::string& merchant,
-                                                             const std::string& id) const {
-  return get(ViewKeys::refund(merchant, id));
+  return get(ViewKeys::object(object, merchant, id));
 }
 
 Expected<std::optional<std::string>, Status> Queries::merchant_for_key(
     const std::string& key_sha256) const {
-  return get(ViewKeys::api_key(key_sha256));
+  return get(ViewKeys::object("api_key", "", key_sha256));
 }
 
-// Walks the merchant's list index from the cursor in the page's direction: forward (older)
-// for a first page or starting_after, backward (newer) for ending_before.
+// Whether the object `id` has every filter of the request but the first (the list walked).
+Expected<bool, Status> Queries::matches(const ListRequest& req, const std::string& id) const {
+  if (req.filters.size() < 2) return true;
+  auto meta_value = get(ViewKeys::document(req.object, req.merchant, id));
+  if (!meta_value) return Unexpected{meta_value.error()};
+  if (!*meta_value) return false;
+  auto meta = decode_document_meta(**meta_value);
+  if (!meta) return Unexpected{meta.error()};
+  return std::all_of(std::next(req.filters.begin()), req.filters.end(), [&](const auto& f) {
+    auto it = meta->index.find(f.first);
+    return it != meta->index.end() && it->second == f.second;
+  });
+}
+
+// Walks the list of the request's first filter (or of all objects) from the cursor in the
+// page's direction: forward (older) for a first page or starting_after, backward (newer) for
+// ending_before. Further filters are checked object by object.
 Expected<ListPage, Status> Queries::list(const ListRequest& req) const {
-  const ListKeys keys = keys_for(req.kind, req.merchant);
+  std::string filter;
+  std::string value;
+  if (!req.filters.empty()) std::tie(filter, value) = *req.filters.begin();
+  const std::string prefix = ViewKeys::list_prefix(req.object, req.merchant, filter, value);
   const bool backward = req.ending_before.has_value();
   const auto& cursor = backward ? req.ending_before : req.starting_after;
-  std::string start = keys.prefix;
+  std::string start = prefix;
   if (cursor) {
-    auto pos = get(keys.position(req.merchant, *cursor));
-    if (!pos) return Unexpected{pos.error()};
-    if (!*pos || (*pos)->size() != 8) {
-      return Unexpected{Status::not_found(backward ? "ending_before" : "starting_after")};
-    }
-    start = keys.list(req.merchant, eventstore::Position{eventstore::get_be64((*pos)->data())});
+    auto meta_value = get(ViewKeys::document(req.object, req.merchant, *cursor));
+    if (!meta_value) return Unexpected{meta_value.error()};
+    auto meta = *meta_value ? decode_document_meta(**meta_value)
+                            : Expected<DocumentMeta, Status>(Unexpected{Status::not_found("")});
+    if (!meta) return Unexpected{Status::not_found(backward ? "ending_before" : "starting_after")};
+    start = ViewKeys::list(req.object, req.merchant, filter, value, meta->position);
   }
   std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(rocksdb::ReadOptions(), db_.views()));
   std::vector<std::string> ids;
   ListPage page;
-  auto in_list = [&] { return it->Valid() && it->key().starts_with(keys.prefix); };
+  auto in_list = [&] { return it->Valid() && it->key().starts_with(prefix); };
+  auto take = [&]() -> Expected<bool, Status> {  // false: the page is full
+    std::string id = it->value().ToString();
+    auto match = matches(req, id);
+    if (!match) return Unexpected{match.error()};
+    if (!*match) return true;  // not in every filter's list: skip it
+    if (ids.size() == static_cast<std::size_t>(req.limit)) {
+      page.has_more = true;
+      return false;
+    }
+    ids.push_back(std::move(id));
+    return true;
+  };
   if (backward) {
     for (it->SeekForPrev(start), it->Prev(); in_list(); it->Prev()) {
-      if (ids.size() == static_cast<std::size_t>(req.limit)) {
-        page.has_more = true;
-        break;
-      }
-      ids.push_back(it->value().ToString());
+      auto more = take();
+      if (!more) return Unexpected{more.error()};
+      if (!*more) break;
     }
     std::reverse(ids.begin(), ids.end());
   } else {
     for (it->Seek(start); in_list(); it->Next()) {
       if (cursor && it->key() == start) continue;
-      if (ids.size() == static_cast<std::size_t>(req.limit)) {
-        page.has_more = true;
-        break;
-      }
-      ids.push_back(it->value().ToString());
+      auto more = take();
+      if (!more) return Unexpected{more.error()};
+      if (!*more) break;
     }
   }
   if (!it->status().ok()) return Unexpected{Status::io_error(it->status().ToString())};
   for (const auto& id : ids) {
-    auto obj = get(keys.object(req.merchant, id));
+    auto obj = get(ViewKeys::object(req.object, req.merchant, id));
     if (!obj) return Unexpected{obj.error()};
     if (!*obj) return Unexpected{Status::corruption("list names a missing object " + id)};
     page.objects.push_back(std::move(**obj));
@@ -100,20 +104,18 @@ Expected<ListPage, Status> Queries::list(const ListRequest& req) const {
   return page;
 }
 
-Expected<std::vector<DueIntent>, Status> Queries::due(std::int64_t now,
+Expected<std::vector<DueStream>, Status> Queries::due(std::int64_t now,
                                                       std::size_t max_items) const {
-  std::vector<DueIntent> out;
+  std::vector<DueStream> out;
   std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(rocksdb::ReadOptions(), db_.views()));
   const std::string prefix(ViewKeys::kDuePrefix);
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix) && out.size() < max_items;
        it->Next()) {
     const std::string key = it->key().ToString();
+    if (key.size() <= prefix.size() + 8) return Unexpected{Status::corruption("due key " + key)};
     const auto due_at = static_cast<std::int64_t>(eventstore::get_be64(key.data() + prefix.size()));
     if (due_at > now) break;
-    const std::string rest = key.substr(prefix.size() + 8);
-    const auto nul = rest.find('\0');
-    if (nul == std::string::npos) return Unexpected{Status::corruption("due key " + key)};
-    out.push_back({due_at, rest.substr(0, nul), rest.substr(nul + 1)});
+    out.push_back({due_at, key.substr(prefix.size() + 8), it->value().ToString()});
   }
   if (!it->status().ok()) return Unexpected{Status::io_error(it->status().ToString())};
   return out;

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "domain/assert.h"
+#include "projections/view_store.h"
 
 namespace payledger::projections {
 
@@ -10,9 +11,29 @@ namespace {
 constexpr std::size_t kBatchEvents = 2048;
 }
 
+eventstore::Status reset_views(eventstore::Database& db) {
+  if (eventstore::Status s = db.reset_views(); !s.is_ok()) return s;
+  rocksdb::Status s =
+      db.db()->Put(rocksdb::WriteOptions(), db.views(), ViewKeys::kFormatKey, ViewKeys::kFormat);
+  if (!s.ok()) return eventstore::Status::io_error(s.ToString());
+  return eventstore::Status::ok();
+}
+
+eventstore::Status ensure_view_format(eventstore::Database& db) {
+  std::string format;
+  rocksdb::Status s =
+      db.db()->Get(rocksdb::ReadOptions(), db.views(), ViewKeys::kFormatKey, &format);
+  if (s.ok() && format == ViewKeys::kFormat) return eventstore::Status::ok();
+  if (!s.ok() && !s.IsNotFound()) return eventstore::Status::io_error(s.ToString());
+  return reset_views(db);
+}
+
 Runner::Runner(eventstore::EventStore& store, eventstore::Database& db,
-               ProjectionObserver* observer)
-    : store_(store), projector_(db), observer_(observer), projected_(projector_.watermark().value) {
+               const contract::Registry& registry, ProjectionObserver* observer)
+    : store_(store),
+      projector_(db, registry, "read_side", /*bulk=*/false, observer),
+      observer_(observer),
+      projected_(projector_.watermark().value) {
   thread_ = std::thread([this] { loop(); });
 }
 

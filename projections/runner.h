@@ -12,17 +12,19 @@
 
 namespace payledger::projections {
 
-struct ProjectionObserver {
-  virtual ~ProjectionObserver() = default;
-  virtual void projected(std::size_t events, std::uint64_t lag_events) = 0;
-};
+// Drops every view and checkpoint (to rebuild from position 0) and marks the views with this
+// build's format. REQUIRES: no projection runs on `db`.
+eventstore::Status reset_views(eventstore::Database& db);
+// Views written by another layout of keys are dropped, to be rebuilt from the log; the views
+// then carry this build's format. REQUIRES: no projection runs on `db` yet.
+eventstore::Status ensure_view_format(eventstore::Database& db);
 
 class Runner final : public ReadSide {
  public:
   // Starts following `store` from the projector's checkpoint.
-  // REQUIRES: store and db outlive the runner.
+  // REQUIRES: store, db, registry and observer outlive the runner.
   Runner(eventstore::EventStore& store, eventstore::Database& db,
-         ProjectionObserver* observer = nullptr);
+         const contract::Registry& registry, ProjectionObserver* observer = nullptr);
   ~Runner() override;
   Runner(const Runner&) = delete;
   Runner& operator=(const Runner&) = delete;

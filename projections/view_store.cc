@@ -1,24 +1,21 @@
 #include "projections/view_store.h"
 
+#include <initializer_list>
+
 #include <rocksdb/write_batch.h>
 
 namespace payledger::projections {
 namespace {
 
-std::string join(std::string_view prefix, std::string_view merchant, std::string_view id) {
+// prefix + each part, NUL-separated (ids, names and filter values hold no NUL).
+std::string join(std::string_view prefix, std::initializer_list<std::string_view> parts) {
   std::string k(prefix);
-  k.append(merchant);
-  k.push_back('\0');
-  k.append(id);
-  return k;
-}
-
-// Newest first: the list key holds the bitwise complement of the creating event's position.
-std::string list_key(std::string_view prefix, std::string_view merchant, eventstore::Position p) {
-  std::string k(prefix);
-  k.append(merchant);
-  k.push_back('\0');
-  eventstore::put_be64(k, ~p.value);
+  bool first = true;
+  for (std::string_view p : parts) {
+    if (!first) k.push_back('\0');
+    first = false;
+    k.append(p);
+  }
   return k;
 }
 
@@ -36,52 +33,42 @@ std::string ViewKeys::checkpoint(std::string_view projector) {
 std::string ViewKeys::checkpoint_above(std::string_view projector) {
   return "w/" + std::string(projector);
 }
-std::string ViewKeys::parked(std::string_view stream_id, std::uint64_t version) {
-  std::string k = std::string(kParkedPrefix) + std::string(stream_id);
+std::string ViewKeys::stream(std::string_view stream_id) {
+  return "s/" + std::string(stream_id);
+}
+std::string ViewKeys::object(std::string_view object, std::string_view scope, std::string_view id) {
+  return join("b/", {object, scope, id});
+}
+std::string ViewKeys::document(std::string_view object, std::string_view scope,
+                               std::string_view id) {
+  return join("p/", {object, scope, id});
+}
+std::string ViewKeys::list_prefix(std::string_view object, std::string_view scope,
+                                  std::string_view filter, std::string_view value) {
+  std::string k = join("l/", {object, scope, filter, value});
   k.push_back('\0');
-  eventstore::put_be64(k, version);
   return k;
 }
-std::string ViewKeys::stream_version(std::string_view stream_id) {
-  return "v/" + std::string(stream_id);
+// Newest first: the key ends with the bitwise complement of the creating event's position.
+std::string ViewKeys::list(std::string_view object, std::string_view scope, std::string_view filter,
+                           std::string_view value, eventstore::Position created_at) {
+  std::string k = list_prefix(object, scope, filter, value);
+  eventstore::put_be64(k, ~created_at.value);
+  return k;
 }
-std::string ViewKeys::intent(std::string_view merchant, std::string_view id) {
-  return join("pi/", merchant, id);
-}
-std::string ViewKeys::intent_position(std::string_view merchant, std::string_view id) {
-  return join("px/", merchant, id);
-}
-std::string ViewKeys::intent_list(std::string_view merchant, eventstore::Position created_at) {
-  return list_key("pl/", merchant, created_at);
-}
-std::string ViewKeys::intent_list_prefix(std::string_view merchant) {
-  return join("pl/", merchant, "");
-}
-std::string ViewKeys::refund(std::string_view merchant, std::string_view id) {
-  return join("re/", merchant, id);
-}
-std::string ViewKeys::refund_position(std::string_view merchant, std::string_view id) {
-  return join("rx/", merchant, id);
-}
-std::string ViewKeys::refund_list(std::string_view merchant, eventstore::Position created_at) {
-  return list_key("rl/", merchant, created_at);
-}
-std::string ViewKeys::refund_list_prefix(std::string_view merchant) {
-  return join("rl/", merchant, "");
-}
-std::string ViewKeys::api_key(std::string_view key_sha256) {
-  return "k/" + std::string(key_sha256);
-}
-std::string ViewKeys::merchant(std::string_view merchant) {
-  return "m/" + std::string(merchant);
-}
-std::string ViewKeys::due(std::int64_t due_at, std::string_view merchant, std::string_view id) {
+std::string ViewKeys::due(std::int64_t due_at, std::string_view stream_id) {
   std::string k(kDuePrefix);
   eventstore::put_be64(k, static_cast<std::uint64_t>(due_at));
-  k.append(merchant);
-  k.push_back('\0');
-  k.append(id);
+  k.append(stream_id);
   return k;
+}
+std::string ViewKeys::quarantined(std::string_view projector, eventstore::Position p) {
+  std::string k = join(kQuarantinePrefix, {projector, ""});
+  eventstore::put_be64(k, p.value);
+  return k;
+}
+std::string ViewKeys::poisoned(std::string_view projector, std::string_view stream_id) {
+  return join("y/", {projector, stream_id});
 }
 
 eventstore::Status ViewBatch::get(const std::string& key, std::string* value) const {

@@ -13,24 +13,30 @@
 
 namespace payledger::projections {
 
+// Every key of the views column family (docs/storage-format.md). `scope` is the merchant, or ""
+// for documents found without one (API keys).
 struct ViewKeys {
   static std::string checkpoint(std::string_view projector);
   static std::string checkpoint_above(std::string_view projector);
-  static std::string parked(std::string_view stream_id, std::uint64_t version);
-  static std::string stream_version(std::string_view stream_id);
-  static std::string intent(std::string_view merchant, std::string_view id);
-  static std::string intent_position(std::string_view merchant, std::string_view id);
-  static std::string intent_list(std::string_view merchant, eventstore::Position created_at);
-  static std::string intent_list_prefix(std::string_view merchant);
-  static std::string refund(std::string_view merchant, std::string_view id);
-  static std::string refund_position(std::string_view merchant, std::string_view id);
-  static std::string refund_list(std::string_view merchant, eventstore::Position created_at);
-  static std::string refund_list_prefix(std::string_view merchant);
-  static std::string api_key(std::string_view key_sha256);
-  static std::string merchant(std::string_view merchant);
-  static std::string due(std::int64_t due_at, std::string_view merchant, std::string_view id);
+  // The projection record of a stream: its version, its documents' bookkeeping, its state.
+  static std::string stream(std::string_view stream_id);
+  // A rendered API object.
+  static std::string object(std::string_view object, std::string_view scope, std::string_view id);
+  // A document's list position and index values.
+  static std::string document(std::string_view object, std::string_view scope, std::string_view id);
+  // The list of `object` for one (filter, value); filter "" is the list of all.
+  static std::string list_prefix(std::string_view object, std::string_view scope,
+                                 std::string_view filter, std::string_view value);
+  static std::string list(std::string_view object, std::string_view scope, std::string_view filter,
+                          std::string_view value, eventstore::Position created_at);
+  static std::string due(std::int64_t due_at, std::string_view stream_id);
+  static std::string quarantined(std::string_view projector, eventstore::Position p);
+  static std::string poisoned(std::string_view projector, std::string_view stream_id);
   static constexpr std::string_view kDuePrefix = "d/";
-  static constexpr std::string_view kParkedPrefix = "q/";
+  static constexpr std::string_view kQuarantinePrefix = "z/";
+  // The layout of these keys; views of another format are rebuilt from the log.
+  static constexpr std::string_view kFormatKey = "f/format";
+  static constexpr std::string_view kFormat = "2";
 };
 
 // Reads see the batch's own writes first. Nothing reaches the database before commit().

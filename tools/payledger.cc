@@ -6,10 +6,16 @@
 
 #include <fmt/core.h>
 #include <CLI/CLI.hpp>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
 
+#include "contract/schema.h"
 #include "eventstore/database.h"
 #include "eventstore/event_store.h"
 #include "projections/projector.h"
+#include "projections/runner.h"
+#include "resources/registry.h"
 
 namespace {
 
@@ -50,14 +56,14 @@ int replay(const std::string& data_dir) {
                db.error().to_string());
     return 1;
   }
-  if (auto s = (*db)->reset_views(); !s.is_ok()) {
+  if (auto s = projections::reset_views(**db); !s.is_ok()) {
     fmt::print(stderr, "cannot reset the views: {}\n", s.to_string());
     return 1;
   }
   eventstore::EventStore store(**db);
   // A rebuild writes its views without RocksDB's WAL and flushes them at the end: a crash
   // midway leaves a consistent prefix (checkpoint included) that payledgerd continues from.
-  projections::Projector projector(**db, "read_side", /*bulk=*/true);
+  projections::Projector projector(**db, resources::registry(), "read_side", /*bulk=*/true);
   const std::uint64_t total = store.last_position().value;
   ProgressBar bar(total);
   const auto started = std::chrono::steady_clock::now();
@@ -95,6 +101,57 @@ int replay(const std::string& data_dir) {
   return 0;
 }
 
+std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// docs/events.md with the generated table between its two markers.
+std::optional<std::string> with_table(const std::string& markdown, const std::string& table) {
+  const std::string begin = "<!-- event-types:begin (payledger schemas) -->\n";
+  const std::string end = "<!-- event-types:end -->";
+  const auto a = markdown.find(begin);
+  const auto b = markdown.find(end);
+  if (a == std::string::npos || b == std::string::npos || b < a) return std::nullopt;
+  return markdown.substr(0, a + begin.size()) + table + markdown.substr(b);
+}
+
+// Writes (or with --check, compares) docs/schemas/events.schema.json and the table of event
+// types in docs/events.md, made from the registered aggregates.
+int schemas(const std::string& docs, bool check) {
+  const auto& registry = resources::registry();
+  const std::string schema =
+      nlohmann::ordered_json::parse(contract::events_schema(registry)).dump(2) + "\n";
+  const std::string schema_path = docs + "/schemas/events.schema.json";
+  const std::string events_path = docs + "/events.md";
+  auto markdown = read_file(events_path);
+  if (!markdown) {
+    fmt::print(stderr, "cannot read {}\n", events_path);
+    return 1;
+  }
+  auto table = with_table(*markdown, contract::events_table(registry));
+  if (!table) {
+    fmt::print(stderr, "{} lacks the event-types markers\n", events_path);
+    return 1;
+  }
+  if (check) {
+    const bool schema_ok = read_file(schema_path) == schema;
+    const bool table_ok = *table == *markdown;
+    if (!schema_ok) fmt::print(stderr, "{} is stale: run payledger schemas\n", schema_path);
+    if (!table_ok) fmt::print(stderr, "{} is stale: run payledger schemas\n", events_path);
+    fmt::print("{} passed, {} failed\n", int(schema_ok) + int(table_ok),
+               int(!schema_ok) + int(!table_ok));
+    return schema_ok && table_ok ? 0 : 1;
+  }
+  std::ofstream(schema_path, std::ios::binary) << schema;
+  std::ofstream(events_path, std::ios::binary) << *table;
+  fmt::print("wrote {} and the table of {}\n", schema_path, events_path);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -103,7 +160,16 @@ int main(int argc, char** argv) {
   std::string data_dir = "./data";
   auto* replay_cmd = cli.add_subcommand("replay", "rebuild every projection from the event log");
   replay_cmd->add_option("--data-dir", data_dir, "RocksDB data directory")->capture_default_str();
+  auto* schemas_cmd = cli.add_subcommand(
+      "schemas",
+      "write docs/schemas/events.schema.json and docs/events.md's table of event types "
+      "from the registered resources");
+  std::string docs = "./docs";
+  bool check = false;
+  schemas_cmd->add_option("--docs", docs, "the docs folder")->capture_default_str();
+  schemas_cmd->add_flag("--check", check, "only compare; exit 1 when a file is stale");
   CLI11_PARSE(cli, argc, argv);
   if (replay_cmd->parsed()) return replay(data_dir);
+  if (schemas_cmd->parsed()) return schemas(docs, check);
   return 2;
 }

@@ -13,6 +13,8 @@
 #include "api/process.h"
 #include "api/server.h"
 #include "kafka/projector_node.h"
+#include "projections/runner.h"
+#include "resources/registry.h"
 
 namespace {
 
@@ -62,11 +64,16 @@ int main(int argc, char** argv) {
     spdlog::error("cannot open {}: {}", data_dir, db.error().to_string());
     return 1;
   }
+  if (auto s = payledger::projections::ensure_view_format(**db); !s.is_ok()) {
+    spdlog::error("preparing the views: {}", s.to_string());
+    return 1;
+  }
+  const auto& registry = payledger::resources::registry();
   payledger::api::Metrics metrics;
   payledger::api::SystemClock clock;
-  payledger::kafka::ProjectorNode node(**db, node_options, &metrics.projection());
+  payledger::kafka::ProjectorNode node(**db, registry, node_options, &metrics.projection());
   node.start();
-  payledger::api::ApiServer server(**db, node, nullptr, metrics, clock, server_options);
+  payledger::api::ApiServer server(**db, registry, node, nullptr, metrics, clock, server_options);
   auto port = server.bind(where->host, where->port);
   if (!port) {
     spdlog::error("{}", port.error());

@@ -7,8 +7,8 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include "api/app.h"
 #include "api/process.h"
+#include "app/app.h"
 
 namespace {
 

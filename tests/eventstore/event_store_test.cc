@@ -18,8 +18,10 @@ using payledger::testing::TempDir;
 namespace {
 
 AppendRequest req(std::string stream, std::uint64_t expected, int events) {
-  AppendRequest r{std::move(stream), expected, {}, {}};
-  for (int i = 0; i < events; ++i) r.events.push_back("{\"n\":" + std::to_string(i) + "}");
+  AppendRequest r{{{std::move(stream), expected, {}}}, {}};
+  for (int i = 0; i < events; ++i) {
+    r.streams[0].events.push_back("{\"n\":" + std::to_string(i) + "}");
+  }
   return r;
 }
 
@@ -89,6 +91,36 @@ TEST_CASE("a stale expected version is a conflict and writes nothing") {
   auto next = store.append(req("pi_b", 0, 1));
   REQUIRE(next.has_value());
   CHECK(next->first.value == 2);
+}
+
+TEST_CASE("an append to several streams is all or nothing, each at its own version") {
+  TempDir dir;
+  auto db = open_db(dir.path());
+  EventStore store(*db);
+  REQUIRE(store.append(req("prod_a", 0, 1)).has_value());
+  // A new price and its product's event, together: both land, positions in the order given.
+  AppendRequest both{{{"price_a", 0, {"{\"p\":1}"}}, {"prod_a", 1, {"{\"p\":2}"}}}, {}};
+  auto ok = store.append(std::move(both));
+  REQUIRE(ok.has_value());
+  CHECK(ok->first.value == 2);
+  CHECK(ok->last.value == 3);
+  CHECK(*store.stream_version("price_a") == 1);
+  CHECK(*store.stream_version("prod_a") == 2);
+  // One stale stream refuses the whole append: the fresh stream gets nothing either.
+  AppendRequest stale{{{"price_b", 0, {"{}"}}, {"prod_a", 1, {"{}"}}}, {{"k", "v"}}};
+  auto refused = store.append(std::move(stale));
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().code() == Status::Code::conflict);
+  CHECK(*store.stream_version("price_b") == 0);
+  CHECK(store.last_position().value == 3);
+  // A guard (a stream with no events) checks a version and writes nothing to it.
+  AppendRequest guarded{{{"price_c", 0, {"{}"}}, {"prod_a", 2, {}}}, {}};
+  REQUIRE(store.append(std::move(guarded)).has_value());
+  CHECK(*store.stream_version("prod_a") == 2);
+  AppendRequest twice{{{"price_d", 0, {"{}"}}, {"price_d", 1, {"{}"}}}, {}};
+  auto named_twice = store.append(std::move(twice));
+  REQUIRE_FALSE(named_twice.has_value());
+  CHECK(named_twice.error().code() == Status::Code::invalid_argument);
 }
 
 TEST_CASE("the idempotency record is written in the same batch as the events") {

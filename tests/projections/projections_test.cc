@@ -6,11 +6,16 @@
 #include <map>
 #include <random>
 
-#include "api/app.h"
+#include "app/app.h"
+#include "contract/field_codec.h"
 #include "eventstore/codec.h"
 #include "projections/projector.h"
 #include "projections/queries.h"
-#include "projections/render.h"
+#include "projections/runner.h"
+#include "projections/view_store.h"
+#include "resources/payment_intents/module.h"
+#include "resources/payment_intents/render.h"
+#include "resources/registry.h"
 #include "tests/support/temp_dir.h"
 
 using namespace payledger;
@@ -42,58 +47,76 @@ std::string id_of(const api::Outcome& o) {
   return j.at("id").get<std::string>();
 }
 
-api::CreateIntentParams intent(std::int64_t amount, std::string capture = "automatic") {
-  api::CreateIntentParams p;
-  p.amount_minor = amount;
-  p.currency = "eur";
-  p.capture_method = std::move(capture);
-  p.metadata = {{"k", "v \"quoted\""}};
-  p.description = "ünïcode — ok";
-  return p;
+std::string intent(std::int64_t amount, const std::string& capture = "automatic") {
+  return nlohmann::json{{"amount", amount},
+                        {"currency", "eur"},
+                        {"capture_method", capture},
+                        {"metadata", {{"k", "v \"quoted\""}}},
+                        {"description", "ünïcode — ok"}}
+      .dump();
 }
 
 // A little of everything: every status, declines, partial capture, refunds.
 void mixed_workload(api::App& app, const domain::MerchantId& m) {
-  auto& c = app.commands();
+  auto post = [&](const std::string& path, const nlohmann::json& body) {
+    return app.call("POST", path, m, body.dump());
+  };
   for (int i = 0; i < 6; ++i) {
-    const std::string pi =
-        id_of(c.create_intent(m, intent(1000 + i, i % 2 ? "manual" : "automatic"), nullptr));
+    const std::string pi = id_of(app.call("POST", "/v1/payment_intents", m,
+                                          intent(1000 + i, i % 2 ? "manual" : "automatic")));
     const char* pm = i == 3 ? "pm_card_chargeDeclined"
                             : (i == 4 ? "pm_card_threeDSecureRequired" : "pm_card_visa");
-    (void)c.confirm(m, pi, pm, "", nullptr);
-    if (i == 1 || i == 3) (void)c.capture(m, pi, 900, nullptr);
-    if (i == 0) (void)c.refund(m, pi, 300, "duplicate", {{"r", "1"}}, nullptr);
-    if (i == 2) (void)c.refund(m, pi, std::nullopt, std::nullopt, {}, nullptr);
-    if (i == 5) (void)c.cancel(m, pi, "abandoned", nullptr);
+    (void)post("/v1/payment_intents/" + pi + "/confirm", {{"payment_method", pm}});
+    if (i == 1 || i == 3)
+      (void)post("/v1/payment_intents/" + pi + "/capture", {{"amount_to_capture", 900}});
+    if (i == 0) {
+      (void)post("/v1/refunds", {{"payment_intent", pi},
+                                 {"amount", 300},
+                                 {"reason", "duplicate"},
+                                 {"metadata", {{"r", "1"}}}});
+    }
+    if (i == 2) (void)post("/v1/refunds", {{"payment_intent", pi}});
+    if (i == 5)
+      (void)post("/v1/payment_intents/" + pi + "/cancel", {{"cancellation_reason", "abandoned"}});
   }
-  (void)c.confirm(m, id_of(c.create_intent(m, intent(77, "manual"), nullptr)), "pm_card_amex", "",
-                  nullptr);
+  const std::string last = id_of(app.call("POST", "/v1/payment_intents", m, intent(77, "manual")));
+  (void)post("/v1/payment_intents/" + last + "/confirm", {{"payment_method", "pm_card_amex"}});
+}
+
+projections::ListRequest list_of(const std::string& merchant, int limit,
+                                 std::optional<std::string> after = {},
+                                 std::optional<std::string> before = {}) {
+  return {"payment_intent", merchant, {}, limit, std::move(after), std::move(before)};
 }
 
 }  // namespace
 
-TEST_CASE("render then parse gives back the same intent, in every status") {
+TEST_CASE("the views hold the log's fold: state round-trips, renderings match, in every status") {
   TempDir dir;
   auto app = open_app(dir.path());
   auto merchant = app->ensure_key("sk_test_projections_1");
   REQUIRE(merchant.has_value());
   mixed_workload(*app, *merchant);
   REQUIRE(app->runner().wait_for(app->store().last_position(), std::chrono::seconds(10)));
-  auto page = projections::Queries(app->db()).list(
-      {projections::ListKind::payment_intents, merchant->value, 100, {}, {}});
+  auto page = projections::Queries(app->db()).list(list_of(merchant->value, 100));
   REQUIRE(page.has_value());
   REQUIRE(page->objects.size() == 7);
   std::set<std::string> statuses;
   for (std::size_t i = 0; i < page->ids.size(); ++i) {
-    auto from_log = app->commands().load_intent(*merchant, page->ids[i]);
+    auto from_log = app->commands().load<payment_intents::Module>(*merchant, page->ids[i]);
     REQUIRE(from_log.has_value());
-    REQUIRE(from_log->has_value());
-    auto parsed = projections::parse_intent(page->objects[i]);
-    REQUIRE(parsed.has_value());
-    parsed->version = (*from_log)->version;
-    CHECK(*parsed == **from_log);  // the view is exactly the state the log folds to
-    CHECK(projections::render_intent(**from_log) == page->objects[i]);
-    statuses.insert(std::string(domain::to_string((*from_log)->status)));
+    REQUIRE(from_log->state.has_value());
+    const domain::PaymentIntent& pi = *from_log->state;
+    CHECK(payment_intents::render_intent(pi) == page->objects[i]);
+    // The state's own encoding gives back exactly the state (no parsing of the API JSON).
+    eventstore::JsonWriter w;
+    contract::write_value(w, pi);
+    const std::string encoded = w.take();
+    simdjson::dom::parser parser;
+    domain::PaymentIntent decoded;
+    contract::read_value(parser.parse(encoded).value(), decoded, domain::Field::required, "state");
+    CHECK(decoded == pi);
+    statuses.insert(std::string(domain::to_string(pi.status)));
   }
   CHECK(statuses.size() == 7);
 }
@@ -111,10 +134,10 @@ TEST_CASE("rebuilding from position 0 yields byte-identical views") {
   }
   auto db = eventstore::Database::open(dir.path());
   REQUIRE(db.has_value());
-  REQUIRE((*db)->reset_views().is_ok());
-  CHECK(views_snapshot(**db).empty());
+  REQUIRE(projections::reset_views(**db).is_ok());
+  CHECK(views_snapshot(**db).size() == 1);  // the format key only
   eventstore::EventStore store(**db);
-  projections::Projector projector(**db);
+  projections::Projector projector(**db, resources::registry());
   std::vector<eventstore::StoredEvent> batch;
   // Small batches on purpose: batch boundaries must not change the result.
   for (std::uint64_t next = 1; next <= store.last_position().value; next += batch.size()) {
@@ -135,7 +158,7 @@ TEST_CASE("a redelivered event changes nothing") {
   std::vector<eventstore::StoredEvent> all;
   REQUIRE(app->store().read_all(eventstore::Position{1}, 100'000, &all).is_ok());
   // A second projector over the same views: every event is a redelivery for them.
-  projections::Projector again(app->db(), "redelivery");
+  projections::Projector again(app->db(), resources::registry(), "redelivery");
   REQUIRE(again.apply(all).is_ok());
   CHECK(again.watermark().value == all.size());
   auto after = views_snapshot(app->db());
@@ -144,7 +167,34 @@ TEST_CASE("a redelivered event changes nothing") {
   CHECK(after == before);
 }
 
-TEST_CASE("events delivered out of order and twice build the same views as in order") {
+// Streams interleaved in any order, each stream's events in its own order (as Kafka delivers
+// them: one partition per stream), and half of them twice.
+std::vector<eventstore::StoredEvent> interleaved(const std::vector<eventstore::StoredEvent>& all,
+                                                 unsigned seed) {
+  std::map<std::string, std::vector<eventstore::StoredEvent>> by_stream;
+  eventstore::EnvelopeParser parser;
+  for (const auto& e : all) {
+    eventstore::EventHeader h;
+    simdjson::dom::element data;
+    REQUIRE(parser.parse(e.payload, &h, &data).is_ok());
+    by_stream[h.meta.stream_id].push_back(e);
+  }
+  std::vector<std::vector<eventstore::StoredEvent>> queues;
+  for (auto& [id, events] : by_stream) queues.push_back(std::move(events));
+  std::mt19937 rng(seed);
+  std::vector<eventstore::StoredEvent> out;
+  std::vector<std::size_t> next(queues.size(), 0);
+  for (std::size_t left = all.size(); left > 0;) {
+    const std::size_t q = std::uniform_int_distribution<std::size_t>(0, queues.size() - 1)(rng);
+    if (next[q] == queues[q].size()) continue;
+    out.push_back(queues[q][next[q]++]);
+    if (rng() % 3 == 0) out.push_back(out.back());  // a redelivery
+    --left;
+  }
+  return out;
+}
+
+TEST_CASE("streams interleaved in any order, with redeliveries, build the same views") {
   TempDir in_order_dir;
   std::vector<eventstore::StoredEvent> all;
   std::map<std::string, std::string> expected;
@@ -162,23 +212,79 @@ TEST_CASE("events delivered out of order and twice build the same views as in or
     TempDir dir;
     auto db = eventstore::Database::open(dir.path());
     REQUIRE(db.has_value());
-    std::vector<eventstore::StoredEvent> shuffled = all;
-    shuffled.insert(shuffled.end(), all.begin(), all.begin() + all.size() / 2);  // duplicates
-    std::mt19937 rng(seed);
-    std::shuffle(shuffled.begin(), shuffled.end(), rng);
+    REQUIRE(projections::ensure_view_format(**db).is_ok());
+    const auto shuffled = interleaved(all, seed);
     {
-      projections::Projector projector(**db);
+      projections::Projector projector(**db, resources::registry());
       for (std::size_t i = 0; i < shuffled.size(); i += 5) {
         const auto end = shuffled.begin() + static_cast<long>(std::min(i + 5, shuffled.size()));
         REQUIRE(projector.apply({shuffled.begin() + static_cast<long>(i), end}).is_ok());
         CHECK(projector.watermark().value <= all.size());
       }
       CHECK(projector.watermark().value == all.size());
+      CHECK(projector.quarantined() == 0);
     }
     // Reopened, the projector remembers where it is.
-    CHECK(projections::Projector(**db).watermark().value == all.size());
+    CHECK(projections::Projector(**db, resources::registry()).watermark().value == all.size());
     CHECK(views_snapshot(**db) == expected);
   }
+}
+
+TEST_CASE("a poison event is quarantined; its stream stops, every other stream goes on") {
+  TempDir dir;
+  auto app = open_app(dir.path());
+  auto merchant = app->ensure_key("sk_test_projections_5");
+  REQUIRE(merchant.has_value());
+  const std::string good = id_of(app->call("POST", "/v1/payment_intents", *merchant, intent(500)));
+  REQUIRE(app->runner().wait_for(app->store().last_position(), std::chrono::seconds(10)));
+  std::vector<eventstore::StoredEvent> all;
+  REQUIRE(app->store().read_all(eventstore::Position{1}, 100, &all).is_ok());
+  const std::uint64_t last = all.back().position.value;
+  // A second projector over fresh views gets the log plus garbage, an unknown type and a gap.
+  TempDir other;
+  auto db = eventstore::Database::open(other.path());
+  REQUIRE(db.has_value());
+  REQUIRE(projections::ensure_view_format(**db).is_ok());
+  projections::Projector projector(**db, resources::registry(), "poison");
+  std::vector<eventstore::StoredEvent> events = all;
+  events.push_back({eventstore::Position{last + 1}, "not json at all"});
+  events.push_back(
+      {eventstore::Position{last + 2},
+       R"({"id":"evt_x","type":"payment_intent.teleported","schema_version":1,"stream_id":")" +
+           good + R"(","stream_version":2,"merchant_id":"m","occurred_at":1,"data":{}})"});
+  // Its stream is poisoned now: the next event of it is quarantined too.
+  events.push_back(
+      {eventstore::Position{last + 3},
+       R"({"id":"evt_y","type":"payment_intent.canceled","schema_version":1,"stream_id":")" + good +
+           R"(","stream_version":3,"merchant_id":"m","occurred_at":1,"data":{"cancellation_reason":"duplicate"}})"});
+  REQUIRE(projector.apply(events).is_ok());
+  CHECK(projector.quarantined() == 3);
+  CHECK(projector.watermark().value == last + 3);
+  // Every other stream, and everything before the poison, is in the views.
+  projections::Queries q(**db);
+  auto view = q.object("payment_intent", merchant->value, good);
+  REQUIRE(view.has_value());
+  REQUIRE(view->has_value());
+  CHECK(nlohmann::json::parse(**view)["status"] == "requires_payment_method");
+  // Each quarantined event is recorded with its position and why.
+  std::string why;
+  REQUIRE(db.value()
+              ->db()
+              ->Get(rocksdb::ReadOptions(), db.value()->views(),
+                    projections::ViewKeys::quarantined("poison", eventstore::Position{last + 2}),
+                    &why)
+              .ok());
+  CHECK(why.find("no aggregate declares") != std::string::npos);
+  // A later, healthy stream still projects.
+  const std::string next = id_of(app->call("POST", "/v1/payment_intents", *merchant, intent(600)));
+  REQUIRE(app->runner().wait_for(app->store().last_position(), std::chrono::seconds(10)));
+  std::vector<eventstore::StoredEvent> more;
+  REQUIRE(app->store().read_all(eventstore::Position{last + 1}, 100, &more).is_ok());
+  for (auto& e : more) e.position.value += 3;  // after the three poison positions
+  REQUIRE(projector.apply(more).is_ok());
+  auto next_view = q.object("payment_intent", merchant->value, next);
+  REQUIRE(next_view.has_value());
+  CHECK(next_view->has_value());
 }
 
 TEST_CASE("cursor pagination walks forward and back, newest first, per merchant") {
@@ -189,8 +295,8 @@ TEST_CASE("cursor pagination walks forward and back, newest first, per merchant"
   REQUIRE((a && b));
   std::vector<std::string> created;
   for (int i = 0; i < 25; ++i) {
-    created.push_back(id_of(app->commands().create_intent(*a, intent(100 + i), nullptr)));
-    (void)app->commands().create_intent(*b, intent(100 + i), nullptr);
+    created.push_back(id_of(app->call("POST", "/v1/payment_intents", *a, intent(100 + i))));
+    (void)app->call("POST", "/v1/payment_intents", *b, intent(100 + i));
   }
   REQUIRE(app->runner().wait_for(app->store().last_position(), std::chrono::seconds(10)));
   projections::Queries q(app->db());
@@ -200,7 +306,7 @@ TEST_CASE("cursor pagination walks forward and back, newest first, per merchant"
   std::optional<std::string> cursor;
   std::vector<bool> more;
   do {
-    auto page = q.list({projections::ListKind::payment_intents, a->value, 10, cursor, {}});
+    auto page = q.list(list_of(a->value, 10, cursor));
     REQUIRE(page.has_value());
     seen.insert(seen.end(), page->ids.begin(), page->ids.end());
     more.push_back(page->has_more);
@@ -210,18 +316,18 @@ TEST_CASE("cursor pagination walks forward and back, newest first, per merchant"
   CHECK(seen == newest_first);
   CHECK(more == std::vector<bool>{true, true, false});
 
-  auto before = q.list({projections::ListKind::payment_intents, a->value, 5, {}, newest_first[12]});
+  auto before = q.list(list_of(a->value, 5, {}, newest_first[12]));
   REQUIRE(before.has_value());
   CHECK(before->ids ==
         std::vector<std::string>(newest_first.begin() + 7, newest_first.begin() + 12));
   CHECK(before->has_more);
-  auto first = q.list({projections::ListKind::payment_intents, a->value, 5, {}, newest_first[3]});
+  auto first = q.list(list_of(a->value, 5, {}, newest_first[3]));
   REQUIRE(first.has_value());
   CHECK(first->ids == std::vector<std::string>(newest_first.begin(), newest_first.begin() + 3));
   CHECK_FALSE(first->has_more);
 
   // Another merchant's id is not a cursor here.
-  auto foreign = q.list({projections::ListKind::payment_intents, b->value, 5, created[0], {}});
+  auto foreign = q.list(list_of(b->value, 5, created[0]));
   REQUIRE_FALSE(foreign.has_value());
   CHECK(foreign.error().message() == "starting_after");
 }

@@ -9,10 +9,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "api/app.h"
+#include "app/app.h"
+#include "contract/events.h"
 #include "eventstore/codec.h"
 #include "projections/queries.h"
-#include "projections/render.h"
+#include "resources/payment_intents/module.h"
+#include "resources/payment_intents/render.h"
 #include "tests/support/temp_dir.h"
 
 using namespace payledger;
@@ -61,21 +63,21 @@ class Driver {
     if (op < 25 || intents_.empty()) return create();
     const std::string id = intents_[pick(0, static_cast<int>(intents_.size()) - 1)];
     const d::MerchantId m{told_[id].merchant};
-    auto& c = app_.commands();
     if (op < 55) {
-      note(id, c.confirm(m, id,
-                         pick(0, 3) ? std::optional<std::string>(kPaymentMethods[pick(0, 6)])
-                                    : std::nullopt,
-                         "", nullptr));
+      Json body = Json::object();
+      if (pick(0, 3)) body["payment_method"] = kPaymentMethods[pick(0, 6)];
+      note(id, post(m, "/v1/payment_intents/" + id + "/confirm", body));
     } else if (op < 65) {
-      note(id, c.capture(m, id,
-                         pick(0, 1) ? std::optional<std::int64_t>(pick(1, 120000)) : std::nullopt,
-                         nullptr));
+      Json body = Json::object();
+      if (pick(0, 1)) body["amount_to_capture"] = pick(1, 120000);
+      note(id, post(m, "/v1/payment_intents/" + id + "/capture", body));
     } else if (op < 72) {
-      note(id, c.cancel(m, id, pick(0, 1) ? "duplicate" : "abandoned", nullptr));
+      note(id, post(m, "/v1/payment_intents/" + id + "/cancel",
+                    {{"cancellation_reason", pick(0, 1) ? "duplicate" : "abandoned"}}));
     } else if (op < 92) {
-      const auto amount = pick(0, 2) ? std::optional<std::int64_t>(pick(1, 40000)) : std::nullopt;
-      api::Outcome o = c.refund(m, id, amount, std::nullopt, {}, nullptr);
+      Json body = {{"payment_intent", id}};
+      if (pick(0, 2)) body["amount"] = pick(1, 40000);
+      api::Outcome o = post(m, "/v1/refunds", body);
       if (o.http_status == 200)
         told_[id].refunded += Json::parse(o.body)["amount"].get<std::int64_t>();
     } else if (op < 97) {
@@ -94,14 +96,17 @@ class Driver {
  private:
   int pick(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
 
+  api::Outcome post(const d::MerchantId& m, const std::string& path, const Json& body) {
+    return app_.call("POST", path, m, body.dump());
+  }
+
   void create() {
-    api::CreateIntentParams p;
-    p.amount_minor = pick(0, 50) == 0 ? 0 : pick(1, 100000);  // sometimes invalid
-    p.currency = kCurrencies[pick(0, 3)];
-    p.capture_method = pick(0, 2) ? "automatic" : "manual";
-    p.metadata = {{"n", std::to_string(intents_.size())}};
+    const Json body = {{"amount", pick(0, 50) == 0 ? 0 : pick(1, 100000)},  // sometimes invalid
+                       {"currency", kCurrencies[pick(0, 3)]},
+                       {"capture_method", pick(0, 2) ? "automatic" : "manual"},
+                       {"metadata", {{"n", std::to_string(intents_.size())}}}};
     const d::MerchantId& m = merchants_[pick(0, static_cast<int>(merchants_.size()) - 1)];
-    api::Outcome o = app_.commands().create_intent(m, p, nullptr);
+    api::Outcome o = post(m, "/v1/payment_intents", body);
     if (o.http_status != 200) return;
     const std::string id = Json::parse(o.body)["id"];
     intents_.push_back(id);
@@ -116,9 +121,10 @@ class Driver {
   // Time-driven settlements change intents without a client call: read them from the log.
   void refresh_all() {
     for (const auto& id : intents_) {
-      auto st = app_.commands().load_intent(d::MerchantId{told_[id].merchant}, id);
+      auto st =
+          app_.commands().load<payment_intents::Module>(d::MerchantId{told_[id].merchant}, id);
       REQUIRE(st.has_value());
-      told_[id].received = (*st)->amount_received.minor();
+      told_[id].received = st->state->amount_received.minor();
     }
   }
 
@@ -158,13 +164,18 @@ void audit(api::App& app, const std::map<std::string, Told>& told) {
   std::map<std::string, Ledger> ledgers;
   std::map<std::string, d::IntentState> folded;
   std::map<std::string, std::int64_t> net_by_currency;
+  eventstore::EnvelopeParser parser;
   for (std::size_t i = 0; i < all.size(); ++i) {
     REQUIRE(all[i].position.value == i + 1);  // gapless
-    auto rec = eventstore::decode_event(all[i].payload);
-    REQUIRE(rec.has_value());
-    if (!rec->meta.stream_id.starts_with("pi_")) continue;
-    apply_to_ledger(ledgers[rec->meta.stream_id], *rec);
-    folded[rec->meta.stream_id] = d::evolve(folded[rec->meta.stream_id], *rec);
+    eventstore::EventHeader header;
+    simdjson::dom::element data;
+    REQUIRE(parser.parse(all[i].payload, &header, &data).is_ok());
+    if (!header.meta.stream_id.starts_with("pi_")) continue;
+    auto body = contract::decode_body<d::IntentEvent>(header, data);
+    REQUIRE(body.has_value());
+    const d::Recorded rec{header.meta, std::move(*body)};
+    apply_to_ledger(ledgers[rec.meta.stream_id], rec);
+    folded[rec.meta.stream_id] = d::evolve(folded[rec.meta.stream_id], rec);
   }
   REQUIRE(app.runner().wait_for(app.store().last_position(), std::chrono::seconds(30)));
   projections::Queries views(app.db());
@@ -178,10 +189,10 @@ void audit(api::App& app, const std::map<std::string, Told>& told) {
     CHECK(l.refunded == t.refunded);
     net_by_currency[l.currency] += l.captured - l.refunded;
     // The view is exactly the rendering of the log's fold, and its balances agree.
-    auto view = views.intent(l.merchant, id);
+    auto view = views.object("payment_intent", l.merchant, id);
     REQUIRE(view.has_value());
     REQUIRE(view->has_value());
-    CHECK(**view == projections::render_intent(*folded[id]));
+    CHECK(**view == payment_intents::render_intent(*folded[id]));
     const Json v = Json::parse(**view);
     CHECK(v["amount_received"] == l.captured);
     std::int64_t view_refunded = 0;

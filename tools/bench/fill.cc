@@ -8,7 +8,7 @@
 #include <fmt/core.h>
 #include <CLI/CLI.hpp>
 
-#include "api/app.h"
+#include "app/app.h"
 
 int main(int argc, char** argv) {
   CLI::App cli{"bench_fill: a data directory with N succeeded payment intents"};
@@ -41,13 +41,12 @@ int main(int argc, char** argv) {
   const auto start = std::chrono::steady_clock::now();
   for (int w = 0; w < writers; ++w) {
     threads.emplace_back([&] {
-      payledger::api::CreateIntentParams p;
-      p.amount_minor = 2000;
-      p.currency = "usd";
-      p.payment_method = "pm_card_visa";
-      p.confirm = true;
+      const std::string body =
+          R"({"amount":2000,"currency":"usd","payment_method":"pm_card_visa","confirm":true})";
       while (next++ < intents) {
-        if ((*app)->commands().create_intent(*merchant, p, nullptr).http_status != 200) ++failed;
+        if ((*app)->call("POST", "/v1/payment_intents", *merchant, body).http_status != 200) {
+          ++failed;
+        }
       }
     });
   }

@@ -68,7 +68,8 @@ AppendRun append_rate(const std::string& dir, int writers, double seconds) {
   for (int w = 0; w < writers; ++w) {
     threads.emplace_back([&, w] {
       for (std::uint64_t i = 0; !stop; ++i) {
-        payledger::eventstore::AppendRequest r{fmt::format("pi_w{}_{}", w, i), 0, {payload}, {}};
+        payledger::eventstore::AppendRequest r{{{fmt::format("pi_w{}_{}", w, i), 0, {payload}}},
+                                               {}};
         if (store.append(std::move(r))) ++appended;
       }
     });

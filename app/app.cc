@@ -1,6 +1,7 @@
-#include "api/app.h"
+#include "app/app.h"
 
 #include "projections/queries.h"
+#include "resources/merchants/module.h"
 
 namespace payledger::api {
 
@@ -12,19 +13,25 @@ Expected<std::unique_ptr<App>, std::string> App::open(const AppOptions& options,
   auto db = eventstore::Database::open(options.data_dir);
   if (!db) return Unexpected{db.error().to_string()};
   app->db_ = std::move(*db);
+  if (auto s = projections::ensure_view_format(*app->db_); !s.is_ok()) {
+    return Unexpected{"preparing the views: " + s.to_string()};
+  }
   app->store_ = std::make_unique<eventstore::EventStore>(*app->db_, &app->metrics_->store());
-  app->runner_ =
-      std::make_unique<projections::Runner>(*app->store_, *app->db_, &app->metrics_->projection());
-  app->commands_ = std::make_unique<CommandService>(*app->store_, app->ids_, *app->clock_);
-  app->sweeper_ = std::make_unique<Sweeper>(*app->db_, *app->commands_, *app->clock_);
+  app->runner_ = std::make_unique<projections::Runner>(*app->store_, *app->db_, app->registry_,
+                                                       &app->metrics_->projection());
+  app->commands_ =
+      std::make_unique<CommandService>(*app->store_, app->registry_, app->ids_, *app->clock_);
+  app->sweeper_ =
+      std::make_unique<Sweeper>(*app->db_, app->registry_, *app->commands_, *app->clock_);
   if (options.sweep_interval_ms > 0) app->sweeper_->start(options.sweep_interval_ms);
   if (!options.kafka.brokers.empty()) {
-    app->relay_ = std::make_unique<kafka::Relay>(*app->store_, *app->db_, options.kafka,
-                                                 &app->metrics_->relay());
+    app->relay_ = std::make_unique<kafka::Relay>(*app->store_, *app->db_, app->registry_,
+                                                 options.kafka, &app->metrics_->relay());
     app->relay_->start();
   }
-  app->server_ = std::make_unique<ApiServer>(*app->db_, *app->runner_, app->commands_.get(),
-                                             *app->metrics_, *app->clock_, options.server);
+  app->server_ =
+      std::make_unique<ApiServer>(*app->db_, app->registry_, *app->runner_, app->commands_.get(),
+                                  *app->metrics_, *app->clock_, options.server);
   return app;
 }
 
@@ -52,8 +59,8 @@ Expected<domain::MerchantId, std::string> App::ensure_key(const std::string& sec
   auto owner = projections::Queries(*db_).merchant_for_key(hash);
   if (!owner) return Unexpected{owner.error().to_string()};
   if (*owner) return domain::MerchantId{**owner};
-  auto created =
-      commands_->create_merchant("Test merchant", hash, secret_key.substr(secret_key.size() - 4));
+  auto created = merchants::create(*commands_, "Test merchant", hash,
+                                   secret_key.substr(secret_key.size() - 4));
   if (!created) return Unexpected{created.error().to_string()};
   if (!runner_->wait_for(created->position, std::chrono::seconds(30))) {
     return Unexpected{std::string("views did not catch up with the new merchant")};

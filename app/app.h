@@ -14,6 +14,7 @@
 #include "eventstore/event_store.h"
 #include "kafka/relay.h"
 #include "projections/runner.h"
+#include "resources/registry.h"
 
 namespace payledger::api {
 
@@ -42,11 +43,17 @@ class App {
   }
   void serve() { server_->serve(); }
   void stop() { server_->stop(); }
+  // A write route run in-process (ApiServer::call).
+  Outcome call(const std::string& method, const std::string& path,
+               const domain::MerchantId& merchant, const std::string& json_body = "") {
+    return server_->call(method, path, merchant, json_body);
+  }
 
   eventstore::Database& db() { return *db_; }
   eventstore::EventStore& store() { return *store_; }
   projections::Runner& runner() { return *runner_; }
   CommandService& commands() { return *commands_; }
+  const contract::Registry& registry() const { return registry_; }
   Sweeper& sweeper() { return *sweeper_; }
   const Clock& clock() const { return *clock_; }
 
@@ -54,6 +61,7 @@ class App {
   App() = default;
   bool wait_for_views();
 
+  const contract::Registry& registry_ = resources::registry();
   std::unique_ptr<Clock> clock_;
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<eventstore::Database> db_;

@@ -1,11 +1,8 @@
-#include "projections/render.h"
+#include "resources/payment_intents/render.h"
 
-#include <simdjson.h>
-
-#include "eventstore/json_reader.h"
 #include "eventstore/json_writer.h"
 
-namespace payledger::projections {
+namespace payledger::payment_intents {
 namespace {
 
 namespace d = domain;
@@ -82,72 +79,6 @@ void charges_list(JsonWriter& w, const d::PaymentIntent& pi) {
   w.end_object();
 }
 
-// --- parsing --------------------------------------------------------------------------------
-
-using eventstore::JsonReader;
-
-d::Charge parse_charge(const JsonReader& c) {
-  d::Charge out;
-  out.id = d::ChargeId{c.str("id")};
-  out.amount = c.amount("amount");
-  out.amount_captured = c.amount("amount_captured");
-  out.amount_refunded = c.amount("amount_refunded");
-  out.captured = c.boolean("captured");
-  out.status = c.parsed<d::ChargeStatus>("status", d::parse_charge_status);
-  out.payment_method = d::PaymentMethodId{c.nullable_str("payment_method")};
-  out.failure_code = c.nullable_str("failure_code");
-  out.failure_message = c.nullable_str("failure_message");
-  out.created = d::UnixSeconds{c.i64("created")};
-  return out;
-}
-
-void parse_optionals(const JsonReader& r, d::PaymentIntent& pi) {
-  if (auto pm = r.nullable_str("payment_method"); !pm.empty()) {
-    pi.payment_method = d::PaymentMethodId{pm};
-  }
-  if (!r.is_null("last_payment_error")) {
-    const JsonReader e = r.object("last_payment_error");
-    pi.last_payment_error =
-        d::PaymentError{e.str("code"), e.nullable_str("decline_code"), e.str("message"),
-                        d::PaymentMethodId{e.str("payment_method")}, d::ChargeId{e.str("charge")}};
-  }
-  if (!r.is_null("next_action")) {
-    const JsonReader redirect = r.object("next_action").object("redirect_to_url");
-    pi.next_action = d::NextAction{redirect.str("url"), redirect.nullable_str("return_url")};
-  }
-  if (!r.is_null("canceled_at")) pi.canceled_at = d::UnixSeconds{r.i64("canceled_at")};
-  if (!r.is_null("cancellation_reason")) {
-    pi.cancellation_reason = r.parsed<d::CancellationReason>("cancellation_reason",
-                                                             d::parse_recorded_cancellation_reason);
-  }
-}
-
-d::PaymentIntent parse_root(const JsonReader& r) {
-  d::PaymentIntent pi;
-  pi.id = d::PaymentIntentId{r.str("id")};
-  pi.merchant = d::MerchantId{r.str("merchant_id")};
-  pi.amount = d::Money{r.amount("amount"), r.currency("currency")};
-  pi.amount_capturable = r.amount("amount_capturable");
-  pi.amount_received = r.amount("amount_received");
-  pi.status = r.parsed<d::IntentStatus>("status", d::parse_intent_status);
-  pi.capture_method = r.parsed<d::CaptureMethod>("capture_method", d::parse_capture_method);
-  pi.customer = r.nullable_str("customer");
-  pi.description = r.nullable_str("description");
-  pi.metadata = r.metadata("metadata");
-  pi.client_secret = r.str("client_secret");
-  parse_optionals(r, pi);
-  simdjson::dom::array charges;
-  if (r.object("charges").field("data").get(charges) != simdjson::SUCCESS) {
-    throw eventstore::JsonFieldError{"array charges.data"};
-  }
-  for (simdjson::dom::element c : charges) {
-    pi.charges.push_back(parse_charge(JsonReader(c)));
-    if (pi.charges.back().captured) pi.amount_refunded = pi.charges.back().amount_refunded;
-  }
-  pi.created = d::UnixSeconds{r.i64("created")};
-  return pi;
-}
-
 }  // namespace
 
 std::string charges_url(const domain::PaymentIntentId& id) {
@@ -188,36 +119,23 @@ std::string render_intent(const domain::PaymentIntent& pi) {
   return w.take();
 }
 
-Expected<domain::PaymentIntent, std::string> parse_intent(std::string_view json) {
-  thread_local simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  if (parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS) {
-    return Unexpected{std::string("payment intent view is not JSON")};
-  }
-  try {
-    return parse_root(JsonReader(root));
-  } catch (const eventstore::JsonFieldError& e) {
-    return Unexpected{"payment intent view field " + e.what};
-  }
-}
-
-std::string render_refund(const domain::EventMeta& meta, const domain::RefundCreated& r) {
+std::string render_refund(const domain::PaymentIntent& pi, const domain::Refund& r) {
   JsonWriter w;
   w.begin_object();
   w.text("id", r.id.value);
   w.text("object", "refund");
   w.number("amount", r.amount.minor());
-  w.text("currency", r.currency.code());
-  w.text("payment_intent", meta.stream_id);
-  w.text("charge", r.charge_id.value);
+  w.text("currency", pi.amount.currency.code());
+  w.text("payment_intent", pi.id.value);
+  w.text("charge", r.charge.value);
   w.text_or_null("reason", eventstore::text_of(r.reason));
   w.text("status", "succeeded");
   w.metadata("metadata", r.metadata);
-  w.text("merchant_id", meta.merchant.value);
+  w.text("merchant_id", pi.merchant.value);
   w.flag("livemode", false);
-  w.number("created", meta.occurred_at.value);
+  w.number("created", r.created.value);
   w.end_object();
   return w.take();
 }
 
-}  // namespace payledger::projections
+}  // namespace payledger::payment_intents

@@ -1,0 +1,112 @@
+#pragma once
+// The aggregate contract: what a resource module states once, and what every generic layer
+// (command service, projector, queries, routes, sweeper, relay, schema check) asks of it. The
+// generic layers see only `Aggregate`; a module is a struct of static members (see
+// docs/architecture.md, "Adding a resource") turned into one by `AggregateOf<Module>`.
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/types.h"
+#include "eventstore/codec.h"
+#include "eventstore/json_writer.h"
+#include "eventstore/status.h"
+
+namespace payledger::api {
+class Routes;
+class CommandService;
+}  // namespace payledger::api
+
+namespace payledger::contract {
+
+// One event type an aggregate declares (each event struct's kType, kSchemaVersion, kSummary).
+struct EventSpec {
+  std::string_view type;  // "customer.created"
+  int schema_version = 1;
+  std::string_view summary;  // what happened, in one line (docs/events.md)
+  void (*write_data_schema)(eventstore::JsonWriter&);  // JSON Schema of its "data"
+};
+
+enum class FilterKind { text, boolean };
+
+// A list filter of an API object: `GET /v1/customers?email=...`.
+struct FilterSpec {
+  std::string_view name;
+  FilterKind kind = FilterKind::text;
+};
+
+// An API object the views serve: retrieve at `path`/{id}, list at `path` (when path is set).
+struct ObjectSpec {
+  std::string_view object;     // "customer"
+  std::string_view id_prefix;  // "cus_"
+  std::string_view path;       // "/v1/customers"; empty: not served over HTTP
+  std::vector<FilterSpec> filters;
+};
+
+// One API object as the views keep it. Lists hold every live document of an object kind,
+// newest first, and one list per (filter, value) in `index`.
+struct Document {
+  std::string_view object;
+  std::string id;
+  std::string json;           // the rendered API object
+  domain::Metadata index;     // filter name -> value; a filter without a value is left out
+  bool deleted = false;       // a tombstone: retrieve answers {id, object, deleted}; lists skip it
+  bool merchant_wide = true;  // false: keyed without the merchant (API keys, found by hash)
+};
+
+// A document that an event brings into being: it takes that event's position in the lists.
+struct DocumentRef {
+  std::string_view object;
+  std::string id;
+};
+
+// An aggregate's state, whatever the module's type.
+class State {
+ public:
+  virtual ~State() = default;
+};
+
+// What retrieve answers for a deleted object, and what its delete answers: {id, object, deleted}.
+std::string tombstone(std::string_view object, std::string_view id);
+
+class Aggregate {
+ public:
+  virtual ~Aggregate() = default;
+
+  virtual std::string_view name() const = 0;           // "customer"
+  virtual std::string_view stream_prefix() const = 0;  // "cus_": every stream id starts so
+  virtual std::string_view topic() const = 0;          // "customers" (Kafka, after a prefix)
+  virtual std::span<const EventSpec> events() const = 0;
+  virtual std::span<const ObjectSpec> objects() const = 0;
+  bool declares(std::string_view event_type) const;
+
+  // --- folding events into state (projector, command service) ---
+  virtual std::unique_ptr<State> initial() const = 0;
+  // Decodes `data` as `header.type` and evolves `state` by it; `created` gets the documents the
+  // event creates. Returns corruption (and leaves `state` as it was) when the data does not
+  // decode. REQUIRES: the event is the stream's next.
+  virtual eventstore::Status apply(State& state, const eventstore::EventHeader& header,
+                                   simdjson::dom::element data,
+                                   std::vector<DocumentRef>* created) const = 0;
+  // The state in its own encoding (not the API's rendering), and back.
+  virtual void write_state(eventstore::JsonWriter& w, const State& state) const = 0;
+  virtual eventstore::Status read_state(simdjson::dom::element json, State& state) const = 0;
+  // Created and not deleted.
+  virtual bool exists(const State& state) const = 0;
+
+  // --- views ---
+  virtual void documents(const State& state, std::vector<Document>* out) const = 0;
+  // When time-driven work is next due for this stream; nullopt when none waits.
+  virtual std::optional<domain::UnixSeconds> due_at(const State& state) const = 0;
+
+  // --- the API layer ---
+  virtual void routes(api::Routes& routes) const = 0;
+  // Runs the stream's due work now. Returns whether it wrote anything.
+  virtual bool run_due(api::CommandService& commands, const domain::MerchantId& merchant,
+                       const std::string& stream_id) const = 0;
+};
+
+}  // namespace payledger::contract

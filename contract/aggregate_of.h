@@ -1,0 +1,122 @@
+#pragma once
+// AggregateOf<Module>: the generic `Aggregate` of a resource module. A module is a struct of
+// static members (docs/architecture.md, "Adding a resource"):
+//
+//   using State = ...;                       // declares its fields (domain/fields.h)
+//   using Event = std::variant<...>;  // each alternative: kType, kSchemaVersion, kSummary, fields
+//   static constexpr std::string_view kName, kStreamPrefix, kTopic;
+//   static std::optional<State> evolve(std::optional<State>, const domain::RecordedOf<Event>&);
+//   static bool exists(const State&);
+//   static std::vector<contract::ObjectSpec> objects();        // objects()[0] is the root's
+//   static void documents(const State&, std::vector<contract::Document>*);
+//   static void routes(api::Routes&);
+// and, when it has them:
+//   static std::optional<domain::UnixSeconds> due_at(const State&);
+//   static bool run_due(api::CommandService&, const domain::MerchantId&, const std::string&);
+//   static void created(const domain::RecordedOf<Event>&, std::vector<contract::DocumentRef>*);
+//     (default: the stream's first event creates the root document, id = stream id)
+#include <memory>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "contract/aggregate.h"
+#include "contract/events.h"
+#include "contract/field_codec.h"
+
+namespace payledger::contract {
+
+template <class M>
+class AggregateOf final : public Aggregate {
+ public:
+  using StateType = typename M::State;
+  using Event = typename M::Event;
+
+  // The state of one stream, as the generic layers hold it.
+  struct Box final : State {
+    std::optional<StateType> state;
+  };
+
+  AggregateOf() : objects_(M::objects()) {
+    for_each_event_type<Event>([&]<class E>(std::type_identity<E>) {
+      events_.push_back({E::kType, E::kSchemaVersion, E::kSummary,
+                         [](eventstore::JsonWriter& w) { write_object_schema<E>(w); }});
+    });
+  }
+
+  // The module's state inside a State this aggregate made; nullptr before the first event.
+  static const StateType* typed(const State& s) {
+    const auto& box = static_cast<const Box&>(s);
+    return box.state ? &*box.state : nullptr;
+  }
+
+  std::string_view name() const override { return M::kName; }
+  std::string_view stream_prefix() const override { return M::kStreamPrefix; }
+  std::string_view topic() const override { return M::kTopic; }
+  std::span<const EventSpec> events() const override { return events_; }
+  std::span<const ObjectSpec> objects() const override { return objects_; }
+
+  std::unique_ptr<State> initial() const override { return std::make_unique<Box>(); }
+
+  eventstore::Status apply(State& s, const eventstore::EventHeader& header,
+                           simdjson::dom::element data,
+                           std::vector<DocumentRef>* created) const override {
+    auto body = decode_body<Event>(header, data);
+    if (!body) return body.error();
+    const domain::RecordedOf<Event> rec{header.meta, std::move(*body)};
+    auto& box = static_cast<Box&>(s);
+    if constexpr (requires { M::created(rec, created); }) {
+      M::created(rec, created);
+    } else if (rec.meta.version.value == 1) {
+      created->push_back({objects_.front().object, rec.meta.stream_id});
+    }
+    box.state = M::evolve(std::move(box.state), rec);
+    return eventstore::Status::ok();
+  }
+
+  void write_state(eventstore::JsonWriter& w, const State& s) const override {
+    write_value(w, static_cast<const Box&>(s).state);
+  }
+
+  eventstore::Status read_state(simdjson::dom::element json, State& s) const override {
+    auto& box = static_cast<Box&>(s);
+    try {
+      read_value(json, box.state, Field::required, M::kName);
+    } catch (const eventstore::JsonFieldError& e) {
+      return eventstore::Status::corruption(std::string(M::kName) + " state: " + e.what);
+    }
+    return eventstore::Status::ok();
+  }
+
+  bool exists(const State& s) const override {
+    const StateType* state = typed(s);
+    return state != nullptr && M::exists(*state);
+  }
+
+  void documents(const State& s, std::vector<Document>* out) const override {
+    if (const StateType* state = typed(s)) M::documents(*state, out);
+  }
+
+  std::optional<domain::UnixSeconds> due_at(const State& s) const override {
+    if constexpr (requires(const StateType& st) { M::due_at(st); }) {
+      if (const StateType* state = typed(s)) return M::due_at(*state);
+    }
+    return std::nullopt;
+  }
+
+  void routes(api::Routes& routes) const override { M::routes(routes); }
+
+  bool run_due(api::CommandService& commands, const domain::MerchantId& merchant,
+               const std::string& stream_id) const override {
+    if constexpr (requires { M::run_due(commands, merchant, stream_id); }) {
+      return M::run_due(commands, merchant, stream_id);
+    }
+    return false;
+  }
+
+ private:
+  std::vector<EventSpec> events_;
+  std::vector<ObjectSpec> objects_;
+};
+
+}  // namespace payledger::contract

@@ -1,0 +1,37 @@
+#pragma once
+// The PaymentIntent resource (seeds 000, 001, 003): intents, their charges and refunds in one
+// stream per intent (pi_...). The rules are domain/payment_intent.h's decider; this module says
+// how the generic layers serve it.
+#include <optional>
+#include <vector>
+
+#include "api/routes.h"
+#include "contract/aggregate.h"
+#include "domain/payment_intent.h"
+
+namespace payledger::payment_intents {
+
+struct Module {
+  using State = domain::PaymentIntent;
+  using Event = domain::IntentEvent;
+  static constexpr std::string_view kName = "payment_intent";
+  static constexpr std::string_view kStreamPrefix = "pi_";
+  static constexpr std::string_view kTopic = "payment_intents";
+
+  static std::optional<State> evolve(std::optional<State> s, const domain::Recorded& e) {
+    return domain::evolve(std::move(s), e);
+  }
+  static bool exists(const State&) { return true; }
+  static std::vector<contract::ObjectSpec> objects();
+  static void created(const domain::Recorded& e, std::vector<contract::DocumentRef>* out);
+  static void documents(const State& pi, std::vector<contract::Document>* out);
+  static std::optional<domain::UnixSeconds> due_at(const State& pi) { return domain::due_at(pi); }
+  static void routes(api::Routes& routes);
+  // Expires an authorization past its 7 days, or settles an asynchronous payment.
+  static bool run_due(api::CommandService& commands, const domain::MerchantId& merchant,
+                      const std::string& stream_id);
+};
+
+const contract::Aggregate& aggregate();
+
+}  // namespace payledger::payment_intents

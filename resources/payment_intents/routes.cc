@@ -1,0 +1,196 @@
+// The write routes of PaymentIntents and refunds: parameters to commands, decisions to
+// appends, answers rendered from the state the events leave.
+#include <nlohmann/json.hpp>
+
+#include "api/command_service.h"
+#include "api/routes.h"
+#include "resources/payment_intents/module.h"
+#include "resources/payment_intents/render.h"
+
+namespace payledger::payment_intents {
+namespace {
+
+namespace d = domain;
+using api::Call;
+using api::Outcome;
+constexpr std::size_t kMaxIdChars = 100;
+
+const d::IntentPaymentFailed* find_failure(const std::vector<d::Event>& events) {
+  for (const auto& e : events) {
+    if (const auto* f = std::get_if<d::IntentPaymentFailed>(&e)) return f;
+  }
+  return nullptr;
+}
+
+// A declined card answers 402 with the intent attached, as card networks' APIs do.
+Outcome decline_outcome(const d::IntentPaymentFailed& f, const d::PaymentIntent& intent) {
+  api::ApiError e;
+  e.http_status = 402;
+  e.type = "card_error";
+  e.code = f.code;
+  e.param = "payment_method";
+  e.message = f.message;
+  if (!f.decline_code.empty()) e.extra["decline_code"] = f.decline_code;
+  e.extra["charge"] = f.charge_id.value;
+  e.extra["payment_intent"] = nlohmann::ordered_json::parse(render_intent(intent));
+  return api::error_outcome(e);
+}
+
+enum class Answer { intent, refund };
+
+// The answer of a decision: the intent, the refund it created, or a decline.
+Outcome answer_of(const std::vector<d::Event>& events, const d::PaymentIntent& intent,
+                  Answer answer) {
+  if (const auto* failure = find_failure(events)) return decline_outcome(*failure, intent);
+  if (answer == Answer::refund) {
+    for (const auto& e : events) {
+      if (const auto* r = std::get_if<d::RefundCreated>(&e)) {
+        for (const auto& refund : intent.refunds) {
+          if (refund.id == r->id) return Outcome{200, render_refund(intent, refund), {}};
+        }
+      }
+    }
+  }
+  return Outcome{200, render_intent(intent), {}};
+}
+
+// Loads the intent, decides `cmd` on it, appends what it decided; again on a version conflict.
+template <class Command>
+Outcome decide_on(api::CommandService& commands, const d::MerchantId& merchant,
+                  const std::string& id, const Command& cmd, Answer answer,
+                  const api::IdempotencyWrite* idem) {
+  return commands.retrying([&]() -> Outcome {
+    auto loaded = commands.load<Module>(merchant, id);
+    if (!loaded) return api::storage_failure(loaded.error());
+    d::Decision decision = d::decide(loaded->state, cmd);
+    if (!decision) return api::error_outcome(api::from_rejection(decision.error()));
+    api::Transaction tx(commands, merchant, cmd.now);
+    const auto next = tx.add(*loaded, *decision);
+    return tx.commit(answer_of(*decision, *next, answer), idem);
+  });
+}
+
+Outcome create(Call& call) {
+  api::Params& p = call.params;
+  d::CreateIntent cmd;
+  cmd.amount_minor = p.required_integer("amount");
+  cmd.currency = p.required_string("currency", 3);
+  cmd.capture_method = p.string("capture_method", 32).value_or("automatic");
+  cmd.customer = p.string("customer", 255).value_or("");
+  // Seed 003 sends customer_id; seed 000 (which wins) calls it customer. Both are accepted.
+  if (auto alias = p.string("customer_id", 255); alias && cmd.customer.empty()) {
+    cmd.customer = *alias;
+  }
+  cmd.description = p.string("description", 1000).value_or("");
+  cmd.metadata = p.metadata("metadata");
+  cmd.payment_method = p.string("payment_method", 255);
+  const bool confirm = p.boolean("confirm").value_or(false);
+  std::string return_url = p.string("return_url", 2048).value_or("");
+  if (auto e = p.finish()) return api::error_outcome(*e);
+  if (confirm && !cmd.payment_method) {
+    return api::error_outcome(api::invalid_param("payment_method", "parameter_missing",
+                                                 "confirm=true needs a payment_method."));
+  }
+  api::CommandService& commands = call.commands;
+  const std::string id = commands.new_id("pi");
+  cmd.id = d::PaymentIntentId{id};
+  cmd.client_secret = id + "_secret_" + commands.new_id("cs").substr(3);
+  cmd.now = commands.now();
+  const d::ConfirmIntent confirm_cmd{std::nullopt, std::move(return_url),
+                                     d::ChargeId{commands.new_id("ch")}, cmd.now};
+  // Create and confirm=true are one decision and one append, with the idempotency record.
+  return commands.retrying([&]() -> Outcome {
+    const api::Loaded<Module> fresh{id, 0, std::nullopt};
+    d::Decision created = d::decide(fresh.state, cmd);
+    if (!created) return api::error_outcome(api::from_rejection(created.error()));
+    std::vector<d::Event> events = std::move(*created);
+    if (confirm) {
+      const auto pending = api::after(fresh, events, call.merchant, cmd.now);
+      d::Decision confirmed = d::decide(pending.state, confirm_cmd);
+      if (!confirmed) return api::error_outcome(api::from_rejection(confirmed.error()));
+      events.insert(events.end(), confirmed->begin(), confirmed->end());
+    }
+    api::Transaction tx(commands, call.merchant, cmd.now);
+    const auto next = tx.add(fresh, events);
+    return tx.commit(answer_of(events, *next, Answer::intent), call.idempotency);
+  });
+}
+
+Outcome confirm(Call& call) {
+  auto pm = call.params.string("payment_method", 255);
+  auto return_url = call.params.string("return_url", 2048).value_or("");
+  if (auto e = call.params.finish()) return api::error_outcome(*e);
+  const d::ConfirmIntent cmd{std::move(pm), std::move(return_url),
+                             d::ChargeId{call.commands.new_id("ch")}, call.commands.now()};
+  return decide_on(call.commands, call.merchant, call.path[0], cmd, Answer::intent,
+                   call.idempotency);
+}
+
+Outcome capture(Call& call) {
+  auto amount = call.params.integer("amount_to_capture");
+  if (auto e = call.params.finish()) return api::error_outcome(*e);
+  return decide_on(call.commands, call.merchant, call.path[0],
+                   d::CaptureIntent{amount, call.commands.now()}, Answer::intent, call.idempotency);
+}
+
+Outcome cancel(Call& call) {
+  auto reason = call.params.string("cancellation_reason", 64);
+  if (auto e = call.params.finish()) return api::error_outcome(*e);
+  return decide_on(call.commands, call.merchant, call.path[0],
+                   d::CancelIntent{std::move(reason), call.commands.now()}, Answer::intent,
+                   call.idempotency);
+}
+
+api::ApiError intent_not_found(const std::string& id) {
+  api::ApiError e = api::not_found("payment_intent", id);
+  e.param = "payment_intent";
+  return e;
+}
+
+Outcome refund(Call& call) {
+  api::Params& p = call.params;
+  const std::string intent = p.required_string("payment_intent", kMaxIdChars);
+  auto amount = p.integer("amount");
+  auto reason = p.string("reason", 64);
+  auto metadata = p.metadata("metadata");
+  if (auto e = p.finish()) return api::error_outcome(*e);
+  if (!api::valid_id(intent, "pi_")) return api::error_outcome(intent_not_found(intent));
+  if (amount && !d::Amount::chargeable(*amount)) {
+    return api::error_outcome(api::from_rejection(d::Rejection::refund_amount_invalid));
+  }
+  const d::RefundIntent cmd{d::RefundId{call.commands.new_id("re")}, amount, std::move(reason),
+                            std::move(metadata), call.commands.now()};
+  Outcome o =
+      decide_on(call.commands, call.merchant, intent, cmd, Answer::refund, call.idempotency);
+  if (o.http_status == 404) return api::error_outcome(intent_not_found(intent));
+  return o;
+}
+
+}  // namespace
+
+void Module::routes(api::Routes& routes) {
+  const std::string object = "payment_intent";
+  routes.add({"POST", "/v1/payment_intents", "/v1/payment_intents", object, "", create});
+  routes.add({"POST", R"(/v1/payment_intents/([^/]+)/confirm)", "/v1/payment_intents/:id/confirm",
+              object, "pi_", confirm});
+  routes.add({"POST", R"(/v1/payment_intents/([^/]+)/capture)", "/v1/payment_intents/:id/capture",
+              object, "pi_", capture});
+  routes.add({"POST", R"(/v1/payment_intents/([^/]+)/cancel)", "/v1/payment_intents/:id/cancel",
+              object, "pi_", cancel});
+  routes.add({"POST", "/v1/refunds", "/v1/refunds", "refund", "", refund});
+}
+
+bool Module::run_due(api::CommandService& commands, const d::MerchantId& merchant,
+                     const std::string& stream_id) {
+  auto loaded = commands.load<Module>(merchant, stream_id);
+  if (!loaded || !loaded->state) return false;
+  const d::UnixSeconds now = commands.now();
+  const bool settle = loaded->state->status == d::IntentStatus::processing;
+  Outcome o =
+      settle
+          ? decide_on(commands, merchant, stream_id, d::SettleIntent{now}, Answer::intent, nullptr)
+          : decide_on(commands, merchant, stream_id, d::ExpireIntent{now}, Answer::intent, nullptr);
+  return o.position.value > 0;
+}
+
+}  // namespace payledger::payment_intents
