@@ -1,7 +1,10 @@
 #include "resources/registry.h"
 
+#include "resources/customers/module.h"
 #include "resources/merchants/module.h"
 #include "resources/payment_intents/module.h"
+#include "resources/prices/module.h"
+#include "resources/products/module.h"
 
 namespace payledger::resources {
 
@@ -9,6 +12,9 @@ const contract::Registry& registry() {
   static const contract::Registry instance({
       &merchants::aggregate(),
       &payment_intents::aggregate(),
+      &customers::aggregate(),
+      &products::aggregate(),
+      &prices::aggregate(),
   });
   return instance;
 }

@@ -1,0 +1,94 @@
+#include "resources/customers/customer.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "domain/assert.h"
+#include "domain/overloaded.h"
+
+namespace payledger::customers {
+namespace {
+
+Unexpected<Rejection> reject(Rejection r) {
+  return Unexpected<Rejection>{r};
+}
+
+// Loose on purpose, as card networks' APIs are: one '@' with text on both sides, no spaces.
+bool plausible_email(const std::string& email) {
+  const auto at = email.find('@');
+  return at != std::string::npos && at > 0 && at + 1 < email.size() &&
+         email.find('@', at + 1) == std::string::npos &&
+         std::none_of(email.begin(), email.end(),
+                      [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; });
+}
+
+bool valid_country(const std::string& country) {
+  return country.empty() ||
+         (country.size() == 2 &&
+          std::all_of(country.begin(), country.end(), [](char c) { return c >= 'A' && c <= 'Z'; }));
+}
+
+// The first rule a profile breaks, in precedence order.
+std::optional<Rejection> check(const Profile& p) {
+  if (!p.email.empty() && !plausible_email(p.email)) return Rejection::email_invalid;
+  if (p.address && !valid_country(p.address->country)) return Rejection::country_invalid;
+  if (p.shipping) {
+    if (p.shipping->name.empty() || p.shipping->address == Address{}) {
+      return Rejection::shipping_invalid;
+    }
+    if (!valid_country(p.shipping->address.country)) return Rejection::country_invalid;
+  }
+  return std::nullopt;
+}
+
+Profile updated(Profile p, const ProfileUpdate& u) {
+  if (u.email) p.email = *u.email;
+  if (u.name) p.name = *u.name;
+  if (u.phone) p.phone = *u.phone;
+  if (u.description) p.description = *u.description;
+  if (u.address) p.address = *u.address;
+  if (u.shipping) p.shipping = *u.shipping;
+  domain::apply_patch(p.metadata, u.metadata);
+  return p;
+}
+
+}  // namespace
+
+Decision decide(const State& state, const CreateCustomer& cmd) {
+  if (state) return reject(Rejection::customer_exists);
+  if (auto r = check(cmd.profile)) return reject(*r);
+  return std::vector<Event>{CustomerCreated{cmd.id, cmd.profile}};
+}
+
+Decision decide(const State& state, const UpdateCustomer& cmd) {
+  if (!state || state->deleted) return reject(Rejection::customer_missing);
+  Profile next = updated(state->profile, cmd.update);
+  if (auto r = check(next)) return reject(*r);
+  return std::vector<Event>{CustomerUpdated{std::move(next)}};
+}
+
+Decision decide(const State& state, const DeleteCustomer&) {
+  if (!state || state->deleted) return reject(Rejection::customer_missing);
+  return std::vector<Event>{CustomerDeleted{}};
+}
+
+State evolve(State state, const domain::RecordedOf<Event>& event) {
+  std::visit(Overloaded{
+                 [&](const CustomerCreated& e) {
+                   PL_ASSERT(!state.has_value(), "a customer is created once");
+                   state = Customer{e.id, e.profile, false, event.meta.occurred_at};
+                 },
+                 [&](const CustomerUpdated& e) {
+                   PL_ASSERT(state && !state->deleted, "only a live customer is updated");
+                   state->profile = e.profile;
+                 },
+                 [&](const CustomerDeleted&) {
+                   PL_ASSERT(state && !state->deleted, "a customer is deleted once");
+                   state->deleted = true;
+                 },
+             },
+             event.body);
+  return state;
+}
+
+}  // namespace payledger::customers

@@ -1,0 +1,121 @@
+// The write routes of customers: create, update, delete.
+#include "api/routes.h"
+#include "api/command_service.h"
+#include "contract/aggregate.h"
+#include "resources/customers/module.h"
+
+namespace payledger::customers {
+namespace {
+
+using api::Call;
+using api::Outcome;
+using api::Params;
+
+api::ApiError rejection_error(Rejection r, const std::string& id) {
+  switch (r) {
+    case Rejection::customer_missing:
+      return api::not_found("customer", id);
+    case Rejection::email_invalid:
+      return api::invalid_param("email", "email_invalid",
+                                "email must be an address like jenny@example.com.");
+    case Rejection::country_invalid:
+      return api::invalid_param("address[country]", "parameter_invalid",
+                                "country must be a two-letter ISO 3166-1 code, such as US.");
+    case Rejection::shipping_invalid:
+      return api::invalid_param("shipping", "parameter_missing",
+                                "shipping needs a name and an address.");
+    case Rejection::customer_exists:
+      break;
+  }
+  api::ApiError e;
+  e.http_status = 500;
+  e.type = "api_error";
+  e.code = "id_collision";
+  e.message = "A generated id was already taken; retry the request.";
+  return e;
+}
+
+Address address_at(Params& p, const std::string& name) {
+  auto field = [&](const char* key, std::size_t max) {
+    return p.string(name + "[" + key + "]", max).value_or("");
+  };
+  Address a{field("line1", 200),      field("line2", 200), field("city", 200),
+            field("postal_code", 20), field("state", 200), field("country", 2)};
+  for (char& c : a.country) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return a;
+}
+
+Shipping shipping_at(Params& p) {
+  return Shipping{p.string("shipping[name]", 256).value_or(""),
+                  p.string("shipping[phone]", 32).value_or(""), address_at(p, "shipping[address]")};
+}
+
+// An object parameter for an update: absent, cleared ("" or null), or given.
+template <class T, class Read>
+std::optional<std::optional<T>> object_update(Params& p, const std::string& name, Read read) {
+  if (!p.has(name)) return std::nullopt;
+  if (!p.is_object(name)) return std::optional<T>();
+  return std::optional<T>(read());
+}
+
+// Decides `decide(state)` on the customer `id` and answers with the customer it leaves (or its
+// tombstone once deleted).
+template <class Decide>
+Outcome run(Call& call, const std::string& id, bool fresh, Decide&& decide) {
+  return api::decide_and_append<Module>(
+      call, id, fresh, decide,
+      [&](const std::vector<Event>&, const State& next) {
+        return Outcome{
+            200, next->deleted ? contract::tombstone("customer", id) : render(*next), {}};
+      },
+      [&](Rejection r) { return rejection_error(r, id); });
+}
+
+Outcome create(Call& call) {
+  Params& p = call.params;
+  Profile profile;
+  profile.email = p.string("email", 512).value_or("");
+  profile.name = p.string("name", 256).value_or("");
+  profile.phone = p.string("phone", 32).value_or("");
+  profile.description = p.string("description", 5000).value_or("");
+  if (p.is_object("address")) profile.address = address_at(p, "address");
+  if (p.is_object("shipping")) profile.shipping = shipping_at(p);
+  profile.metadata = p.metadata("metadata");
+  if (auto e = p.finish()) return api::error_outcome(*e);
+  const std::string id = call.commands.new_id("cus");
+  return run(call, id, true, [&](const State& s) {
+    return decide(s, CreateCustomer{domain::CustomerId{id}, profile});
+  });
+}
+
+Outcome update(Call& call) {
+  Params& p = call.params;
+  ProfileUpdate u;
+  u.email = p.update_string("email", 512);
+  u.name = p.update_string("name", 256);
+  u.phone = p.update_string("phone", 32);
+  u.description = p.update_string("description", 5000);
+  u.address = object_update<Address>(p, "address", [&] { return address_at(p, "address"); });
+  u.shipping = object_update<Shipping>(p, "shipping", [&] { return shipping_at(p); });
+  u.metadata = p.metadata_patch("metadata").value_or(domain::MetadataPatch{});
+  if (auto e = p.finish()) return api::error_outcome(*e);
+  return run(call, call.path[0], false,
+             [&](const State& s) { return decide(s, UpdateCustomer{u}); });
+}
+
+Outcome remove(Call& call) {
+  if (auto e = call.params.finish()) return api::error_outcome(*e);
+  return run(call, call.path[0], false,
+             [&](const State& s) { return decide(s, DeleteCustomer{}); });
+}
+
+}  // namespace
+
+void Module::routes(api::Routes& routes) {
+  routes.add({"POST", "/v1/customers", "/v1/customers", "customer", "", create});
+  routes.add({"POST", R"(/v1/customers/([^/]+))", "/v1/customers/:id", "customer", "cus_", update});
+  routes.add(
+      {"DELETE", R"(/v1/customers/([^/]+))", "/v1/customers/:id", "customer", "cus_", remove});
+}
+
+}  // namespace payledger::customers
