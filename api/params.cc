@@ -1,5 +1,6 @@
 #include "api/params.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include <httplib.h>
@@ -12,6 +13,13 @@ constexpr int kMaxDepth = 8;
 constexpr std::size_t kMaxMetadataKeys = 50;
 constexpr std::size_t kMaxMetadataKeyChars = 40;
 constexpr std::size_t kMaxMetadataValueChars = 500;
+
+// Limits are in characters, as the docs (and Stripe) state them. Every string here was
+// validated as UTF-8 when parsed, so the code points are the bytes that are not continuations.
+std::size_t utf8_chars(std::string_view s) {
+  return static_cast<std::size_t>(
+      std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+}
 
 ApiError body_error(std::string message) {
   return invalid_param("", "parameter_invalid_body", std::move(message));
@@ -208,7 +216,7 @@ std::optional<std::string> Params::string(const std::string& name, std::size_t m
     fail(invalid_param(name, "parameter_invalid_string", name + " must be a string."));
     return std::nullopt;
   }
-  if (n->s.size() > max_chars) {
+  if (utf8_chars(n->s) > max_chars) {
     fail(invalid_param(name, "parameter_invalid_string",
                        name + " must be at most " + std::to_string(max_chars) + " characters."));
     return std::nullopt;
@@ -270,13 +278,13 @@ domain::Metadata Params::metadata(const std::string& name) {
   for (const auto& [k, v] : n->object) {
     std::string param = name;
     param.append("[").append(k).append("]");
-    if (k.empty() || k.size() > kMaxMetadataKeyChars) {
+    if (k.empty() || utf8_chars(k) > kMaxMetadataKeyChars) {
       fail(invalid_param(param, "parameter_invalid", "Metadata keys must be 1 to 40 characters."));
     } else if (v.kind != ParamNode::Kind::string) {
       fail(invalid_param(
           param, "parameter_invalid",
           "Metadata values must be strings, not " + std::string(kind_name(v.kind)) + "."));
-    } else if (v.s.size() > kMaxMetadataValueChars) {
+    } else if (utf8_chars(v.s) > kMaxMetadataValueChars) {
       fail(invalid_param(param, "parameter_invalid",
                          "Metadata values must be at most 500 characters."));
     } else if (!v.s.empty()) {

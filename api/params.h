@@ -33,13 +33,14 @@ class Params {
   static Params empty() { return Params(); }
 
   // Names are top-level ("email") or bracket paths into objects ("address[line1]").
-  // nullopt when absent or null. Strings longer than max_chars are an error.
+  // nullopt when absent or null. Strings longer than max_chars (Unicode code points, not
+  // bytes) are an error.
   std::optional<std::string> string(const std::string& name, std::size_t max_chars = 5000);
   std::optional<std::int64_t> integer(const std::string& name);
   std::optional<bool> boolean(const std::string& name);
   std::string required_string(const std::string& name, std::size_t max_chars = 5000);
   std::int64_t required_integer(const std::string& name);
-  // String values only; at most 50 keys of <= 40 chars, values of <= 500 chars.
+  // String values only; at most 50 keys of <= 40 chars, values of <= 500 chars (code points).
   domain::Metadata metadata(const std::string& name);
 
   // Whether `name` was sent at all, even empty or null (an update's "unset this").

@@ -46,6 +46,47 @@ TEST_CASE("metadata limits: 50 keys, 40-character keys, 500-character values") {
   CHECK(r->finish()->param == "metadata[k]");
 }
 
+namespace {
+
+std::string repeat(const std::string& s, int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) out += s;
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("limits count characters (code points), not UTF-8 bytes") {
+  const std::string e_acute = "\u00e9";  // 2 bytes in UTF-8
+  const std::string u_umlaut = "\u00fc";
+  auto value_500 = Params::from_json("{\"metadata\":{\"k\":\"" + repeat(e_acute, 500) + "\"}}");
+  CHECK(value_500->metadata("metadata").at("k").size() == 1000);
+  CHECK_FALSE(value_500->finish().has_value());
+  auto value_501 = Params::from_json("{\"metadata\":{\"k\":\"" + repeat(e_acute, 501) + "\"}}");
+  (void)value_501->metadata("metadata");
+  REQUIRE(value_501->finish().has_value());
+  CHECK(value_501->finish()->param == "metadata[k]");
+
+  const std::string key_40 = repeat(u_umlaut, 40);
+  auto key = Params::from_json("{\"metadata\":{\"" + key_40 + "\":\"v\"}}");
+  CHECK(key->metadata("metadata").count(key_40) == 1);
+  CHECK_FALSE(key->finish().has_value());
+  auto key_41 = Params::from_json("{\"metadata\":{\"" + repeat(u_umlaut, 41) + "\":\"v\"}}");
+  (void)key_41->metadata("metadata");
+  REQUIRE(key_41->finish().has_value());
+  CHECK(key_41->finish()->param == "metadata[" + repeat(u_umlaut, 41) + "]");
+
+  // 1000 characters of 3 and 4 bytes each (what api/server.cc allows a description).
+  const std::string description = repeat("\u20ac", 500) + repeat("\U0001F600", 500);
+  auto at_limit = Params::from_form("description=" + description);
+  CHECK(at_limit->string("description", 1000) == description);
+  CHECK_FALSE(at_limit->finish().has_value());
+  auto over = Params::from_json("{\"description\":\"" + description + "x\"}");
+  CHECK_FALSE(over->string("description", 1000).has_value());
+  REQUIRE(over->finish().has_value());
+  CHECK(over->finish()->param == "description");
+}
+
 TEST_CASE("in-flight idempotency keys are exclusive until ended") {
   InFlightKeys keys;
   CHECK(keys.try_begin("m\0k"));
