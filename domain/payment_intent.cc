@@ -307,7 +307,20 @@ void apply(PaymentIntent& pi, const IntentPaymentFailed& e, UnixSeconds at) {
   pi.status = IntentStatus::requires_payment_method;
 }
 
+// Canceling an authorized, uncaptured intent releases the hold on the card. The charge stays
+// succeeded and uncaptured; the release shows as a refund of all it held (Stripe's rendering).
+// Nothing was received, so the intent's own amount_refunded (money returned) stays 0.
+void release_authorization(PaymentIntent& pi) {
+  PL_ASSERT(!pi.charges.empty(), "a capturable intent has its authorized charge");
+  Charge& held = pi.charges.back();
+  PL_ASSERT(held.status == ChargeStatus::succeeded && !held.captured,
+            "the last charge of a capturable intent is authorized and uncaptured");
+  held.amount_refunded = pi.amount_capturable;
+  held.refunded = true;
+}
+
 void apply(PaymentIntent& pi, const IntentCanceled& e, UnixSeconds at) {
+  if (pi.status == IntentStatus::requires_capture) release_authorization(pi);
   pi.status = IntentStatus::canceled;
   pi.cancellation_reason = e.reason;
   pi.canceled_at = at;
@@ -321,6 +334,7 @@ void apply(PaymentIntent& pi, const RefundCreated& e, UnixSeconds at) {
   pi.amount_refunded = pi.amount_refunded.plus(e.amount);
   PL_ASSERT(pi.amount_refunded <= pi.amount_received, "never refund more than was received");
   charge->amount_refunded = pi.amount_refunded;
+  charge->refunded = charge->amount_refunded == charge->amount_captured;
   pi.refunds.push_back(Refund{e.id, e.charge_id, e.amount, e.reason, e.metadata, at});
   pi.status = pi.amount_refunded == pi.amount_received ? IntentStatus::refunded
                                                        : IntentStatus::partially_refunded;

@@ -62,6 +62,9 @@ struct Charge {
   Amount amount_refunded;
   ChargeStatus status = ChargeStatus::pending;
   bool captured = false;
+  // All of it went back: every captured amount was refunded, or an uncaptured authorization
+  // was released by a cancel (then amount_refunded is the released amount, as Stripe shows).
+  bool refunded = false;
   PaymentMethodId payment_method;
   std::string failure_code;
   std::string failure_message;
@@ -74,6 +77,7 @@ struct Charge {
     v("amount_refunded", s.amount_refunded);
     v("status", s.status);
     v("captured", s.captured);
+    v("refunded", s.refunded);
     v("payment_method", s.payment_method, Field::nullable);
     v("failure_code", s.failure_code, Field::nullable);
     v("failure_message", s.failure_message, Field::nullable);

@@ -19,7 +19,7 @@ void charge_object(JsonWriter& w, const d::PaymentIntent& pi, const d::Charge& c
   w.number("amount_captured", c.amount_captured.minor());
   w.number("amount_refunded", c.amount_refunded.minor());
   w.flag("captured", c.captured);
-  w.flag("refunded", c.captured && c.amount_refunded == c.amount_captured);
+  w.flag("refunded", c.refunded);
   w.text("currency", pi.amount.currency.code());
   w.text("status", d::to_string(c.status));
   w.text("payment_intent", pi.id.value);

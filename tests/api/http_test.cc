@@ -128,6 +128,32 @@ TEST_CASE("seed 000: manual capture, partial capture, and cancel") {
   check_error(s.post("/v1/payment_intents/" + id + "/cancel", nullptr), 400, "");  // succeeded
 }
 
+TEST_CASE("canceling a requires_capture intent releases the authorization on its charge") {
+  Server s;
+  Reply created = s.post("/v1/payment_intents",
+                         {{"amount", 12500}, {"currency", "usd"}, {"capture_method", "manual"}});
+  REQUIRE(created.status == 200);
+  const std::string id = created.body["id"];
+  Reply authorized =
+      s.post("/v1/payment_intents/" + id + "/confirm", {{"payment_method", "pm_card_visa"}});
+  REQUIRE(authorized.body["status"] == "requires_capture");
+  Reply canceled = s.post("/v1/payment_intents/" + id + "/cancel", nullptr);
+  REQUIRE(canceled.status == 200);
+  for (const Reply& r : {canceled, s.get("/v1/payment_intents/" + id)}) {
+    CAPTURE(r.raw);
+    CHECK(r.body["status"] == "canceled");
+    CHECK(r.body["amount_capturable"] == 0);
+    CHECK(r.body["amount_received"] == 0);
+    REQUIRE(r.body["charges"]["data"].size() == 1);
+    const Json& charge = r.body["charges"]["data"][0];
+    CHECK(charge["status"] == "succeeded");
+    CHECK(charge["captured"] == false);
+    CHECK(charge["amount_captured"] == 0);
+    CHECK(charge["refunded"] == true);
+    CHECK(charge["amount_refunded"] == 12500);
+  }
+}
+
 TEST_CASE("seed 001: list with Basic auth, X-API-Version, cursors") {
   Server s;
   std::vector<std::string> ids;

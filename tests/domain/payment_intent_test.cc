@@ -304,6 +304,54 @@ TEST_CASE("cancel: reasons a merchant may give, from cancelable states only") {
   CHECK(i.state->canceled_at->value == kT0 + 7);
 }
 
+TEST_CASE(
+    "canceling an uncaptured authorization releases it: the charge is refunded, not captured") {
+  // By the merchant, and by expiry: both are payment_intent.canceled from requires_capture.
+  const std::pair<const char*, std::function<Decision(Intent&)>> cancels[] = {
+      {"merchant",
+       [](Intent& i) {
+         return i.run(CancelIntent{"abandoned", UnixSeconds{kT0 + 9}});
+       }},
+      {"expiry", [](Intent& i) { return i.run(ExpireIntent{UnixSeconds{kT0 + 5 + 7 * 86'400}}); }},
+  };
+  for (const auto& [who, cancel] : cancels) {
+    CAPTURE(who);
+    Intent i;
+    (void)i.run(create(7300, "manual"));
+    (void)i.run(confirm("pm_card_visa"));
+    REQUIRE(cancel(i).has_value());
+    CHECK(i.status() == IntentStatus::canceled);
+    CHECK(i.state->amount_capturable.minor() == 0);
+    CHECK(i.state->amount_received.minor() == 0);
+    CHECK(i.state->amount_refunded.minor() == 0);  // no money was received, none returned
+    REQUIRE(i.state->charges.size() == 1);
+    const Charge& charge = i.state->charges[0];
+    CHECK(charge.status == ChargeStatus::succeeded);
+    CHECK_FALSE(charge.captured);
+    CHECK(charge.amount_captured.minor() == 0);
+    CHECK(charge.refunded);
+    CHECK(charge.amount_refunded.minor() == 7300);
+  }
+  // Canceled before any authorization, and a declined charge: nothing to release.
+  Intent declined;
+  (void)declined.run(create(7300, "manual"));
+  (void)declined.run(confirm("pm_card_chargeDeclined"));
+  REQUIRE(declined.run(CancelIntent{std::nullopt, UnixSeconds{kT0 + 9}}).has_value());
+  CHECK_FALSE(declined.state->charges[0].refunded);
+  CHECK(declined.state->charges[0].amount_refunded.minor() == 0);
+}
+
+TEST_CASE("a charge is refunded only once all that was captured is refunded") {
+  Intent i;
+  (void)i.run(create(3000));
+  (void)i.run(confirm("pm_card_visa"));
+  CHECK_FALSE(i.state->charges[0].refunded);
+  REQUIRE(i.run(refund(1000, "re_1")).has_value());
+  CHECK_FALSE(i.state->charges[0].refunded);
+  REQUIRE(i.run(refund(std::nullopt, "re_2")).has_value());
+  CHECK(i.state->charges[0].refunded);
+}
+
 TEST_CASE("uncaptured authorizations expire after 7 days, not before") {
   Intent i;
   (void)i.run(create(5000, "manual"));
