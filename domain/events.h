@@ -104,9 +104,13 @@ struct IntentRequiresAction {
   static constexpr std::string_view kSummary = "the customer must authenticate (3-D Secure)";
   static constexpr int kSchemaVersion = 1;
   std::string redirect_url;
+  // The confirm's return_url, carried here so that the event which sets next_action holds all
+  // of it (absent in events written before it was added: read as null).
+  std::string return_url;
   template <class S, class V>
   static void fields(S& s, V& v) {
     v("redirect_url", s.redirect_url);
+    v("return_url", s.return_url, Field::nullable);
   }
 };
 struct IntentProcessing {  // an asynchronous payment method took the charge; it settles later

@@ -167,8 +167,8 @@ Decision decide(const IntentState& state, const ConfirmIntent& cmd) {
       events.emplace_back(failure_of(*card, cmd.charge_id));
       break;
     case CardOutcome::require_3ds:
-      events.emplace_back(
-          IntentRequiresAction{"/v1/payment_intents/" + intent.id.value + "/confirm"});
+      events.emplace_back(IntentRequiresAction{
+          "/v1/payment_intents/" + intent.id.value + "/confirm", cmd.return_url});
       break;
     case CardOutcome::async_then_approve:
     case CardOutcome::async_then_decline:
@@ -266,7 +266,7 @@ void apply(PaymentIntent& pi, const IntentConfirmed& e, UnixSeconds) {
 
 void apply(PaymentIntent& pi, const IntentRequiresAction& e, UnixSeconds) {
   pi.status = IntentStatus::requires_action;
-  pi.next_action = NextAction{e.redirect_url, ""};
+  pi.next_action = NextAction{e.redirect_url, e.return_url};
 }
 
 void apply(PaymentIntent& pi, const IntentProcessing& e, UnixSeconds at) {

@@ -464,6 +464,40 @@ TEST_CASE("3-D Secure: requires_action with a redirect, then a later confirm com
   CHECK(done.body["next_action"].is_null());
 }
 
+TEST_CASE("3-D Secure: next_action.redirect_to_url.return_url is the confirm's return_url") {
+  Server s;
+  const std::string id = create_intent(s);
+  Reply action = s.post("/v1/payment_intents/" + id + "/confirm",
+                        {{"payment_method", "pm_card_threeDSecureRequired"},
+                         {"return_url", "https://shop.example/done?order=1"}});
+  REQUIRE(action.status == 200);
+  CHECK(action.body["status"] == "requires_action");
+  CHECK(action.body["next_action"]["redirect_to_url"]["return_url"] ==
+        "https://shop.example/done?order=1");
+  Reply got = s.get("/v1/payment_intents/" + id);
+  CHECK(got.body["next_action"]["redirect_to_url"]["return_url"] ==
+        "https://shop.example/done?order=1");
+
+  // The same through create with confirm=true, in a form body.
+  Reply created = s.form("/v1/payment_intents",
+                         "amount=2500&currency=usd&confirm=true"
+                         "&payment_method=pm_card_threeDSecureRequired"
+                         "&return_url=https%3A%2F%2Fshop.example%2Fback");
+  REQUIRE(created.status == 200);
+  CHECK(created.body["status"] == "requires_action");
+  CHECK(created.body["next_action"]["redirect_to_url"]["return_url"] ==
+        "https://shop.example/back");
+  const std::string created_id = created.body["id"];
+  CHECK(s.get("/v1/payment_intents/" + created_id)
+            .body["next_action"]["redirect_to_url"]["return_url"] == "https://shop.example/back");
+
+  // Without a return_url it is null.
+  const std::string bare = create_intent(s);
+  Reply no_url = s.post("/v1/payment_intents/" + bare + "/confirm",
+                        {{"payment_method", "pm_card_threeDSecureRequired"}});
+  CHECK(no_url.body["next_action"]["redirect_to_url"]["return_url"].is_null());
+}
+
 TEST_CASE("two concurrent confirms of one intent: exactly one wins") {
   Server s;
   for (int round = 0; round < 10; ++round) {

@@ -279,6 +279,37 @@ TEST_CASE("3-D Secure: requires_action with a redirect, completed by a later con
   CHECK_FALSE(i.state->next_action.has_value());
 }
 
+TEST_CASE("3-D Secure: next_action returns to the return_url given at that confirm") {
+  struct Case {
+    const char* first_return_url;  // a confirm with pm_card_chargeDeclined, or nullptr: none
+    const char* return_url;        // the confirm with pm_card_threeDSecureRequired
+    const char* expected;          // next_action.return_url
+  };
+  constexpr Case kCases[] = {
+      {nullptr, "https://shop.example/done", "https://shop.example/done"},
+      {nullptr, "", ""},
+      // Only the return_url of the confirm that led to requires_action counts.
+      {"https://shop.example/first", "https://shop.example/second", "https://shop.example/second"},
+  };
+  for (const Case& c : kCases) {
+    CAPTURE(c.return_url);
+    Intent i;
+    (void)i.run(create());
+    if (c.first_return_url != nullptr) {
+      (void)i.run(ConfirmIntent{"pm_card_chargeDeclined", c.first_return_url, ChargeId{"ch_1"},
+                                UnixSeconds{kT0 + 1}});
+    }
+    Decision d = i.run(ConfirmIntent{"pm_card_threeDSecureRequired", c.return_url, ChargeId{"ch_2"},
+                                     UnixSeconds{kT0 + 2}});
+    REQUIRE(d.has_value());
+    CHECK(std::get<IntentRequiresAction>(d->back()).return_url == std::string(c.expected));
+    CHECK(i.status() == IntentStatus::requires_action);
+    REQUIRE(i.state->next_action.has_value());
+    CHECK(i.state->next_action->redirect_url == "/v1/payment_intents/pi_1/confirm");
+    CHECK(i.state->next_action->return_url == std::string(c.expected));
+  }
+}
+
 TEST_CASE("confirm needs a payment method, given or attached") {
   Intent i;
   (void)i.run(create());

@@ -29,7 +29,7 @@ std::vector<Event> every_event_type() {
   return {
       created,
       IntentConfirmed{PaymentMethodId{"pm_card_visa"}, "https://shop.example/return"},
-      IntentRequiresAction{"/v1/payment_intents/pi_1/confirm"},
+      IntentRequiresAction{"/v1/payment_intents/pi_1/confirm", "https://shop.example/return"},
       IntentProcessing{ChargeId{"ch_1"}},
       IntentAuthorized{ChargeId{"ch_1"}, Amount::of_minor(4999)},
       IntentCaptured{ChargeId{"ch_1"}, Amount::of_minor(4000)},

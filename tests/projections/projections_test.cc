@@ -66,7 +66,10 @@ void mixed_workload(api::App& app, const domain::MerchantId& m) {
                                           intent(1000 + i, i % 2 ? "manual" : "automatic")));
     const char* pm = i == 3 ? "pm_card_chargeDeclined"
                             : (i == 4 ? "pm_card_threeDSecureRequired" : "pm_card_visa");
-    (void)post("/v1/payment_intents/" + pi + "/confirm", {{"payment_method", pm}});
+    // The 3-D Secure intent's next_action carries a return_url that views must keep.
+    nlohmann::json confirm = {{"payment_method", pm}};
+    if (i == 4) confirm["return_url"] = "https://shop.example/back";
+    (void)post("/v1/payment_intents/" + pi + "/confirm", confirm);
     if (i == 1 || i == 3)
       (void)post("/v1/payment_intents/" + pi + "/capture", {{"amount_to_capture", 900}});
     if (i == 0) {
