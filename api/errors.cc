@@ -40,15 +40,4 @@ ApiError storage_error(const std::string& what) {
   return e;
 }
 
-ApiError from_rejection(domain::Rejection r) {
-  const domain::RejectionInfo info = domain::describe(r);
-  ApiError e;
-  e.http_status = info.http_status;
-  e.type = std::string(info.type);
-  e.code = std::string(info.code);
-  e.param = std::string(info.param);
-  e.message = std::string(info.message);
-  return e;
-}
-
 }  // namespace payledger::api

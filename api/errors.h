@@ -4,8 +4,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "domain/rejection.h"
-
 namespace payledger::api {
 
 struct ApiError {
@@ -20,7 +18,6 @@ struct ApiError {
 };
 
 ApiError invalid_param(std::string param, std::string code, std::string message);
-ApiError from_rejection(domain::Rejection r);
 // 404: the merchant has no `object` with this id (param "id").
 ApiError not_found(const std::string& object, const std::string& id);
 // A 500 for a failed read or write of the database; says what failed.

@@ -325,7 +325,11 @@ std::optional<ApiError> Params::finish() const {
 
 namespace {
 
-// Scalars as text, so that a form's "100" and JSON's 100 are the same parameter.
+// A scalar as length-prefixed text: a form's "100" and JSON's 100 are the same parameter.
+void text(const std::string& value, std::string& out) {
+  out.append("=").append(std::to_string(value.size())).append(":").append(value);
+}
+
 void canonical(const std::map<std::string, ParamNode>& level, std::string& out) {
   out.push_back('{');
   for (const auto& [name, node] : level) {
@@ -336,13 +340,13 @@ void canonical(const std::map<std::string, ParamNode>& level, std::string& out) 
         canonical(node.object, out);
         continue;
       case ParamNode::Kind::integer:
-        out.append("=" + std::to_string(node.i));
+        text(std::to_string(node.i), out);
         break;
       case ParamNode::Kind::boolean:
-        out.append(node.b ? "=true" : "=false");
+        text(node.b ? "true" : "false", out);
         break;
       case ParamNode::Kind::string:
-        out.append("=" + std::to_string(node.s.size()) + ":" + node.s);
+        text(node.s, out);
         break;
       default:
         out.append(std::string("~") + kind_name(node.kind));

@@ -137,6 +137,8 @@ ApiServer::ApiServer(eventstore::Database& db, const contract::Registry& registr
     e.message = res.status == 404
                     ? "Unrecognized request URL (" + req.method + " " + req.path + ")."
                     : "The request could not be read (HTTP " + std::to_string(res.status) + ").";
+    res.set_header("Request-Id", RandomIds().next("req"));
+    res.set_header("Stripe-Should-Retry", "false");
     res.set_content(e.body(), "application/json");
     return httplib::Server::HandlerResponse::Handled;
   }));
@@ -156,6 +158,7 @@ ApiServer::ApiServer(eventstore::Database& db, const contract::Registry& registr
         e.code = "internal_error";
         e.message = "An internal error occurred; nothing was changed unless a retrieve says so.";
         res.status = 500;
+        res.set_header("Request-Id", RandomIds().next("req"));
         res.set_content(e.body(), "application/json");
       });
   install_routes();
@@ -277,10 +280,13 @@ void ApiServer::handle(const httplib::Request& req, httplib::Response& res,
 // that has no valid key.
 Reply ApiServer::authenticated(const httplib::Request& req, const Handler& h) {
   auto merchant = authenticate(req);
-  const bool is_get = req.method == "GET";
-  if (auto behind =
-          is_get ? wait_for_requested_position(req, merchant.has_value()) : std::nullopt) {
-    return error_reply(*behind);
+  // A key the views do not know yet, on a replica behind the write that made it: retry soon
+  // (without waiting here). A request with no key at all is simply refused.
+  const bool unknown_key = !merchant && merchant.error().code == "api_key_invalid";
+  if (req.method == "GET" && (merchant || unknown_key)) {
+    if (auto behind = wait_for_requested_position(req, merchant.has_value())) {
+      return error_reply(*behind);
+    }
   }
   if (!merchant) return error_reply(merchant.error());
   return h(req, *merchant);

@@ -87,6 +87,24 @@ struct IntentCreated {  // the merchant is the envelope's (EventMeta::merchant)
     v("client_secret", s.client_secret);
   }
 };
+struct IntentUpdated {  // the updatable fields, all of them after the update
+  static constexpr std::string_view kType = "payment_intent.updated";
+  static constexpr std::string_view kSummary =
+      "the merchant changed the amount (before confirmation), customer, description or metadata; "
+      "data is all four after the change";
+  static constexpr int kSchemaVersion = 1;
+  Amount amount;
+  std::string customer;
+  std::string description;
+  Metadata metadata;
+  template <class S, class V>
+  static void fields(S& s, V& v) {
+    v("amount", s.amount);
+    v("customer", s.customer, Field::nullable);
+    v("description", s.description, Field::nullable);
+    v("metadata", s.metadata);
+  }
+};
 struct IntentConfirmed {
   static constexpr std::string_view kType = "payment_intent.confirmed";
   static constexpr std::string_view kSummary = "the merchant confirmed with this payment method";
@@ -203,9 +221,10 @@ struct RefundCreated {  // in the intent's stream: a refund belongs to its payme
 };
 
 // The events of a payment intent's stream.
-using IntentEvent = std::variant<IntentCreated, IntentConfirmed, IntentRequiresAction,
-                                 IntentProcessing, IntentAuthorized, IntentCaptured,
-                                 IntentPaymentFailed, IntentCanceled, RefundCreated>;
+using IntentEvent =
+    std::variant<IntentCreated, IntentUpdated, IntentConfirmed, IntentRequiresAction,
+                 IntentProcessing, IntentAuthorized, IntentCaptured, IntentPaymentFailed,
+                 IntentCanceled, RefundCreated>;
 using Event = IntentEvent;
 
 // The event type analysts see: "payment_intent.created", "refund.created", ...

@@ -167,8 +167,7 @@ Decision decide(const IntentState& state, const ConfirmIntent& cmd) {
       events.emplace_back(failure_of(*card, cmd.charge_id));
       break;
     case CardOutcome::require_3ds:
-      events.emplace_back(IntentRequiresAction{
-          "/v1/payment_intents/" + intent.id.value + "/confirm", cmd.return_url});
+      events.emplace_back(IntentRequiresAction{cmd.authentication_url, cmd.return_url});
       break;
     case CardOutcome::async_then_approve:
     case CardOutcome::async_then_decline:
@@ -201,6 +200,25 @@ Decision decide(const IntentState& state, const CancelIntent& cmd) {
   }
   if (!cancelable(state->status)) return reject(Rejection::intent_unexpected_state);
   return std::vector<Event>{IntentCanceled{reason}};
+}
+
+Decision decide(const IntentState& state, const UpdateIntent& cmd) {
+  if (!state) return reject(Rejection::intent_missing);
+  if (cmd.amount_minor && !Amount::chargeable(*cmd.amount_minor)) {
+    return reject(Rejection::amount_invalid);
+  }
+  const PaymentIntent& intent = *state;
+  if (intent.status == IntentStatus::canceled) return reject(Rejection::intent_unexpected_state);
+  // The amount is what the customer is asked for: it may change only until confirmation.
+  const bool confirmed = intent.status != IntentStatus::requires_payment_method &&
+                         intent.status != IntentStatus::requires_confirmation;
+  if (cmd.amount_minor && confirmed) return reject(Rejection::amount_not_updatable);
+  IntentUpdated next{intent.amount.amount, intent.customer, intent.description, intent.metadata};
+  if (cmd.amount_minor) next.amount = Amount::of_minor(*cmd.amount_minor);
+  if (cmd.customer) next.customer = *cmd.customer;
+  if (cmd.description) next.description = *cmd.description;
+  apply_patch(next.metadata, cmd.metadata);
+  return std::vector<Event>{std::move(next)};
 }
 
 Decision decide(const IntentState& state, const RefundIntent& cmd) {
@@ -262,6 +280,16 @@ void apply(PaymentIntent& pi, const IntentConfirmed& e, UnixSeconds) {
   pi.status = IntentStatus::requires_confirmation;
   pi.last_payment_error.reset();
   pi.next_action.reset();
+}
+
+void apply(PaymentIntent& pi, const IntentUpdated& e, UnixSeconds) {
+  PL_ASSERT(e.amount == pi.amount.amount || pi.charges.empty() ||
+                pi.status == IntentStatus::requires_payment_method,
+            "the amount changes only before a charge holds it");
+  pi.amount.amount = e.amount;
+  pi.customer = e.customer;
+  pi.description = e.description;
+  pi.metadata = e.metadata;
 }
 
 void apply(PaymentIntent& pi, const IntentRequiresAction& e, UnixSeconds) {

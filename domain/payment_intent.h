@@ -212,6 +212,16 @@ struct ConfirmIntent {
   std::string return_url;
   ChargeId charge_id;  // used if the confirmation creates a charge
   UnixSeconds now;
+  std::string authentication_url;  // where the customer authenticates, if the card asks for it
+};
+// Each field given replaces the intent's; metadata is patched. The amount only before
+// confirmation; nothing once canceled.
+struct UpdateIntent {
+  std::optional<std::int64_t> amount_minor;
+  std::optional<std::string> customer;
+  std::optional<std::string> description;
+  MetadataPatch metadata;
+  UnixSeconds now;
 };
 struct CaptureIntent {
   std::optional<std::int64_t> amount_to_capture_minor;  // default: all that is capturable
@@ -240,6 +250,7 @@ using Decision = Expected<std::vector<Event>, Rejection>;
 
 Decision decide(const IntentState& state, const CreateIntent& cmd);
 Decision decide(const IntentState& state, const ConfirmIntent& cmd);
+Decision decide(const IntentState& state, const UpdateIntent& cmd);
 Decision decide(const IntentState& state, const CaptureIntent& cmd);
 Decision decide(const IntentState& state, const CancelIntent& cmd);
 Decision decide(const IntentState& state, const RefundIntent& cmd);

@@ -4,55 +4,38 @@
 
 namespace payledger::domain {
 
-RejectionInfo describe(Rejection r) {
-  constexpr std::string_view kInvalid = "invalid_request_error";
+std::string_view name(Rejection r) {
   switch (r) {
     case Rejection::intent_exists:
-      return {409, kInvalid, "resource_already_exists", "id",
-              "A PaymentIntent with this id already exists."};
+      return "intent_exists";
     case Rejection::intent_missing:
-      return {404, kInvalid, "resource_missing", "id", "No such payment_intent."};
+      return "intent_missing";
     case Rejection::amount_invalid:
-      return {400, kInvalid, "amount_invalid", "amount",
-              "amount must be an integer from 1 to 99999999 in the currency's minor unit."};
+      return "amount_invalid";
     case Rejection::currency_invalid:
-      return {400, kInvalid, "currency_invalid", "currency",
-              "currency must be a supported three-letter ISO 4217 code in lowercase."};
+      return "currency_invalid";
     case Rejection::capture_method_invalid:
-      return {400, kInvalid, "parameter_invalid", "capture_method",
-              "capture_method must be automatic or manual."};
+      return "capture_method_invalid";
     case Rejection::payment_method_unknown:
-      return {400, kInvalid, "resource_missing", "payment_method",
-              "No such PaymentMethod; use a test payment method such as pm_card_visa."};
+      return "payment_method_unknown";
     case Rejection::cancellation_reason_invalid:
-      return {400, kInvalid, "parameter_invalid", "cancellation_reason",
-              "cancellation_reason must be one of duplicate, fraudulent, requested_by_customer, "
-              "abandoned."};
+      return "cancellation_reason_invalid";
     case Rejection::refund_reason_invalid:
-      return {400, kInvalid, "parameter_invalid", "reason",
-              "reason must be one of duplicate, fraudulent, requested_by_customer."};
+      return "refund_reason_invalid";
     case Rejection::payment_method_missing:
-      return {400, kInvalid, "payment_intent_unexpected_state", "payment_method",
-              "You cannot confirm this PaymentIntent because it has no payment method; pass "
-              "payment_method."};
+      return "payment_method_missing";
     case Rejection::intent_unexpected_state:
-      return {400, kInvalid, "payment_intent_unexpected_state", "",
-              "This PaymentIntent's status does not allow this operation."};
+      return "intent_unexpected_state";
+    case Rejection::amount_not_updatable:
+      return "amount_not_updatable";
     case Rejection::amount_to_capture_invalid:
-      return {400, kInvalid, "amount_too_large", "amount_to_capture",
-              "amount_to_capture must be from 1 to the amount_capturable of the PaymentIntent."};
+      return "amount_to_capture_invalid";
     case Rejection::refund_amount_invalid:
-      return {400, kInvalid, "amount_too_large", "amount",
-              "Refund amount must be from 1 to the amount received less the amount already "
-              "refunded."};
+      return "refund_amount_invalid";
     case Rejection::not_due:
-      return {400, kInvalid, "not_due", "", "The PaymentIntent is not due for this yet."};
+      return "not_due";
   }
-  PL_ASSERT(false, "every rejection is described");
-}
-
-std::string_view name(Rejection r) {
-  return describe(r).code;
+  PL_ASSERT(false, "every rejection has a name");
 }
 
 }  // namespace payledger::domain

@@ -1,5 +1,7 @@
 #pragma once
-// Business rejections: a command that is well-formed but not allowed. Ordered by precedence:
+// Business rejections: a command that is well-formed but not allowed. How each is told to an
+// API client (status, code, parameter) is the API layer's business
+// (resources/payment_intents/rejections.cc). Ordered by precedence:
 // when several apply, the decider reports the first in this order (existence, then the
 // command's own values, then the intent's state, then amounts that depend on the state).
 #include <cstdint>
@@ -18,21 +20,13 @@ enum class Rejection : std::uint8_t {
   refund_reason_invalid,        // not one of the refund reasons
   payment_method_missing,       // confirm with no payment method given or attached
   intent_unexpected_state,      // the intent's status does not allow the command
+  amount_not_updatable,         // update: the amount, once the intent was confirmed
   amount_to_capture_invalid,    // 0, negative or more than is capturable
   refund_amount_invalid,        // 0, negative or more than remains refundable
   not_due,                      // expire/settle before its time (internal sweeps only)
 };
 
-// How a rejection is told to the API client.
-struct RejectionInfo {
-  int http_status;
-  std::string_view type;     // "invalid_request_error"
-  std::string_view code;     // "payment_intent_unexpected_state"
-  std::string_view param;    // the offending parameter; empty when none applies
-  std::string_view message;  // says why
-};
-
-RejectionInfo describe(Rejection r);
+// The rejection's name, as written here ("intent_missing"): for logs and tests.
 std::string_view name(Rejection r);
 
 }  // namespace payledger::domain

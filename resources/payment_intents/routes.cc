@@ -5,6 +5,7 @@
 #include "api/command_service.h"
 #include "api/routes.h"
 #include "resources/payment_intents/module.h"
+#include "resources/payment_intents/rejections.h"
 #include "resources/payment_intents/render.h"
 
 namespace payledger::payment_intents {
@@ -38,6 +39,27 @@ Outcome decline_outcome(const d::IntentPaymentFailed& f, const d::PaymentIntent&
 
 enum class Answer { intent, refund };
 
+// Where a customer completes 3-D Secure: confirming again completes it (the test network).
+std::string authentication_url(const std::string& intent_id) {
+  return "/v1/payment_intents/" + intent_id + "/confirm";
+}
+
+// The customer a PaymentIntent names must be one of the merchant's (not deleted): else 400
+// resource_missing naming the parameter the client used.
+std::optional<api::ApiError> check_customer(Call& call, const std::string& customer,
+                                            const std::string& param) {
+  if (customer.empty()) return std::nullopt;
+  auto found = customer.starts_with("cus_") && api::valid_id(customer, "cus_")
+                   ? call.commands.exists(call.merchant, customer)
+                   : Expected<bool, eventstore::Status>(false);
+  if (!found) return api::storage_error(found.error().to_string());
+  if (*found) return std::nullopt;
+  api::ApiError e = api::not_found("customer", customer);
+  e.http_status = 400;
+  e.param = param;
+  return e;
+}
+
 // The answer of a decision: the intent, the refund it created, or a decline.
 Outcome answer_of(const std::vector<d::Event>& events, const d::PaymentIntent& intent,
                   Answer answer) {
@@ -63,7 +85,7 @@ Outcome decide_on(api::CommandService& commands, const d::MerchantId& merchant,
     auto loaded = commands.load<Module>(merchant, id);
     if (!loaded) return api::storage_failure(loaded.error());
     d::Decision decision = d::decide(loaded->state, cmd);
-    if (!decision) return api::error_outcome(api::from_rejection(decision.error()));
+    if (!decision) return api::error_outcome(rejection_error(decision.error()));
     api::Transaction tx(commands, merchant, cmd.now);
     const auto next = tx.add(*loaded, *decision);
     return tx.commit(answer_of(*decision, *next, answer), idem);
@@ -77,9 +99,11 @@ Outcome create(Call& call) {
   cmd.currency = p.required_string("currency", 3);
   cmd.capture_method = p.string("capture_method", 32).value_or("automatic");
   cmd.customer = p.string("customer", 255).value_or("");
+  std::string customer_param = "customer";
   // Seed 003 sends customer_id; seed 000 (which wins) calls it customer. Both are accepted.
   if (auto alias = p.string("customer_id", 255); alias && cmd.customer.empty()) {
     cmd.customer = *alias;
+    customer_param = "customer_id";
   }
   cmd.description = p.string("description", 1000).value_or("");
   cmd.metadata = p.metadata("metadata");
@@ -91,23 +115,25 @@ Outcome create(Call& call) {
     return api::error_outcome(api::invalid_param("payment_method", "parameter_missing",
                                                  "confirm=true needs a payment_method."));
   }
+  if (auto e = check_customer(call, cmd.customer, customer_param)) return api::error_outcome(*e);
   api::CommandService& commands = call.commands;
   const std::string id = commands.new_id("pi");
   cmd.id = d::PaymentIntentId{id};
   cmd.client_secret = id + "_secret_" + commands.new_id("cs").substr(3);
   cmd.now = commands.now();
   const d::ConfirmIntent confirm_cmd{std::nullopt, std::move(return_url),
-                                     d::ChargeId{commands.new_id("ch")}, cmd.now};
+                                     d::ChargeId{commands.new_id("ch")}, cmd.now,
+                                     authentication_url(id)};
   // Create and confirm=true are one decision and one append, with the idempotency record.
   return commands.retrying([&]() -> Outcome {
     const api::Loaded<Module> fresh{id, 0, std::nullopt};
     d::Decision created = d::decide(fresh.state, cmd);
-    if (!created) return api::error_outcome(api::from_rejection(created.error()));
+    if (!created) return api::error_outcome(rejection_error(created.error()));
     std::vector<d::Event> events = std::move(*created);
     if (confirm) {
       const auto pending = api::after(fresh, events, call.merchant, cmd.now);
       d::Decision confirmed = d::decide(pending.state, confirm_cmd);
-      if (!confirmed) return api::error_outcome(api::from_rejection(confirmed.error()));
+      if (!confirmed) return api::error_outcome(rejection_error(confirmed.error()));
       events.insert(events.end(), confirmed->begin(), confirmed->end());
     }
     api::Transaction tx(commands, call.merchant, cmd.now);
@@ -121,7 +147,24 @@ Outcome confirm(Call& call) {
   auto return_url = call.params.string("return_url", 2048).value_or("");
   if (auto e = call.params.finish()) return api::error_outcome(*e);
   const d::ConfirmIntent cmd{std::move(pm), std::move(return_url),
-                             d::ChargeId{call.commands.new_id("ch")}, call.commands.now()};
+                             d::ChargeId{call.commands.new_id("ch")}, call.commands.now(),
+                             authentication_url(call.path[0])};
+  return decide_on(call.commands, call.merchant, call.path[0], cmd, Answer::intent,
+                   call.idempotency);
+}
+
+Outcome update(Call& call) {
+  api::Params& p = call.params;
+  d::UpdateIntent cmd;
+  cmd.amount_minor = p.integer("amount");
+  cmd.customer = p.update_string("customer", 255);
+  cmd.description = p.update_string("description", 1000);
+  cmd.metadata = p.metadata_patch("metadata").value_or(d::MetadataPatch{});
+  cmd.now = call.commands.now();
+  if (auto e = p.finish()) return api::error_outcome(*e);
+  if (cmd.customer) {
+    if (auto e = check_customer(call, *cmd.customer, "customer")) return api::error_outcome(*e);
+  }
   return decide_on(call.commands, call.merchant, call.path[0], cmd, Answer::intent,
                    call.idempotency);
 }
@@ -156,7 +199,7 @@ Outcome refund(Call& call) {
   if (auto e = p.finish()) return api::error_outcome(*e);
   if (!api::valid_id(intent, "pi_")) return api::error_outcome(intent_not_found(intent));
   if (amount && !d::Amount::chargeable(*amount)) {
-    return api::error_outcome(api::from_rejection(d::Rejection::refund_amount_invalid));
+    return api::error_outcome(rejection_error(d::Rejection::refund_amount_invalid));
   }
   const d::RefundIntent cmd{d::RefundId{call.commands.new_id("re")}, amount, std::move(reason),
                             std::move(metadata), call.commands.now()};
@@ -171,6 +214,8 @@ Outcome refund(Call& call) {
 void Module::routes(api::Routes& routes) {
   const std::string object = "payment_intent";
   routes.add({"POST", "/v1/payment_intents", "/v1/payment_intents", object, "", create});
+  routes.add(
+      {"POST", R"(/v1/payment_intents/([^/]+))", "/v1/payment_intents/:id", object, "pi_", update});
   routes.add({"POST", R"(/v1/payment_intents/([^/]+)/confirm)", "/v1/payment_intents/:id/confirm",
               object, "pi_", confirm});
   routes.add({"POST", R"(/v1/payment_intents/([^/]+)/capture)", "/v1/payment_intents/:id/capture",

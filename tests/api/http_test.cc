@@ -36,10 +36,13 @@ std::string create_intent(const Server& s, std::int64_t amount = 2000,
 
 TEST_CASE("seed 000: create, confirm, retrieve with automatic capture") {
   Server s;
-  Reply created = s.post("/v1/payment_intents", Json::parse(R"({"amount": 4999, "currency": "usd",
-                           "description": "Acme Pro Plan — monthly", "customer": "cus_a1b2c3d4e5",
-                           "metadata": {"order_ref": "ORD-20260315-001"}})"),
-                         {{"Idempotency-Key", "0b8f4c6e-1"}});
+  // The seed's customer, made first: a PaymentIntent's customer must exist.
+  const std::string customer = s.post("/v1/customers", {{"email", "a@example.com"}}).body["id"];
+  Json body = Json::parse(R"({"amount": 4999, "currency": "usd",
+                           "description": "Acme Pro Plan — monthly",
+                           "metadata": {"order_ref": "ORD-20260315-001"}})");
+  body["customer"] = customer;
+  Reply created = s.post("/v1/payment_intents", body, {{"Idempotency-Key", "0b8f4c6e-1"}});
   REQUIRE(created.status == 200);
   const Json& pi = created.body;
   CHECK(pi["object"] == "payment_intent");
@@ -50,7 +53,7 @@ TEST_CASE("seed 000: create, confirm, retrieve with automatic capture") {
   CHECK(pi["status"] == "requires_payment_method");
   CHECK(pi["capture_method"] == "automatic");
   CHECK(pi["confirmation_method"] == "automatic");
-  CHECK(pi["customer"] == "cus_a1b2c3d4e5");
+  CHECK(pi["customer"] == customer);
   CHECK(pi["description"] == "Acme Pro Plan — monthly");
   CHECK(pi["metadata"] == Json{{"order_ref", "ORD-20260315-001"}});
   CHECK(pi["charges"]["object"] == "list");
@@ -209,14 +212,15 @@ TEST_CASE("seed 001: list with Basic auth, X-API-Version, cursors") {
 
 TEST_CASE("seed 003: create with a payment method, confirm with no body, retrieve") {
   Server s;
+  const std::string customer = s.post("/v1/customers", {{"name", "Seed 003"}}).body["id"];
   Reply created = s.post("/v1/payment_intents", {{"amount", 2000},
                                                  {"currency", "usd"},
                                                  {"payment_method", "pm_card_visa"},
-                                                 {"customer_id", "cus_abc123"}});
+                                                 {"customer_id", customer}});
   REQUIRE(created.status == 200);
   CHECK(created.body["status"] == "requires_confirmation");
   CHECK(created.body["payment_method"] == "pm_card_visa");
-  CHECK(created.body["customer"] == "cus_abc123");
+  CHECK(created.body["customer"] == customer);
   const std::string id = created.body["id"];
   Reply confirmed = s.send("POST", "/v1/payment_intents/" + id + "/confirm", "", "",
                            {{"Idempotency-Key", "q-1"}});
@@ -693,4 +697,159 @@ TEST_CASE("a read carrying Payledger-Position waits for the views, within a boun
   check_error(ahead, 503, "Payledger-Position");
   check_error(s.send("GET", path, "", "", {{"Payledger-Position", "soon"}}), 400,
               "Payledger-Position");
+}
+
+TEST_CASE("a PaymentIntent's customer must exist, be the merchant's and not deleted") {
+  Server s;
+  const std::string customer = s.post("/v1/customers", {{"name", "Ann"}}).body["id"];
+  const auto before = s.app().store().last_position();
+  Reply missing =
+      s.post("/v1/payment_intents", {{"amount", 100}, {"currency", "usd"}, {"customer", "cus_x"}});
+  check_error(missing, 400, "customer");
+  CHECK(missing.body["error"]["code"] == "resource_missing");
+  check_error(s.post("/v1/payment_intents",
+                     {{"amount", 100}, {"currency", "usd"}, {"customer_id", "cus_nope"}}),
+              400, "customer_id");
+  check_error(s.post("/v1/payment_intents",
+                     {{"amount", 100}, {"currency", "usd"}, {"customer", customer}}, {}, kKeyB),
+              400, "customer");
+  // An id of another kind is no customer.
+  const std::string pi = create_intent(s);
+  check_error(
+      s.post("/v1/payment_intents", {{"amount", 100}, {"currency", "usd"}, {"customer", pi}}), 400,
+      "customer");
+  CHECK(s.app().store().last_position().value == before.value + 1);  // only create_intent wrote
+  Reply ok =
+      s.post("/v1/payment_intents", {{"amount", 100}, {"currency", "usd"}, {"customer", customer}});
+  REQUIRE(ok.status == 200);
+  const std::string with_customer = ok.body["id"];
+  Reply listed = s.get("/v1/payment_intents?customer=" + customer);
+  REQUIRE(listed.body["data"].size() == 1);
+  CHECK(listed.body["data"][0]["id"] == with_customer);
+  REQUIRE(s.del("/v1/customers/" + customer).status == 200);
+  check_error(
+      s.post("/v1/payment_intents", {{"amount", 100}, {"currency", "usd"}, {"customer", customer}}),
+      400, "customer");
+}
+
+TEST_CASE("update: description and metadata any time, the amount only before confirmation") {
+  Server s;
+  const std::string id = create_intent(s, 1000);
+  Reply u = s.form("/v1/payment_intents/" + id,
+                   "amount=1500&description=Bigger+order&metadata[a]=1&metadata[b]=2");
+  REQUIRE(u.status == 200);
+  CHECK(u.body["amount"] == 1500);
+  CHECK(u.body["description"] == "Bigger order");
+  CHECK(u.body["metadata"] == Json{{"a", "1"}, {"b", "2"}});
+  CHECK(s.get("/v1/payment_intents/" + id).raw == u.raw);
+  check_error(s.post("/v1/payment_intents/" + id, {{"amount", 0}}), 400, "amount");
+  check_error(s.post("/v1/payment_intents/" + id, {{"currency", "eur"}}), 400, "currency");
+  Reply paid =
+      s.post("/v1/payment_intents/" + id + "/confirm", {{"payment_method", "pm_card_visa"}});
+  REQUIRE(paid.status == 200);
+  CHECK(paid.body["amount_received"] == 1500);  // the updated amount was charged
+  check_error(s.post("/v1/payment_intents/" + id, {{"amount", 2000}}), 400, "amount");
+  Reply meta =
+      s.post("/v1/payment_intents/" + id, {{"metadata", {{"a", ""}}}, {"description", ""}});
+  REQUIRE(meta.status == 200);
+  CHECK(meta.body["metadata"] == Json{{"b", "2"}});
+  CHECK(meta.body["description"].is_null());
+  check_error(s.post("/v1/payment_intents/pi_nope", {{"description", "x"}}), 404, "id");
+}
+
+TEST_CASE("confirm=true on create is one append: a retried decline makes no second intent") {
+  Server s;
+  const Json body = {{"amount", 700},
+                     {"currency", "usd"},
+                     {"payment_method", "pm_card_chargeDeclined"},
+                     {"confirm", true}};
+  Reply first = s.post("/v1/payment_intents", body, {{"Idempotency-Key", "cc-1"}});
+  CHECK(first.status == 402);
+  const auto after_first = s.app().store().last_position();
+  Reply again = s.post("/v1/payment_intents", body, {{"Idempotency-Key", "cc-1"}});
+  CHECK(again.status == 402);
+  CHECK(again.header("Idempotent-Replayed") == "true");
+  CHECK(again.raw == first.raw);
+  CHECK(s.app().store().last_position() == after_first);  // the card was not tried again
+  CHECK(s.get("/v1/payment_intents").body["data"].size() == 1);
+  // Created and declined in one append: the intent's events are contiguous.
+  CHECK(first.body["error"]["payment_intent"]["status"] == "requires_payment_method");
+}
+
+TEST_CASE("a declined confirm is a completed attempt: replayed, never charged twice") {
+  Server s;
+  const std::string id = create_intent(s, 900);
+  const std::string path = "/v1/payment_intents/" + id + "/confirm";
+  Reply declined =
+      s.post(path, {{"payment_method", "pm_card_chargeDeclined"}}, {{"Idempotency-Key", "d-1"}});
+  REQUIRE(declined.status == 402);
+  Reply replayed =
+      s.post(path, {{"payment_method", "pm_card_chargeDeclined"}}, {{"Idempotency-Key", "d-1"}});
+  CHECK(replayed.status == 402);
+  CHECK(replayed.header("Idempotent-Replayed") == "true");
+  CHECK(replayed.raw == declined.raw);
+  CHECK(s.get("/v1/payment_intents/" + id).body["charges"]["data"].size() == 1);
+  // Validation errors are not stored: the same key may be used once the request is right.
+  Reply invalid = s.post(path, {{"payment_method", 5}}, {{"Idempotency-Key", "d-2"}});
+  check_error(invalid, 400, "payment_method");
+  Reply invalid_again = s.post(path, {{"payment_method", 5}}, {{"Idempotency-Key", "d-2"}});
+  CHECK(invalid_again.header("Idempotent-Replayed").empty());
+}
+
+TEST_CASE("the idempotency fingerprint is of the parameters, not the bytes") {
+  Server s;
+  Reply json = s.post("/v1/payment_intents",
+                      {{"amount", 1200}, {"currency", "usd"}, {"metadata", {{"k", "v"}}}},
+                      {{"Idempotency-Key", "f-1"}});
+  REQUIRE(json.status == 200);
+  // The same parameters as a form, in another order: the same request.
+  Reply form = s.send("POST", "/v1/payment_intents", "metadata[k]=v&currency=usd&amount=1200",
+                      "application/x-www-form-urlencoded", {{"Idempotency-Key", "f-1"}});
+  CHECK(form.status == 200);
+  CHECK(form.header("Idempotent-Replayed") == "true");
+  CHECK(form.raw == json.raw);
+  Reply other = s.send("POST", "/v1/payment_intents", "currency=usd&amount=1201",
+                       "application/x-www-form-urlencoded", {{"Idempotency-Key", "f-1"}});
+  check_error(other, 400, "Idempotency-Key");
+}
+
+TEST_CASE("Stripe's headers: Request-Id always, Stripe-Version echoed, Stripe-Should-Retry") {
+  Server s;
+  Reply ok = s.send("GET", "/v1/payment_intents", "", "",
+                    {{"Stripe-Version", "2020-08-27"}, {"X-Stripe-Client-Telemetry", "{}"}});
+  CHECK(ok.status == 200);
+  CHECK(ok.header("Request-Id").starts_with("req_"));
+  CHECK(ok.header("Stripe-Version") == "2020-08-27");
+  Reply other = s.get("/v1/payment_intents");
+  CHECK(other.header("Request-Id") != ok.header("Request-Id"));
+  Reply bad = s.post("/v1/payment_intents", {{"amount", "x"}});
+  CHECK(bad.header("Request-Id").starts_with("req_"));
+  CHECK(bad.header("Stripe-Should-Retry") == "false");
+  Reply unknown = s.get("/v1/nothing_here");
+  CHECK(unknown.status == 404);
+  CHECK(unknown.header("Request-Id").starts_with("req_"));
+  Reply unauthenticated = s.get("/v1/payment_intents", "");
+  CHECK(unauthenticated.header("Request-Id").starts_with("req_"));
+  CHECK(unauthenticated.header("Stripe-Should-Retry") == "false");
+}
+
+TEST_CASE("Payledger-Position: authentication first; only an authenticated read waits, capped") {
+  Server s;
+  const httplib::Headers far = {{"Payledger-Position", "999999999"}};
+  auto timed = [&](const std::string& key) {
+    const auto started = std::chrono::steady_clock::now();
+    Reply r = s.send("GET", "/v1/payment_intents", "", "", far, key);
+    return std::make_pair(r, std::chrono::steady_clock::now() - started);
+  };
+  auto [no_key, no_key_took] = timed("");
+  check_error(no_key, 401, "");
+  CHECK(no_key_took < std::chrono::milliseconds(200));  // never held a worker
+  auto [unknown, unknown_took] = timed("sk_test_unknown_key_0000");
+  CHECK(unknown.status == 503);  // maybe a key this replica has not seen yet: retry
+  CHECK(unknown.header("Stripe-Should-Retry") == "true");
+  CHECK(unknown_took < std::chrono::milliseconds(200));
+  auto [known, known_took] = timed(kKeyA);
+  CHECK(known.status == 503);
+  CHECK(known_took >= std::chrono::milliseconds(250));  // waited, up to the cap (300 ms here)
+  CHECK(known_took < std::chrono::seconds(3));
 }

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "api/idempotency.h"
+#include "api/key_cache.h"
 #include "api/params.h"
 
 using namespace payledger::api;
@@ -103,4 +104,55 @@ TEST_CASE("idempotency records round-trip and reject garbage") {
   CHECK(back->created == 42);
   CHECK_FALSE(decode_record("nope").has_value());
   CHECK_FALSE(decode_record("{\"status\":200}").has_value());
+}
+
+TEST_CASE("bracket paths read nested objects; an unknown member is named in full") {
+  auto p = Params::from_form("address[line1]=1+Main&address[zip]=9&shipping[address][city]=X");
+  REQUIRE(p.has_value());
+  CHECK(p->is_object("address"));
+  CHECK(p->string("address[line1]") == "1 Main");
+  CHECK(p->string("shipping[address][city]") == "X");
+  auto e = p->finish();
+  REQUIRE(e.has_value());
+  CHECK(e->param == "address[zip]");
+}
+
+TEST_CASE("updates: absent, unset (empty or null) and set are told apart; metadata is patched") {
+  auto p = Params::from_json(R"({"name":"","email":null,"phone":"1","metadata":{"a":"","b":"2"}})");
+  REQUIRE(p.has_value());
+  CHECK(p->update_string("name") == "");
+  CHECK(p->update_string("email") == "");
+  CHECK(p->update_string("phone") == "1");
+  CHECK_FALSE(p->update_string("description").has_value());
+  auto patch = p->metadata_patch("metadata");
+  REQUIRE(patch.has_value());
+  CHECK_FALSE(patch->clear);
+  CHECK(patch->entries.at("a") == std::nullopt);
+  CHECK(patch->entries.at("b") == "2");
+  CHECK_FALSE(p->finish().has_value());
+  auto all = Params::from_form("metadata=");
+  REQUIRE(all.has_value());
+  CHECK(all->metadata_patch("metadata")->clear);
+}
+
+TEST_CASE("the canonical form ignores order and encoding, not values") {
+  auto json = Params::from_json(R"({"amount":100,"confirm":true,"metadata":{"k":"v"}})");
+  auto form = Params::from_form("metadata[k]=v&confirm=true&amount=100");
+  auto other = Params::from_form("metadata[k]=v&confirm=true&amount=101");
+  REQUIRE((json && form && other));
+  CHECK(json->canonical_form() == form->canonical_form());
+  CHECK(json->canonical_form() != other->canonical_form());
+}
+
+TEST_CASE("the key cache forgets after its TTL and never grows past its bound") {
+  KeyCache cache(std::chrono::seconds(30), 2);
+  const auto t0 = std::chrono::steady_clock::now();
+  cache.remember("h1", "mer_1", t0);
+  CHECK(cache.find("h1", t0 + std::chrono::seconds(29)) == "mer_1");
+  CHECK_FALSE(cache.find("h1", t0 + std::chrono::seconds(30)).has_value());
+  cache.remember("a", "m", t0);
+  cache.remember("b", "m", t0);
+  cache.remember("c", "m", t0);  // full: starts over
+  CHECK_FALSE(cache.find("a", t0).has_value());
+  CHECK(cache.find("c", t0) == "m");
 }

@@ -80,6 +80,10 @@ class Driver {
       api::Outcome o = post(m, "/v1/refunds", body);
       if (o.http_status == 200)
         told_[id].refunded += Json::parse(o.body)["amount"].get<std::int64_t>();
+    } else if (op < 94) {
+      // The amount may change only before confirmation; metadata any time but once canceled.
+      (void)post(m, "/v1/payment_intents/" + id,
+                 {{"amount", pick(1, 100000)}, {"metadata", {{"u", std::to_string(op)}}}});
     } else if (op < 97) {
       clock_.advance(pick(1, 10));
       (void)app_.sweeper().sweep_once();
@@ -143,6 +147,9 @@ void apply_to_ledger(Ledger& l, const d::Recorded& r) {
     l.amount = c->amount.amount.minor();
     l.currency = std::string(c->amount.currency.code());
     l.merchant = r.meta.merchant.value;
+  } else if (const auto* u = std::get_if<d::IntentUpdated>(&r.body)) {
+    CHECK(l.authorized == 0);  // never after an authorization
+    l.amount = u->amount.minor();
   } else if (const auto* a = std::get_if<d::IntentAuthorized>(&r.body)) {
     CHECK(l.captured == 0);
     l.authorized = a->amount.minor();

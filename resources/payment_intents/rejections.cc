@@ -1,0 +1,82 @@
+#include "resources/payment_intents/rejections.h"
+
+#include "domain/assert.h"
+
+namespace payledger::payment_intents {
+namespace {
+
+namespace d = domain;
+
+// How a rejection is told to an API client.
+struct Told {
+  int http_status;
+  std::string_view type;     // "invalid_request_error"
+  std::string_view code;     // "payment_intent_unexpected_state"
+  std::string_view param;    // the offending parameter; empty when none applies
+  std::string_view message;  // says why
+};
+
+Told tell(d::Rejection r) {
+  constexpr std::string_view kInvalid = "invalid_request_error";
+  switch (r) {
+    case d::Rejection::intent_exists:
+      return {409, kInvalid, "resource_already_exists", "id",
+              "A PaymentIntent with this id already exists."};
+    case d::Rejection::intent_missing:
+      return {404, kInvalid, "resource_missing", "id", "No such payment_intent."};
+    case d::Rejection::amount_invalid:
+      return {400, kInvalid, "amount_invalid", "amount",
+              "amount must be an integer from 1 to 99999999 in the currency's minor unit."};
+    case d::Rejection::currency_invalid:
+      return {400, kInvalid, "currency_invalid", "currency",
+              "currency must be a supported three-letter ISO 4217 code in lowercase."};
+    case d::Rejection::capture_method_invalid:
+      return {400, kInvalid, "parameter_invalid", "capture_method",
+              "capture_method must be automatic or manual."};
+    case d::Rejection::payment_method_unknown:
+      return {400, kInvalid, "resource_missing", "payment_method",
+              "No such PaymentMethod; use a test payment method such as pm_card_visa."};
+    case d::Rejection::cancellation_reason_invalid:
+      return {400, kInvalid, "parameter_invalid", "cancellation_reason",
+              "cancellation_reason must be one of duplicate, fraudulent, requested_by_customer, "
+              "abandoned."};
+    case d::Rejection::refund_reason_invalid:
+      return {400, kInvalid, "parameter_invalid", "reason",
+              "reason must be one of duplicate, fraudulent, requested_by_customer."};
+    case d::Rejection::payment_method_missing:
+      return {400, kInvalid, "payment_intent_unexpected_state", "payment_method",
+              "You cannot confirm this PaymentIntent because it has no payment method; pass "
+              "payment_method."};
+    case d::Rejection::amount_not_updatable:
+      return {400, kInvalid, "payment_intent_unexpected_state", "amount",
+              "The amount can be updated only before the PaymentIntent is confirmed."};
+    case d::Rejection::intent_unexpected_state:
+      return {400, kInvalid, "payment_intent_unexpected_state", "",
+              "This PaymentIntent's status does not allow this operation."};
+    case d::Rejection::amount_to_capture_invalid:
+      return {400, kInvalid, "amount_too_large", "amount_to_capture",
+              "amount_to_capture must be from 1 to the amount_capturable of the PaymentIntent."};
+    case d::Rejection::refund_amount_invalid:
+      return {400, kInvalid, "amount_too_large", "amount",
+              "Refund amount must be from 1 to the amount received less the amount already "
+              "refunded."};
+    case d::Rejection::not_due:
+      return {400, kInvalid, "not_due", "", "The PaymentIntent is not due for this yet."};
+  }
+  PL_ASSERT(false, "every rejection is told");
+}
+
+}  // namespace
+
+api::ApiError rejection_error(domain::Rejection r) {
+  const Told told = tell(r);
+  api::ApiError e;
+  e.http_status = told.http_status;
+  e.type = std::string(told.type);
+  e.code = std::string(told.code);
+  e.param = std::string(told.param);
+  e.message = std::string(told.message);
+  return e;
+}
+
+}  // namespace payledger::payment_intents
