@@ -36,7 +36,7 @@ struct ServerOptions {
   std::size_t keep_alive_max_requests = 100'000;
   std::chrono::milliseconds read_your_writes_timeout{5000};
   // The longest a read waits for a Payledger-Position it carries.
-  std::chrono::milliseconds position_wait_max{2000};
+  std::chrono::milliseconds position_wait_max{5000};
   std::size_t max_body_bytes = 1 << 20;
   std::string api_version = "2026-03-01";
 };

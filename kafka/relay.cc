@@ -32,18 +32,26 @@ Relay::Relay(eventstore::EventStore& store, eventstore::Database& db,
       db_(db),
       registry_(registry),
       options_(std::move(options)),
-      observer_(observer) {
-  published_ = load_checkpoint(db_);
-  saved_ = published_;
-}
+      observer_(observer),
+      published_(load_checkpoint(db_)),
+      saved_(published_.load()),
+      follower_(store, *this,
+                {"kafka relay", kReadBatch, std::chrono::milliseconds(50),
+                 std::chrono::milliseconds(1000)}) {}
 
 Relay::~Relay() {
   stopping_ = true;
-  if (thread_.joinable()) thread_.join();
+  follower_.stop();
+  if (producer_) (void)rd_kafka_flush(producer_.get(), 5000);
+  save_checkpoint();
 }
 
 void Relay::start() {
-  thread_ = std::thread([this] { run(); });
+  follower_.start();
+}
+
+eventstore::Position Relay::checkpoint() const {
+  return eventstore::Position{published_.load()};
 }
 
 void Relay::on_delivery(rd_kafka_t*, const rd_kafka_message_t* msg, void* opaque) {
@@ -114,54 +122,44 @@ bool Relay::connect() {
     done_.clear();
     in_flight_.clear();
   }
-  next_ = published_.load() + 1;
   ready_ = true;
-  spdlog::info("kafka relay publishing from position {} to {}", next_, options_.brokers);
+  spdlog::info("kafka relay publishing after position {} to {}", published_.load(),
+               options_.brokers);
   return true;
 }
 
-void Relay::run() {
-  while (!stopping_) {
-    if (!ready_ || fatal_) {
-      ready_ = false;
-      if (!connect()) {
-        if (observer_ != nullptr) observer_->relay_error();
-        for (int i = 0; i < 10 && !stopping_; ++i) {
-          std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
-        continue;
-      }
-    }
-    pump();
-    save_checkpoint();
-    report();
+// A new producer after a fatal error or at the start, then the events from the checkpoint on:
+// what the topics already hold (from before a crash) is not published twice.
+eventstore::Status Relay::ensure_ready(const std::vector<eventstore::StoredEvent>& events) {
+  if (ready_ && !fatal_) return eventstore::Status::ok();
+  ready_ = false;
+  if (!connect()) {
+    if (observer_ != nullptr) observer_->relay_error();
+    return eventstore::Status::io_error("the Kafka broker is not reachable yet");
   }
-  if (producer_) (void)rd_kafka_flush(producer_.get(), 5000);
-  save_checkpoint();
+  if (events.front().position.value != published_.load() + 1) {
+    return eventstore::Status::io_error("starting again after position " +
+                                        std::to_string(published_.load()));
+  }
+  return eventstore::Status::ok();
 }
 
-// Produces the next events of the log, as far as the in-flight bound allows.
-void Relay::pump() {
-  rd_kafka_poll(producer_.get(), 0);
-  {
-    std::lock_guard lock(mu_);
-    if (in_flight_.size() >= kMaxInFlight) {
-      rd_kafka_poll(producer_.get(), 10);
-      return;
-    }
-  }
-  if (!store_.wait_for(eventstore::Position{next_}, std::chrono::milliseconds(50))) {
-    rd_kafka_poll(producer_.get(), 0);
-    return;
-  }
-  std::vector<eventstore::StoredEvent> events;
-  if (auto s = store_.read_all(eventstore::Position{next_}, kReadBatch, &events); !s.is_ok()) {
-    spdlog::error("kafka relay cannot read the log: {}", s.to_string());
-    return;
-  }
+eventstore::Status Relay::idle() {
+  if (producer_) rd_kafka_poll(producer_.get(), 0);
+  save_checkpoint();
+  report();
+  if (fatal_) return eventstore::Status::io_error("a delivery failed; starting again");
+  return eventstore::Status::ok();
+}
+
+// Produces `events`, as far as the in-flight bound allows at a time.
+eventstore::Status Relay::consume(const std::vector<eventstore::StoredEvent>& events) {
+  if (auto s = ensure_ready(events); !s.is_ok()) return s;
   eventstore::EventHeader header;
   simdjson::dom::element data;
   for (const auto& e : events) {
+    while (!stopping_ && in_flight() >= kMaxInFlight) rd_kafka_poll(producer_.get(), 10);
+    if (stopping_ || fatal_) return eventstore::Status::io_error("stopping or failed");
     if (auto s = parser_.parse(e.payload, &header, &data); !s.is_ok()) {
       quarantine(e.position, s.message());
       continue;
@@ -177,7 +175,6 @@ void Relay::pump() {
     auto tail = already_published_.find({topic, partition});
     if (tail != already_published_.end() && e.position.value <= tail->second) {
       delivered(e.position.value);  // on the topic already, from before a crash
-      next_ = e.position.value + 1;
       continue;
     }
     {
@@ -203,16 +200,20 @@ void Relay::pump() {
                  reinterpret_cast<void*>(static_cast<std::uintptr_t>(e.position.value))),
              RD_KAFKA_V_END)) == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
       rd_kafka_poll(producer_.get(), 50);
-      if (stopping_) return;
+      if (stopping_) return eventstore::Status::io_error("stopping");
     }
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      spdlog::error("kafka produce of position {} failed: {}", position, rd_kafka_err2str(err));
       fatal_ = true;
-      return;
+      return eventstore::Status::io_error("producing position " + position + ": " +
+                                          rd_kafka_err2str(err));
     }
-    next_ = e.position.value + 1;
   }
-  rd_kafka_poll(producer_.get(), 0);
+  return idle();
+}
+
+std::size_t Relay::in_flight() {
+  std::lock_guard lock(mu_);
+  return in_flight_.size();
 }
 
 void Relay::quarantine(eventstore::Position p, const std::string& why) {
@@ -223,7 +224,6 @@ void Relay::quarantine(eventstore::Position p, const std::string& why) {
   if (!s.ok()) spdlog::error("kafka relay: recording a quarantined event: {}", s.ToString());
   if (observer_ != nullptr) observer_->relay_quarantined();
   delivered(p.value);  // nothing to wait for: the checkpoint moves past it
-  next_ = p.value + 1;
 }
 
 void Relay::save_checkpoint() {

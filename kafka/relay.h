@@ -16,6 +16,7 @@
 #include "eventstore/codec.h"
 #include "eventstore/database.h"
 #include "eventstore/event_store.h"
+#include "eventstore/log_follower.h"
 #include "kafka/client.h"
 #include "kafka/topics.h"
 
@@ -37,12 +38,12 @@ struct RelayObserver {
   virtual void relay_quarantined() {}
 };
 
-class Relay {
+class Relay final : private eventstore::LogConsumer {
  public:
   // REQUIRES: store and db outlive the relay.
   Relay(eventstore::EventStore& store, eventstore::Database& db, const contract::Registry& registry,
         RelayOptions options, RelayObserver* observer = nullptr);
-  ~Relay();  // stops, waiting a bounded time for in-flight deliveries
+  ~Relay() override;  // stops, waiting a bounded time for in-flight deliveries
   Relay(const Relay&) = delete;
   Relay& operator=(const Relay&) = delete;
 
@@ -52,9 +53,13 @@ class Relay {
 
  private:
   static void on_delivery(rd_kafka_t* rk, const rd_kafka_message_t* msg, void* opaque);
-  void run();
+  // LogConsumer: the checkpoint is the last position the broker acknowledged with all before it.
+  eventstore::Position checkpoint() const override;
+  eventstore::Status consume(const std::vector<eventstore::StoredEvent>& events) override;
+  eventstore::Status idle() override;
+  eventstore::Status ensure_ready(const std::vector<eventstore::StoredEvent>& events);
   bool connect();
-  void pump();
+  std::size_t in_flight();
   void delivered(std::uint64_t position);
   void save_checkpoint();
   void report();
@@ -69,7 +74,6 @@ class Relay {
   eventstore::EnvelopeParser parser_;  // used by the relay's thread only
   std::map<std::string, int> partitions_;
   std::map<TopicPartition, std::uint64_t> already_published_;  // from the topics' tails
-  std::uint64_t next_ = 1;                                     // next position to produce
   std::atomic<std::uint64_t> published_{0};
   std::uint64_t saved_ = 0;
   std::mutex mu_;  // guards done_, in_flight_ (delivery callbacks run in rd_kafka_poll)
@@ -78,7 +82,7 @@ class Relay {
   std::atomic<bool> fatal_{false};
   bool ready_ = false;  // producer, topics and tails known
   std::atomic<bool> stopping_{false};
-  std::thread thread_;
+  eventstore::LogFollower follower_;  // last: it starts from the checkpoint loaded above
 };
 
 }  // namespace payledger::kafka

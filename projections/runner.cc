@@ -1,7 +1,5 @@
 #include "projections/runner.h"
 
-#include <cstdio>
-
 #include "domain/assert.h"
 #include "projections/view_store.h"
 
@@ -33,14 +31,13 @@ Runner::Runner(eventstore::EventStore& store, eventstore::Database& db,
     : store_(store),
       projector_(db, registry, "read_side", /*bulk=*/false, observer),
       observer_(observer),
-      projected_(projector_.watermark().value) {
-  thread_ = std::thread([this] { loop(); });
+      projected_(projector_.watermark().value),
+      follower_(store, *this, {"projection runner", kBatchEvents}) {
+  follower_.start();
 }
 
 Runner::~Runner() {
-  stopping_ = true;
-  store_.wake_all();
-  thread_.join();
+  follower_.stop();
   projected_.wake_all();
 }
 
@@ -48,26 +45,15 @@ bool Runner::wait_for(eventstore::Position p, std::chrono::milliseconds timeout)
   return projected_.wait_for(p.value, timeout);
 }
 
-void Runner::loop() {
-  std::vector<eventstore::StoredEvent> events;
-  while (!stopping_) {
-    const eventstore::Position next{projected_.reached() + 1};
-    if (!store_.wait_for(next, std::chrono::milliseconds(100))) continue;
-    eventstore::Status s = store_.read_all(next, kBatchEvents, &events);
-    if (s.is_ok()) s = projector_.apply(events);
-    if (!s.is_ok()) {
-      // A view that cannot be built is a bug or a broken disk; serving stale views silently
-      // would break read-your-writes, so stop here and say why.
-      std::fprintf(stderr, "projection failed at position %llu: %s\n",
-                   static_cast<unsigned long long>(next.value), s.to_string().c_str());
-      PL_ASSERT(false, "every logged event projects");
-    }
-    if (events.empty()) continue;
-    projected_.advance(projector_.watermark().value);
-    if (observer_ != nullptr) {
-      observer_->projected(events.size(), store_.last_position().value - projected_.reached());
-    }
+// A batch that cannot be written (a failing disk) is retried by the follower from the
+// checkpoint; an event that cannot be projected is quarantined by the projector.
+eventstore::Status Runner::consume(const std::vector<eventstore::StoredEvent>& events) {
+  if (auto s = projector_.apply(events); !s.is_ok()) return s;
+  projected_.advance(projector_.watermark().value);
+  if (observer_ != nullptr) {
+    observer_->projected(events.size(), store_.last_position().value - projected_.reached());
   }
+  return eventstore::Status::ok();
 }
 
 }  // namespace payledger::projections

@@ -1,11 +1,12 @@
 #pragma once
-// The embedded read side: a thread that follows the event store, projects each new event, and
+// The embedded read side: follows the event store (a LogFollower), projects each new batch, and
 // tells waiting API requests when their write has reached the views (read-your-writes).
 #include <atomic>
 #include <chrono>
 #include <thread>
 
 #include "eventstore/event_store.h"
+#include "eventstore/log_follower.h"
 #include "eventstore/position_gate.h"
 #include "projections/projector.h"
 #include "projections/read_side.h"
@@ -19,7 +20,7 @@ eventstore::Status reset_views(eventstore::Database& db);
 // then carry this build's format. REQUIRES: no projection runs on `db` yet.
 eventstore::Status ensure_view_format(eventstore::Database& db);
 
-class Runner final : public ReadSide {
+class Runner final : public ReadSide, private eventstore::LogConsumer {
  public:
   // Starts following `store` from the projector's checkpoint.
   // REQUIRES: store, db, registry and observer outlive the runner.
@@ -35,13 +36,16 @@ class Runner final : public ReadSide {
   bool wait_for(eventstore::Position p, std::chrono::milliseconds timeout) const override;
 
  private:
-  void loop();
+  // LogConsumer: each batch of the log is applied to the views with the checkpoint, in one
+  // atomic write (the projector's watermark).
+  eventstore::Position checkpoint() const override { return projector_.watermark(); }
+  eventstore::Status consume(const std::vector<eventstore::StoredEvent>& events) override;
+
   eventstore::EventStore& store_;
   Projector projector_;
   ProjectionObserver* observer_;
   eventstore::PositionGate projected_;  // the projector's watermark
-  std::atomic<bool> stopping_{false};
-  std::thread thread_;
+  eventstore::LogFollower follower_;    // last: it starts from the projector's checkpoint
 };
 
 }  // namespace payledger::projections

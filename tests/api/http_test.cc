@@ -612,6 +612,7 @@ TEST_CASE("/metrics and /healthz") {
   Reply health = s.get("/healthz", "");
   CHECK(health.status == 200);
   CHECK(health.body["status"] == "ok");
+  CHECK(health.body["projected_position"] == s.app().store().last_position().value);
   httplib::Client cli("127.0.0.1", s.port());
   auto m = cli.Get("/metrics");
   REQUIRE(m);

@@ -302,6 +302,80 @@ TEST_CASE("payledgerd killed with -9 under load: every acknowledged event reache
   CHECK(WEXITSTATUS(d.stop(SIGTERM)) == 0);
 }
 
+// A GET on a replica carrying a write's position. The replica waits for it (capped) when it
+// knows the key; before it has even read the key's event it answers 503 at once, and a client
+// retries, as Stripe's libraries do on Stripe-Should-Retry.
+httplib::Result get_at(httplib::Client& reader, const std::string& path, std::uint64_t position) {
+  const httplib::Headers wait{{"Payledger-Position", std::to_string(position)}};
+  for (int i = 0; i < 600; ++i) {
+    auto r = reader.Get(path.c_str(), wait);
+    if (!r || r->status != 503) return r;
+    CHECK(r->get_header_value("Stripe-Should-Retry") == "true");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return reader.Get(path.c_str(), wait);
+}
+
+// Writes one message to `topic` as any client could: no payledger headers unless given.
+void produce_raw(const std::string& brokers, const std::string& topic, const std::string& payload,
+                 const std::string& position_header) {
+  auto producer = kafka::make_client(RD_KAFKA_PRODUCER, {{"bootstrap.servers", brokers}});
+  REQUIRE(producer.has_value());
+  rd_kafka_resp_err_t err =
+      position_header.empty()
+          ? rd_kafka_producev(producer->get(), RD_KAFKA_V_TOPIC(topic.c_str()),
+                              RD_KAFKA_V_VALUE(const_cast<char*>(payload.data()), payload.size()),
+                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END)
+          : rd_kafka_producev(producer->get(), RD_KAFKA_V_TOPIC(topic.c_str()),
+                              RD_KAFKA_V_VALUE(const_cast<char*>(payload.data()), payload.size()),
+                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                              RD_KAFKA_V_HEADER(kafka::kHeaderPosition, position_header.data(),
+                                                static_cast<ssize_t>(position_header.size())),
+                              RD_KAFKA_V_END);
+  REQUIRE(err == RD_KAFKA_RESP_ERR_NO_ERROR);
+  CHECK(rd_kafka_flush(producer->get(), 10'000) == RD_KAFKA_RESP_ERR_NO_ERROR);
+}
+
+TEST_CASE("malformed messages on the topics never stop a projector process") {
+  Broker broker;
+  TempDir write_dir;
+  TempDir read_dir;
+  Child d = start_payledgerd(write_dir.path(), broker.bootstrap());
+  Child p = start_projector(read_dir.path(), broker.bootstrap());
+  auto writer = client(d.port());
+  std::string first;
+  const std::uint64_t early = pay(writer, 0, &first);
+  auto reader = client(p.port());
+  // The replica has the first payment before the garbage comes (it may still be joining).
+  auto seen = get_at(reader, "/v1/payment_intents/" + first, early);
+  REQUIRE(seen);
+  REQUIRE(seen->status == 200);
+  const std::string topic = kPrefix + "payment_intents";
+  produce_raw(broker.bootstrap(), topic, "not an event at all", "");
+  produce_raw(broker.bootstrap(), topic, "{\"id\":1}", "not-a-number");
+  // A position the replica has already applied, with garbage: a redelivery, skipped.
+  produce_raw(broker.bootstrap(), topic, "\xff\xfe garbage", std::to_string(early));
+  std::vector<std::string> ids;
+  std::uint64_t last = 0;
+  for (int i = 1; i < 10; ++i) {
+    std::string id;
+    last = pay(writer, i, &id);
+    ids.push_back(id);
+  }
+  for (const auto& id : ids) {
+    auto embedded = writer.Get(("/v1/payment_intents/" + id).c_str());
+    auto replica = get_at(reader, "/v1/payment_intents/" + id, last);
+    REQUIRE((embedded && replica));
+    CHECK(replica->body == embedded->body);
+  }
+  httplib::Client plain("127.0.0.1", p.port());
+  auto metrics = plain.Get("/metrics");
+  REQUIRE(metrics);
+  CHECK(metrics->body.find("payledger_projection_quarantined_total 2") != std::string::npos);
+  CHECK(WEXITSTATUS(p.stop(SIGTERM)) == 0);
+  CHECK(WEXITSTATUS(d.stop(SIGTERM)) == 0);
+}
+
 TEST_CASE("payledger-projector killed and restarted mid-stream ends with the embedded views") {
   Broker broker;
   TempDir write_dir;
@@ -321,7 +395,7 @@ TEST_CASE("payledger-projector killed and restarted mid-stream ends with the emb
   auto reader = client(p.port());
   const httplib::Headers wait{{"Payledger-Position", std::to_string(last)}};
   // Read-your-writes on the replica: a GET carrying the write's position waits for it.
-  auto caught_up = reader.Get(("/v1/payment_intents/" + ids.back()).c_str(), wait);
+  auto caught_up = get_at(reader, "/v1/payment_intents/" + ids.back(), last);
   REQUIRE(caught_up);
   REQUIRE(caught_up->status == 200);
   for (const auto& id : ids) {
