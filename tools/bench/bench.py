@@ -132,6 +132,9 @@ def create_one(port):
 
 
 def http_scenarios(args, build, work, results):
+    """create/retrieve/list/flow at 1, 16, 64 connections; with --baseline-build, the baseline's
+    payledgerd runs beside this one and each measurement of one is followed by the same of the
+    other (names prefixed baseline/), so that both see the same machine."""
     seconds, reps = args.seconds, args.reps
     ceiling = Server([f"{build}/tools/bench/bench_ceiling"])
     try:
@@ -140,22 +143,30 @@ def http_scenarios(args, build, work, results):
                 results.add(f"ceiling/c{c}", wrk("get.lua", ceiling.port, c, seconds))
     finally:
         ceiling.stop()
-    server = payledgerd(build, os.path.join(work, "http"), os.path.join(work, "payledgerd.log"))
+    builds = [("", build)] + ([("baseline/", args.baseline_build)] if args.baseline_build else [])
+    servers = []
     try:
-        pi = create_one(server.port)
+        for prefix, b in builds:
+            label = prefix.strip("/") or "http"
+            server = payledgerd(b, os.path.join(work, label), os.path.join(work, f"{label}.log"))
+            servers.append((prefix, server, create_one(server.port)))
         for rep in range(reps):
             for c in CONNECTIONS:
-                results.add(f"create/c{c}", wrk("create.lua", server.port, c, seconds))
-                results.add(f"retrieve/c{c}", wrk("get.lua", server.port, c, seconds,
-                                                  path=f"/v1/payment_intents/{pi}"))
-                results.add(f"list/c{c}", wrk("get.lua", server.port, c, seconds,
-                                              path="/v1/payment_intents?limit=10"))
-                results.add(f"flow/c{c}", driver(build, server.port, "flow", c, seconds))
+                for prefix, server, pi in servers:
+                    results.add(f"{prefix}create/c{c}", wrk("create.lua", server.port, c, seconds))
+                    results.add(f"{prefix}retrieve/c{c}", wrk("get.lua", server.port, c, seconds,
+                                                              path=f"/v1/payment_intents/{pi}"))
+                    results.add(f"{prefix}list/c{c}", wrk("get.lua", server.port, c, seconds,
+                                                          path="/v1/payment_intents?limit=10"))
+                    # The current build's driver for both: it only speaks HTTP.
+                    results.add(f"{prefix}flow/c{c}", driver(build, server.port, "flow", c, seconds))
         half = results.stat("create/c64", "rps")[0] / 2
         for rep in range(reps):
-            results.add("create_half_load", driver(build, server.port, "create", 64, seconds, half))
+            results.add("create_half_load",
+                        driver(build, servers[0][1].port, "create", 64, seconds, half))
     finally:
-        server.stop()
+        for _, server, _ in servers:
+            server.stop()
 
 
 def peer_scenarios(args, results):
@@ -202,14 +213,24 @@ def fill(build, data_dir, intents):
 
 
 def replay_scenario(args, build, work, results):
-    data = os.path.join(work, "replay")
-    filled = fill(build, data, args.replay_intents)
+    """`payledger replay` of a filled store; with --baseline-build, the baseline's replay of a
+    store filled by the baseline, each repetition of one followed by the other's."""
+    builds = [("", build)] + ([("baseline/", args.baseline_build)] if args.baseline_build else [])
+    stores, filled = [], None
+    for prefix, b in builds:
+        data = os.path.join(work, f"replay{prefix.strip('/')}")
+        made = fill(b, data, args.replay_intents)
+        filled = filled or made
+        stores.append((prefix, b, data))
     for rep in range(args.reps):
-        out = subprocess.run([f"{build}/tools/payledger", "replay", "--data-dir", data],
-                             capture_output=True, text=True, check=True).stdout
-        m = re.search(r"replayed (\d+) events in ([\d.]+) s \((\d+) events/s\)", out)
-        results.add("replay", {"events": int(m.group(1)), "per_second": float(m.group(3))})
-    shutil.rmtree(data)
+        for prefix, b, data in stores:
+            out = subprocess.run([f"{b}/tools/payledger", "replay", "--data-dir", data],
+                                 capture_output=True, text=True, check=True).stdout
+            m = re.search(r"replayed (\d+) events in ([\d.]+) s \((\d+) events/s\)", out)
+            results.add(f"{prefix}replay", {"events": int(m.group(1)),
+                                            "per_second": float(m.group(3))})
+    for _, _, data in stores:
+        shutil.rmtree(data)
     return filled
 
 
@@ -321,6 +342,7 @@ def report(args, results, peers, filled):
         f"{args.reps} run(s) of {args.seconds} s, with min–max in brackets. The machine is "
         "shared and noisy: compare the ratios, measured side by side in one run.", "",
         "## Targets", "", targets(r), "",
+        *before_after(args, r),
         "## HTTP", "",
         "`ceiling` is a trivial cpp-httplib handler configured like payledgerd (same threads, "
         "TCP_NODELAY). `create` is durable: answered after its events are fsynced and projected. "
@@ -363,6 +385,31 @@ def report(args, results, peers, filled):
     return "\n".join(lines) + "\n"
 
 
+def before_after(args, results):
+    """This build beside the baseline's, measured in the same run."""
+    if not args.baseline_build:
+        return []
+    rows = [f"## Before and after: this build beside {args.baseline_name}", "",
+            "Both payledgerd builds ran in this run, each measurement of one followed by the same "
+            "measurement of the other. Ratio: this build's median ÷ the baseline's (req/s and "
+            "events/s: higher is better; p99: lower is better).", "",
+            "| scenario | connections | req/s now | req/s before | ratio | p99 ms now | p99 ms before |",
+            "| --- | --- | --- | --- | --- | --- | --- |"]
+    for name in ("create", "retrieve", "list", "flow"):
+        for c in CONNECTIONS:
+            now, before = results.stat(f"{name}/c{c}", "rps"), results.stat(f"baseline/{name}/c{c}", "rps")
+            x = ratio(now, before)
+            rows.append(f"| {name} | {c} | {fmt_stat(now)} | {fmt_stat(before)} | "
+                        f"{'n/a' if x is None else f'{x:.2f}'} | "
+                        f"{fmt_stat(results.stat(f'{name}/c{c}', 'p99_ms'), digits=2)} | "
+                        f"{fmt_stat(results.stat(f'baseline/{name}/c{c}', 'p99_ms'), digits=2)} |")
+    now, before = results.stat("replay", "per_second"), results.stat("baseline/replay", "per_second")
+    x = ratio(now, before)
+    rows.append(f"| replay | | {fmt_stat(now, '/s')} | {fmt_stat(before, '/s')} | "
+                f"{'n/a' if x is None else f'{x:.2f}'} | | |")
+    return rows + [""]
+
+
 def sanity(results, peers):
     """--quick: every scenario ran and returned sane numbers (not timings)."""
     failed = 0
@@ -391,6 +438,9 @@ def main():
     p.add_argument("--quick", action="store_true")
     p.add_argument("--build-dir", default=os.path.join(ROOT, "build-release"))
     p.add_argument("--out", default=None)
+    p.add_argument("--baseline-build", default=None,
+                   help="a build dir of another revision to measure beside this one")
+    p.add_argument("--baseline-name", default="the baseline")
     args = p.parse_args()
     if args.quick:
         args.seconds, args.reps = 1, 1

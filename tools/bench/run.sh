@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The benchmark suite's entry: builds Release, installs wrk and the peers (stripe-mock from the Go
 # module proxy, localstripe from PyPI), runs every scenario, writes docs/performance.md.
-#   tools/bench/run.sh [--quick] [--out FILE]
+#   tools/bench/run.sh [--quick] [--out FILE] [--baseline REV]
+# --baseline REV builds that git revision too (a worktree under the cache) and measures its
+# payledgerd and replay beside this build's, in the same run.
 # A peer that cannot be installed is left out, and the report says so.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -24,4 +26,20 @@ echo "== building Release (the servers and the bench programs)"
 cmake -S "$root" -B "$root/build-release" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$root/build-release" --parallel "$(nproc)" --target payledgerd payledger \
   bench_ceiling bench_store bench_flow bench_fill
-exec python3 "$root/tools/bench/bench.py" --build-dir "$root/build-release" "$@"
+args=()
+while (($#)); do
+  if [ "$1" = "--baseline" ]; then
+    rev="$(git -C "$root" rev-parse --short "$2")"
+    src="$cache/baseline-$rev"
+    [ -d "$src" ] || git -C "$root" worktree add --detach "$src" "$rev" >/dev/null
+    echo "== building the baseline $rev (Release)"
+    cmake -S "$src" -B "$src/build-release" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+    cmake --build "$src/build-release" --parallel "$(nproc)" --target payledgerd payledger bench_fill
+    args+=(--baseline-build "$src/build-release" --baseline-name "$rev")
+    shift 2
+  else
+    args+=("$1")
+    shift
+  fi
+done
+exec python3 "$root/tools/bench/bench.py" --build-dir "$root/build-release" "${args[@]}"
