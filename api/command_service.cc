@@ -21,13 +21,6 @@ std::string Transaction::new_event_id() {
   return commands_.new_id("evt");
 }
 
-bool Transaction::empty() const {
-  for (const auto& s : request_.streams) {
-    if (!s.events.empty()) return false;
-  }
-  return true;
-}
-
 Outcome Transaction::commit(Outcome answer, const IdempotencyWrite* idempotency) {
   if (idempotency != nullptr) {
     const IdempotencyRecord record{idempotency->request_sha256, answer.http_status, answer.body,
@@ -60,10 +53,11 @@ Outcome CommandService::retrying(const std::function<Outcome()>& attempt) {
   return Outcome{e.http_status, e.body(), {}};
 }
 
-Expected<bool, eventstore::Status> CommandService::exists(const domain::MerchantId& merchant,
-                                                          const std::string& id) const {
+Expected<std::optional<std::uint64_t>, eventstore::Status> CommandService::live_version(
+    const domain::MerchantId& merchant, const std::string& id) const {
+  using Version = std::optional<std::uint64_t>;
   const contract::Aggregate* aggregate = registry_.for_stream(id);
-  if (aggregate == nullptr) return false;
+  if (aggregate == nullptr) return Version();
   std::vector<eventstore::StoredEvent> stored;
   if (auto s = store_.read_stream(id, &stored); !s.is_ok()) return Unexpected{s};
   auto state = aggregate->initial();
@@ -74,12 +68,13 @@ Expected<bool, eventstore::Status> CommandService::exists(const domain::Merchant
     if (auto s = thread_parser().parse(e.payload, &header, &data); !s.is_ok()) {
       return Unexpected{s};
     }
-    if (header.meta.merchant != merchant) return false;
+    if (header.meta.merchant != merchant) return Version();
     if (auto s = aggregate->apply(*state, header, data, &created); !s.is_ok()) {
       return Unexpected{s};
     }
   }
-  return aggregate->exists(*state);
+  if (!aggregate->exists(*state)) return Version();
+  return Version(header.meta.version.value);
 }
 
 }  // namespace payledger::api

@@ -58,7 +58,6 @@ class Transaction {
   void guard(const std::string& stream_id, std::uint64_t version) {
     request_.streams.push_back({stream_id, version, {}});
   }
-  bool empty() const;
   // Appends everything with `answer` stored under the Idempotency-Key (when given): a request
   // that wrote events has completed, whatever its status, and its retry answers the same.
   // A version conflict returns an outcome with `conflict` set.
@@ -84,9 +83,10 @@ class CommandService {
   template <class M>
   Expected<Loaded<M>, eventstore::Status> load(const domain::MerchantId& merchant,
                                                const std::string& stream_id) const;
-  // Whether `id` names an existing (not deleted) object of the merchant, of any resource.
-  Expected<bool, eventstore::Status> exists(const domain::MerchantId& merchant,
-                                            const std::string& id) const;
+  // The stream version of `id` when it names an existing (not deleted) object of the merchant,
+  // of any resource; nullopt otherwise. Guard that version in the append that relies on it.
+  Expected<std::optional<std::uint64_t>, eventstore::Status> live_version(
+      const domain::MerchantId& merchant, const std::string& id) const;
   // Runs `attempt` again while it ends in a version conflict (a bounded number of times).
   Outcome retrying(const std::function<Outcome()>& attempt);
 

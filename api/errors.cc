@@ -31,6 +31,15 @@ ApiError not_found(const std::string& object, const std::string& id) {
   return e;
 }
 
+ApiError id_collision() {
+  ApiError e;
+  e.http_status = 500;
+  e.type = "api_error";
+  e.code = "id_collision";
+  e.message = "A generated id was already taken; retry the request.";
+  return e;
+}
+
 ApiError storage_error(const std::string& what) {
   ApiError e;
   e.http_status = 500;

@@ -20,6 +20,8 @@ struct ApiError {
 ApiError invalid_param(std::string param, std::string code, std::string message);
 // 404: the merchant has no `object` with this id (param "id").
 ApiError not_found(const std::string& object, const std::string& id);
+// A 500: a generated id was taken already (astronomically rare); the request may be retried.
+ApiError id_collision();
 // A 500 for a failed read or write of the database; says what failed.
 ApiError storage_error(const std::string& what);
 

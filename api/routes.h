@@ -4,11 +4,13 @@
 // commands and answers with an Outcome. Retrieve and list routes of every object are generic
 // (contract::ObjectSpec) and need no handler.
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "api/command_service.h"
 #include "api/params.h"
+#include "contract/aggregate.h"
 #include "projections/queries.h"
 
 namespace payledger::api {
@@ -44,27 +46,55 @@ class Routes {
 // The answer of a handler that failed before anything was written.
 Outcome error_outcome(const ApiError& e);
 
+// Something a decision relies on outside its own stream (a PaymentIntent's customer): checked,
+// and guarded in the append, inside each attempt. Returns an error outcome to stop.
+using Prepare = std::function<std::optional<Outcome>(Transaction&)>;
+
 // Decides on one stream of module M and appends what was decided, again on a version conflict:
 // the stream is loaded (or taken as new when `fresh`), `decide(state)` returns the module's
 // decision, a rejection is told with `error(rejection)`, and the answer is
 // `answer(events, state after them)`, stored with the events under the Idempotency-Key.
 template <class M, class Decide, class Answer, class Error>
-Outcome decide_and_append(Call& call, const std::string& stream_id, bool fresh, Decide&& decide,
-                          Answer&& answer, Error&& error) {
-  return call.commands.retrying([&]() -> Outcome {
+Outcome decide_and_append(CommandService& commands, const domain::MerchantId& merchant,
+                          const IdempotencyWrite* idempotency, const std::string& stream_id,
+                          bool fresh, Decide&& decide, Answer&& answer, Error&& error,
+                          const Prepare& prepare = {}) {
+  return commands.retrying([&]() -> Outcome {
     Loaded<M> loaded{stream_id, 0, std::nullopt};
     if (!fresh) {
-      auto found = call.commands.load<M>(call.merchant, stream_id);
+      auto found = commands.load<M>(merchant, stream_id);
       if (!found) return storage_failure(found.error());
       loaded = std::move(*found);
     }
     auto decision = decide(loaded.state);
     if (!decision) return error_outcome(error(decision.error()));
-    Transaction tx(call.commands, call.merchant, call.commands.now());
+    Transaction tx(commands, merchant, commands.now());
+    if (prepare) {
+      if (auto stop = prepare(tx)) return *stop;
+    }
     const auto next = tx.add(loaded, *decision);
-    return tx.commit(answer(*decision, next), call.idempotency);
+    return tx.commit(answer(*decision, next), idempotency);
   });
 }
+
+template <class M, class Decide, class Answer, class Error>
+Outcome decide_and_append(Call& call, const std::string& stream_id, bool fresh, Decide&& decide,
+                          Answer&& answer, Error&& error) {
+  return decide_and_append<M>(call.commands, call.merchant, call.idempotency, stream_id, fresh,
+                              decide, answer, error);
+}
+
+// The answer of a resource whose objects can be deleted: the object as `render` shows it, or its
+// tombstone once deleted.
+template <class State, class Render>
+Outcome object_or_tombstone(std::string_view object, const std::string& id,
+                            const std::optional<State>& state, Render&& render) {
+  if (state->deleted) return Outcome{200, contract::tombstone(object, id), {}};
+  return Outcome{200, render(*state), {}};
+}
+
+// Ids are generated as prefix + base62; a longer one names nothing.
+inline constexpr std::size_t kMaxIdChars = 100;
 
 // A resource's id is its prefix and base62: anything else cannot name an object.
 bool valid_id(const std::string& id, std::string_view prefix);

@@ -17,7 +17,6 @@ namespace {
 
 namespace d = domain;
 using Json = nlohmann::ordered_json;
-constexpr std::size_t kMaxIdChars = 100;
 
 Reply error_reply(const ApiError& e) {
   return Reply{e.http_status, e.body(), {}};
@@ -159,6 +158,7 @@ ApiServer::ApiServer(eventstore::Database& db, const contract::Registry& registr
         e.message = "An internal error occurred; nothing was changed unless a retrieve says so.";
         res.status = 500;
         res.set_header("Request-Id", RandomIds().next("req"));
+        res.set_header("Stripe-Should-Retry", "true");
         res.set_content(e.body(), "application/json");
       });
   install_routes();
@@ -249,7 +249,7 @@ void ApiServer::handle(const httplib::Request& req, httplib::Response& res,
   Reply reply;
   if (version.size() > 64) {
     reply = error_reply(invalid_param("Stripe-Version", "parameter_invalid",
-                                      "Stripe-Version must be at most 64 characters."));
+                                      "Stripe-Version must be at most 64 bytes."));
   } else {
     reply = authenticated(req, h);
   }
@@ -426,6 +426,8 @@ void ApiServer::install_routes() {
       e.code = "read_only_replica";
       e.message = "This server is a read replica (payledger-projector); send writes to payledgerd.";
       res.status = 405;
+      res.set_header("Request-Id", RandomIds().next("req"));
+      res.set_header("Stripe-Should-Retry", "false");
       res.set_content(e.body(), "application/json");
     };
     http_->Post(".*", refuse);
@@ -474,8 +476,9 @@ Expected<std::string, ApiError> filter_value(const contract::FilterSpec& f,
                                     std::string(f.name) + " must be true or false.")};
   }
   if (value.size() > 512 || value.find('\0') != std::string::npos) {
-    return Unexpected{invalid_param(std::string(f.name), "parameter_invalid_string",
-                                    std::string(f.name) + " must be at most 512 characters.")};
+    return Unexpected{
+        invalid_param(std::string(f.name), "parameter_invalid_string",
+                      std::string(f.name) + " must be at most 512 bytes, without NUL.")};
   }
   return value;
 }

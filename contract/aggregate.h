@@ -69,6 +69,13 @@ class State {
   virtual ~State() = default;
 };
 
+// The platform's conventions every resource relies on: merchants own everything (the envelope's
+// merchant_id), and the API authenticates with a document of kApiKeyObject whose id is the
+// key's SHA-256 (hex), whose JSON is the merchant id, and which is not merchant-wide. The
+// merchants module provides both.
+inline constexpr std::string_view kMerchantStreamPrefix = "mer_";
+inline constexpr std::string_view kApiKeyObject = "api_key";
+
 // What retrieve answers for a deleted object, and what its delete answers: {id, object, deleted}.
 std::string tombstone(std::string_view object, std::string_view id);
 

@@ -46,7 +46,7 @@ template <class Body>
 Expected<Body, eventstore::Status> decode_body(const eventstore::EventHeader& header,
                                                simdjson::dom::element data) {
   std::optional<Body> out;
-  std::string why = "unknown event type " + header.type;
+  std::string why;  // made only on a failure: this runs for every event projected
   auto try_one = [&]<class E>(std::type_identity<E>) {
     if (out || E::kType != header.type) return;
     if (E::kSchemaVersion != header.schema_version) {
@@ -65,7 +65,10 @@ Expected<Body, eventstore::Status> decode_body(const eventstore::EventHeader& he
     (try_one(std::type_identity<std::variant_alternative_t<I, Body>>{}), ...);
   }
   (std::make_index_sequence<std::variant_size_v<Body>>());
-  if (!out) return Unexpected{eventstore::Status::corruption(why)};
+  if (!out) {
+    return Unexpected{
+        eventstore::Status::corruption(why.empty() ? "unknown event type " + header.type : why)};
+  }
   return std::move(*out);
 }
 

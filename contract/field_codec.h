@@ -217,8 +217,6 @@ void read_value(simdjson::dom::element e, T& out, Field f, std::string_view name
 template <class T>
 void write_schema(eventstore::JsonWriter& w, Field f = Field::required);
 
-// The schema of an object with T's declared fields; every field is required (present), and
-// none other is allowed.
 // Visitors of write_object_schema: each field's schema, and each field's name.
 struct SchemaProperties {
   eventstore::JsonWriter& w;

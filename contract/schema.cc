@@ -43,7 +43,8 @@ void envelope_properties(JsonWriter& w, const Registry& registry) {
   integer_from(w, "schema_version", 1);
   string_with_pattern(w, "stream_id", "^[a-z]+_[0-9A-Za-z]+$");
   integer_from(w, "stream_version", 1);
-  string_with_pattern(w, "merchant_id", "^mer_[0-9A-Za-z]{24}$");
+  string_with_pattern(w, "merchant_id",
+                      "^" + std::string(kMerchantStreamPrefix) + "[0-9A-Za-z]{24}$");
   integer_from(w, "occurred_at", 0);
   w.key("data");
   w.begin_object();

@@ -4,6 +4,7 @@
 
 #include <rocksdb/iterator.h>
 #include <rocksdb/write_batch.h>
+#include <simdjson.h>
 
 #include "domain/assert.h"
 
@@ -76,6 +77,14 @@ Expected<AppendResult, Status> EventStore::append(AppendRequest request) {
     for (std::size_t j = 0; j < i; ++j) {
       if (request.streams[j].stream_id == id) {
         return Unexpected{Status::invalid_argument("stream " + id + " is named twice")};
+      }
+    }
+    // Every string in the log is valid UTF-8: analysts' tools and Kafka consumers read it as
+    // such, and the log is never rewritten.
+    for (const std::string& event : request.streams[i].events) {
+      if (!simdjson::validate_utf8(event.data(), event.size())) {
+        return Unexpected{
+            Status::invalid_argument("an event of stream " + id + " is not valid UTF-8")};
       }
     }
   }

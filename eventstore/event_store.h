@@ -78,7 +78,8 @@ class EventStore {
 
   // Appends atomically and durably (the WAL is synced before this returns).
   // Returns Status::conflict when a stream's version is not its `expected_version`, and
-  // invalid_argument for an empty or NUL-holding stream id or a stream named twice.
+  // invalid_argument for an empty or NUL-holding stream id, a stream named twice, or an event
+  // that is not valid UTF-8 (nothing is written then).
   Expected<AppendResult, Status> append(AppendRequest request);
 
   // Every event of a stream in version order; empty when the stream does not exist.

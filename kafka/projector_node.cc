@@ -53,8 +53,8 @@ bool ProjectorNode::wait_for(eventstore::Position p, std::chrono::milliseconds t
 
 // Assigns every partition of every topic, starting at the offsets stored with the views.
 bool ProjectorNode::subscribe(rd_kafka_t* consumer) {
-  auto counts =
-      partition_counts(consumer, registry_.topics(options_.topic_prefix), std::chrono::seconds(5));
+  auto counts = partition_counts(consumer, all_topics(registry_, options_.topic_prefix),
+                                 std::chrono::seconds(5));
   if (!counts) return false;  // the relay has not created the topics yet
   std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter> assignment(
       rd_kafka_topic_partition_list_new(16));
@@ -122,8 +122,9 @@ void ProjectorNode::consume(rd_kafka_t* consumer) {
   }
   const eventstore::Status s = projector_.apply(events, offsets);
   if (!s.is_ok()) {
-    spdlog::critical("projecting from kafka failed: {}", s.to_string());
-    PL_ASSERT(false, "every published event projects");
+    // Not an event's fault (those are quarantined): the views cannot be written.
+    spdlog::critical("writing the views failed: {}", s.to_string());
+    PL_ASSERT(false, "the views accept every write (disk full or failing?)");
   }
   reached_.advance(projector_.watermark().value);
   if (observer_ != nullptr) observer_->projected(events.size(), 0);

@@ -63,6 +63,8 @@ void Relay::on_delivery(rd_kafka_t*, const rd_kafka_message_t* msg, void* opaque
     spdlog::error("kafka delivery of position {} failed: {}", position, rd_kafka_err2str(msg->err));
     if (relay->observer_ != nullptr) relay->observer_->relay_error();
     relay->fatal_ = true;
+    std::lock_guard lock(relay->mu_);
+    relay->in_flight_.erase(position);  // it will be produced again from the checkpoint
     return;
   }
   relay->delivered(position);
@@ -102,7 +104,7 @@ bool Relay::connect() {
     producer_ = std::move(*producer);
     fatal_ = false;
   }
-  const auto topics = registry_.topics(options_.topic_prefix);
+  const auto topics = all_topics(registry_, options_.topic_prefix);
   const std::chrono::seconds timeout(5);
   if (auto s = ensure_topics(producer_.get(), topics, options_.partitions, timeout); !s.is_ok()) {
     spdlog::warn("kafka relay waiting for the broker: {}", s.to_string());
@@ -152,63 +154,87 @@ eventstore::Status Relay::idle() {
   return eventstore::Status::ok();
 }
 
+// What the relay sends for one position: the event on its aggregate's topic, or, for an event it
+// cannot publish, a marker on the quarantine topic, so that read replicas still see the
+// position go by (their watermark waits for every position).
+Relay::Outgoing Relay::outgoing(const eventstore::StoredEvent& e) {
+  eventstore::EventHeader header;
+  simdjson::dom::element data;
+  Outgoing out;
+  std::string why;
+  if (auto s = parser_.parse(e.payload, &header, &data); !s.is_ok()) {
+    why = s.message();
+  } else if (auto topic = topic_for(registry_, header.meta.stream_id, options_.topic_prefix)) {
+    out.topic = std::move(*topic);
+    out.key = header.meta.stream_id;
+    out.value = e.payload;
+    out.type = header.type;
+    out.event_id = header.meta.id.value;
+    out.schema = std::to_string(header.schema_version);
+    out.occurred_at = header.meta.occurred_at.value;
+    out.partition = partition_for(out.key, partitions_.at(out.topic));
+    return out;
+  } else {
+    why = "no aggregate owns stream " + header.meta.stream_id;
+  }
+  quarantine(e.position, why);
+  out.topic = quarantine_topic(options_.topic_prefix);
+  out.value = why;
+  out.type = kQuarantinedType;
+  out.partition = 0;
+  return out;
+}
+
 // Produces `events`, as far as the in-flight bound allows at a time.
 eventstore::Status Relay::consume(const std::vector<eventstore::StoredEvent>& events) {
   if (auto s = ensure_ready(events); !s.is_ok()) return s;
-  eventstore::EventHeader header;
-  simdjson::dom::element data;
   for (const auto& e : events) {
-    while (!stopping_ && in_flight() >= kMaxInFlight) rd_kafka_poll(producer_.get(), 10);
-    if (stopping_ || fatal_) return eventstore::Status::io_error("stopping or failed");
-    if (auto s = parser_.parse(e.payload, &header, &data); !s.is_ok()) {
-      quarantine(e.position, s.message());
-      continue;
+    while (!stopping_ && !fatal_ && in_flight() >= kMaxInFlight) {
+      rd_kafka_poll(producer_.get(), 10);
     }
-    const auto found_topic = topic_for(registry_, header.meta.stream_id, options_.topic_prefix);
-    if (!found_topic) {
-      quarantine(e.position, "no aggregate owns stream " + header.meta.stream_id);
-      continue;
-    }
-    const std::string& topic = *found_topic;
-    const std::string& type = header.type;
-    const std::int32_t partition = partition_for(header.meta.stream_id, partitions_.at(topic));
-    auto tail = already_published_.find({topic, partition});
+    if (stopping_ || fatal_) return eventstore::Status::io_error("stopping, or a delivery failed");
+    const Outgoing out = outgoing(e);
+    auto tail = already_published_.find({out.topic, out.partition});
     if (tail != already_published_.end() && e.position.value <= tail->second) {
       delivered(e.position.value);  // on the topic already, from before a crash
       continue;
     }
-    {
-      std::lock_guard lock(mu_);
-      in_flight_[e.position.value] = header.meta.occurred_at.value;
-    }
-    const std::string position = std::to_string(e.position.value);
-    const std::string schema = std::to_string(header.schema_version);
-    rd_kafka_resp_err_t err;
-    while (
-        (err = rd_kafka_producev(
-             producer_.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
-             RD_KAFKA_V_KEY(header.meta.stream_id.data(), header.meta.stream_id.size()),
-             RD_KAFKA_V_VALUE(const_cast<char*>(e.payload.data()), e.payload.size()),
-             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-             RD_KAFKA_V_HEADER(kHeaderEventId, header.meta.id.value.data(),
-                               static_cast<ssize_t>(header.meta.id.value.size())),
-             RD_KAFKA_V_HEADER(kHeaderType, type.data(), static_cast<ssize_t>(type.size())),
-             RD_KAFKA_V_HEADER(kHeaderPosition, position.data(),
-                               static_cast<ssize_t>(position.size())),
-             RD_KAFKA_V_HEADER(kHeaderSchema, schema.data(), static_cast<ssize_t>(schema.size())),
-             RD_KAFKA_V_OPAQUE(
-                 reinterpret_cast<void*>(static_cast<std::uintptr_t>(e.position.value))),
-             RD_KAFKA_V_END)) == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-      rd_kafka_poll(producer_.get(), 50);
-      if (stopping_) return eventstore::Status::io_error("stopping");
-    }
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      fatal_ = true;
-      return eventstore::Status::io_error("producing position " + position + ": " +
-                                          rd_kafka_err2str(err));
-    }
+    if (auto s = produce(out, e.position); !s.is_ok()) return s;
   }
   return idle();
+}
+
+eventstore::Status Relay::produce(const Outgoing& out, eventstore::Position p) {
+  {
+    std::lock_guard lock(mu_);
+    in_flight_[p.value] = out.occurred_at;
+  }
+  const std::string position = std::to_string(p.value);
+  rd_kafka_resp_err_t err;
+  while (
+      (err = rd_kafka_producev(
+           producer_.get(), RD_KAFKA_V_TOPIC(out.topic.c_str()),
+           RD_KAFKA_V_PARTITION(out.partition), RD_KAFKA_V_KEY(out.key.data(), out.key.size()),
+           RD_KAFKA_V_VALUE(const_cast<char*>(out.value.data()), out.value.size()),
+           RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+           RD_KAFKA_V_HEADER(kHeaderEventId, out.event_id.data(),
+                             static_cast<ssize_t>(out.event_id.size())),
+           RD_KAFKA_V_HEADER(kHeaderType, out.type.data(), static_cast<ssize_t>(out.type.size())),
+           RD_KAFKA_V_HEADER(kHeaderPosition, position.data(),
+                             static_cast<ssize_t>(position.size())),
+           RD_KAFKA_V_HEADER(kHeaderSchema, out.schema.data(),
+                             static_cast<ssize_t>(out.schema.size())),
+           RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(static_cast<std::uintptr_t>(p.value))),
+           RD_KAFKA_V_END)) == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+    rd_kafka_poll(producer_.get(), 50);
+    if (stopping_) return eventstore::Status::io_error("stopping");
+  }
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    fatal_ = true;
+    return eventstore::Status::io_error("producing position " + position + ": " +
+                                        rd_kafka_err2str(err));
+  }
+  return eventstore::Status::ok();
 }
 
 std::size_t Relay::in_flight() {
@@ -223,7 +249,6 @@ void Relay::quarantine(eventstore::Position p, const std::string& why) {
   rocksdb::Status s = db_.db()->Put(rocksdb::WriteOptions(), db_.relay(), key, why);
   if (!s.ok()) spdlog::error("kafka relay: recording a quarantined event: {}", s.ToString());
   if (observer_ != nullptr) observer_->relay_quarantined();
-  delivered(p.value);  // nothing to wait for: the checkpoint moves past it
 }
 
 void Relay::save_checkpoint() {

@@ -2,8 +2,10 @@
 // The outbox relay: publishes every event of the log to Kafka, in log order, and remembers how
 // far the broker has acknowledged. An event it cannot publish (it does not decode, or no
 // aggregate owns its stream) is quarantined: logged, counted, recorded in the relay column family
-// under "z/" + its position, and skipped; the relay goes on with the next. The API never waits for
-// it: with the broker down, writes go on and the relay catches up when the broker is back.
+// under "z/" + its position, and in its place a marker (the reason, with the position header) goes
+// to the quarantine topic, so that read replicas see the position go by; the relay goes on. The API
+// never waits for it: with the broker down, writes go on and the relay catches up when the broker
+// is back.
 #include <atomic>
 #include <chrono>
 #include <map>
@@ -63,7 +65,20 @@ class Relay final : private eventstore::LogConsumer {
   void delivered(std::uint64_t position);
   void save_checkpoint();
   void report();
+  // Records why an event cannot be published (relay column family, log, metric).
   void quarantine(eventstore::Position p, const std::string& why);
+  struct Outgoing {
+    std::string topic;
+    std::int32_t partition = 0;
+    std::string key;
+    std::string value;
+    std::string type;
+    std::string event_id;
+    std::string schema;
+    std::int64_t occurred_at = 0;
+  };
+  Outgoing outgoing(const eventstore::StoredEvent& e);
+  eventstore::Status produce(const Outgoing& out, eventstore::Position p);
 
   eventstore::EventStore& store_;
   eventstore::Database& db_;

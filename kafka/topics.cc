@@ -9,4 +9,14 @@ std::optional<std::string> topic_for(const contract::Registry& registry, std::st
   return std::string(prefix) + std::string(aggregate->topic());
 }
 
+std::vector<std::string> all_topics(const contract::Registry& registry, std::string_view prefix) {
+  std::vector<std::string> topics = registry.topics(prefix);
+  topics.push_back(quarantine_topic(prefix));
+  return topics;
+}
+
+std::string quarantine_topic(std::string_view prefix) {
+  return std::string(prefix) + "quarantined";
+}
+
 }  // namespace payledger::kafka

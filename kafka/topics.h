@@ -17,6 +17,14 @@ inline constexpr std::string_view kDefaultTopicPrefix = "payledger.";
 std::optional<std::string> topic_for(const contract::Registry& registry, std::string_view stream_id,
                                      std::string_view prefix);
 
+// Every topic the relay writes: each aggregate's, and the quarantine topic.
+std::vector<std::string> all_topics(const contract::Registry& registry, std::string_view prefix);
+
+// Where the relay puts a marker for an event it could not publish: value = why, headers as any
+// message (type kQuarantinedType). A projector node quarantines the position when it reads one.
+std::string quarantine_topic(std::string_view prefix);
+inline constexpr std::string_view kQuarantinedType = "payledger.quarantined";
+
 // Header names of every published message.
 inline constexpr const char* kHeaderEventId = "payledger-event-id";
 inline constexpr const char* kHeaderType = "payledger-type";

@@ -108,6 +108,10 @@ Status Projector::apply(const std::vector<eventstore::StoredEvent>& events,
     for (const auto& [k, v] : extra_writes) batch.put(k, v);
     s = batch.commit(/*wal=*/!bulk_);
   }
+  // Counted once written: a batch that fails is applied again, and would count twice.
+  if (s.is_ok() && observer_ != nullptr) {
+    for (std::uint64_t i = quarantined_before; i < quarantined_; ++i) observer_->quarantined();
+  }
   touched_.clear();
   if (!s.is_ok()) {  // nothing was written: forget what this call applied in memory
     watermark_ = watermark_before;
@@ -138,7 +142,9 @@ Status Projector::apply_event(const eventstore::StoredEvent& event, ViewBatch& b
   if (!touched) return touched.error();
   Touched& t = **touched;
   const std::uint64_t version = h.meta.version.value;
-  if (version <= t.book.version) {  // applied already, under another position (a re-publish)
+  // Applied already under another position: cannot come from payledger's log or relay (a
+  // position is one event), kept so that a re-published stream is harmless after version 1.
+  if (version <= t.book.version) {
     reached(event.position.value);
     return Status::ok();
   }
@@ -197,7 +203,6 @@ Status Projector::quarantine(Position p, const std::string& stream_id, const std
     batch.put(ViewKeys::poisoned(name_, stream_id), "");
   }
   ++quarantined_;
-  if (observer_ != nullptr) observer_->quarantined();
   reached(p.value);
   return Status::ok();
 }

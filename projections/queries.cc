@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "contract/aggregate.h"
 #include "projections/documents.h"
 #include "projections/view_store.h"
 
@@ -26,7 +27,7 @@ Expected<std::optional<std::string>, Status> Queries::object(const std::string& 
 
 Expected<std::optional<std::string>, Status> Queries::merchant_for_key(
     const std::string& key_sha256) const {
-  return get(ViewKeys::object("api_key", "", key_sha256));
+  return get(ViewKeys::object(contract::kApiKeyObject, "", key_sha256));
 }
 
 // Whether the object `id` has every filter of the request but the first (the list walked).
@@ -79,7 +80,11 @@ Expected<ListPage, Status> Queries::list(const ListRequest& req) const {
     return true;
   };
   if (backward) {
-    for (it->SeekForPrev(start), it->Prev(); in_list(); it->Prev()) {
+    // The cursor's own entry is not on the page; it may be absent (deleted, or not in this
+    // filter's list), and then the entry found is the first of the page.
+    it->SeekForPrev(start);
+    if (it->Valid() && it->key() == start) it->Prev();
+    for (; in_list(); it->Prev()) {
       auto more = take();
       if (!more) return Unexpected{more.error()};
       if (!*more) break;

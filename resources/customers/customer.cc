@@ -36,7 +36,7 @@ std::optional<Rejection> check(const Profile& p) {
     if (p.shipping->name.empty() || p.shipping->address == Address{}) {
       return Rejection::shipping_invalid;
     }
-    if (!valid_country(p.shipping->address.country)) return Rejection::country_invalid;
+    if (!valid_country(p.shipping->address.country)) return Rejection::shipping_country_invalid;
   }
   return std::nullopt;
 }

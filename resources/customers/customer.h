@@ -115,11 +115,12 @@ struct Customer {
 };
 
 enum class Rejection : std::uint8_t {
-  customer_exists,   // create: the id is taken (a generated id collided)
-  customer_missing,  // update or delete: no such customer, or deleted
-  email_invalid,     // not something@something, or with spaces
-  country_invalid,   // an address country that is not two letters
-  shipping_invalid,  // shipping without a name or an address
+  customer_exists,           // create: the id is taken (a generated id collided)
+  customer_missing,          // update or delete: no such customer, or deleted
+  email_invalid,             // not something@something, or with spaces
+  country_invalid,           // address[country] is not two letters
+  shipping_invalid,          // shipping without a name or an address
+  shipping_country_invalid,  // shipping[address][country] is not two letters
 };
 
 // An update: each field given replaces the one kept; metadata is patched.

@@ -21,18 +21,16 @@ api::ApiError rejection_error(Rejection r, const std::string& id) {
     case Rejection::country_invalid:
       return api::invalid_param("address[country]", "parameter_invalid",
                                 "country must be a two-letter ISO 3166-1 code, such as US.");
+    case Rejection::shipping_country_invalid:
+      return api::invalid_param("shipping[address][country]", "parameter_invalid",
+                                "country must be a two-letter ISO 3166-1 code, such as US.");
     case Rejection::shipping_invalid:
       return api::invalid_param("shipping", "parameter_missing",
                                 "shipping needs a name and an address.");
     case Rejection::customer_exists:
       break;
   }
-  api::ApiError e;
-  e.http_status = 500;
-  e.type = "api_error";
-  e.code = "id_collision";
-  e.message = "A generated id was already taken; retry the request.";
-  return e;
+  return api::id_collision();
 }
 
 Address address_at(Params& p, const std::string& name) {
@@ -65,8 +63,7 @@ Outcome run(Call& call, const std::string& id, bool fresh, Decide&& decide) {
   return api::decide_and_append<Module>(
       call, id, fresh, decide,
       [&](const std::vector<Event>&, const State& next) {
-        return Outcome{
-            200, next->deleted ? contract::tombstone("customer", id) : render(*next), {}};
+        return api::object_or_tombstone("customer", id, next, render);
       },
       [&](Rejection r) { return rejection_error(r, id); });
 }

@@ -5,14 +5,14 @@
 namespace payledger::merchants {
 
 std::vector<contract::ObjectSpec> Module::objects() {
-  return {{"merchant", "mer_", "", {}}, {"api_key", "", "", {}}};
+  return {{"merchant", kStreamPrefix, "", {}}, {contract::kApiKeyObject, "", "", {}}};
 }
 
 void Module::created(const domain::RecordedOf<Event>& e, std::vector<contract::DocumentRef>* out) {
   if (const auto* m = std::get_if<MerchantCreated>(&e.body)) {
     out->push_back({"merchant", m->id.value});
   } else if (const auto* k = std::get_if<ApiKeyCreated>(&e.body)) {
-    out->push_back({"api_key", k->key_sha256});
+    out->push_back({contract::kApiKeyObject, k->key_sha256});
   }
 }
 

@@ -13,7 +13,7 @@ struct Module {
   using State = Merchant;
   using Event = merchants::Event;
   static constexpr std::string_view kName = "merchant";
-  static constexpr std::string_view kStreamPrefix = "mer_";
+  static constexpr std::string_view kStreamPrefix = contract::kMerchantStreamPrefix;
   static constexpr std::string_view kTopic = "merchants";
 
   static std::optional<Merchant> evolve(std::optional<Merchant> s,

@@ -13,8 +13,8 @@ namespace {
 
 namespace d = domain;
 using api::Call;
+using api::kMaxIdChars;
 using api::Outcome;
-constexpr std::size_t kMaxIdChars = 100;
 
 const d::IntentPaymentFailed* find_failure(const std::vector<d::Event>& events) {
   for (const auto& e : events) {
@@ -44,20 +44,28 @@ std::string authentication_url(const std::string& intent_id) {
   return "/v1/payment_intents/" + intent_id + "/confirm";
 }
 
-// The customer a PaymentIntent names must be one of the merchant's (not deleted): else 400
-// resource_missing naming the parameter the client used.
-std::optional<api::ApiError> check_customer(Call& call, const std::string& customer,
-                                            const std::string& param) {
-  if (customer.empty()) return std::nullopt;
-  auto found = customer.starts_with("cus_") && api::valid_id(customer, "cus_")
-                   ? call.commands.exists(call.merchant, customer)
-                   : Expected<bool, eventstore::Status>(false);
-  if (!found) return api::storage_error(found.error().to_string());
-  if (*found) return std::nullopt;
-  api::ApiError e = api::not_found("customer", customer);
-  e.http_status = 400;
-  e.param = param;
-  return e;
+// The customer a PaymentIntent names must be one of the merchant's, not deleted: else 400
+// resource_missing naming the parameter the client used. Checked in each attempt, and its
+// version guarded in the append, so a concurrent delete cannot slip in between.
+api::Prepare customer_guard(api::CommandService& commands, const d::MerchantId& merchant,
+                            std::string customer, std::string param) {
+  if (customer.empty()) return {};
+  return [&commands, &merchant, customer = std::move(customer),
+          param = std::move(param)](api::Transaction& tx) -> std::optional<Outcome> {
+    using Version = std::optional<std::uint64_t>;
+    auto version = api::valid_id(customer, "cus_")
+                       ? commands.live_version(merchant, customer)
+                       : Expected<Version, eventstore::Status>(Version());
+    if (!version) return api::storage_failure(version.error());
+    if (*version) {
+      tx.guard(customer, **version);
+      return std::nullopt;
+    }
+    api::ApiError e = api::not_found("customer", customer);
+    e.http_status = 400;
+    e.param = param;
+    return api::error_outcome(e);
+  };
 }
 
 // The answer of a decision: the intent, the refund it created, or a decline.
@@ -80,16 +88,14 @@ Outcome answer_of(const std::vector<d::Event>& events, const d::PaymentIntent& i
 template <class Command>
 Outcome decide_on(api::CommandService& commands, const d::MerchantId& merchant,
                   const std::string& id, const Command& cmd, Answer answer,
-                  const api::IdempotencyWrite* idem) {
-  return commands.retrying([&]() -> Outcome {
-    auto loaded = commands.load<Module>(merchant, id);
-    if (!loaded) return api::storage_failure(loaded.error());
-    d::Decision decision = d::decide(loaded->state, cmd);
-    if (!decision) return api::error_outcome(rejection_error(decision.error()));
-    api::Transaction tx(commands, merchant, cmd.now);
-    const auto next = tx.add(*loaded, *decision);
-    return tx.commit(answer_of(*decision, *next, answer), idem);
-  });
+                  const api::IdempotencyWrite* idem, const api::Prepare& prepare = {}) {
+  return api::decide_and_append<Module>(
+      commands, merchant, idem, id, false,
+      [&](const d::IntentState& s) { return d::decide(s, cmd); },
+      [&](const std::vector<d::Event>& events, const std::optional<d::PaymentIntent>& next) {
+        return answer_of(events, *next, answer);
+      },
+      [](d::Rejection r) { return rejection_error(r); }, prepare);
 }
 
 Outcome create(Call& call) {
@@ -115,7 +121,8 @@ Outcome create(Call& call) {
     return api::error_outcome(api::invalid_param("payment_method", "parameter_missing",
                                                  "confirm=true needs a payment_method."));
   }
-  if (auto e = check_customer(call, cmd.customer, customer_param)) return api::error_outcome(*e);
+  const api::Prepare guard =
+      customer_guard(call.commands, call.merchant, cmd.customer, customer_param);
   api::CommandService& commands = call.commands;
   const std::string id = commands.new_id("pi");
   cmd.id = d::PaymentIntentId{id};
@@ -137,6 +144,9 @@ Outcome create(Call& call) {
       events.insert(events.end(), confirmed->begin(), confirmed->end());
     }
     api::Transaction tx(commands, call.merchant, cmd.now);
+    if (guard) {
+      if (auto stop = guard(tx)) return *stop;
+    }
     const auto next = tx.add(fresh, events);
     return tx.commit(answer_of(events, *next, Answer::intent), call.idempotency);
   });
@@ -162,11 +172,9 @@ Outcome update(Call& call) {
   cmd.metadata = p.metadata_patch("metadata").value_or(d::MetadataPatch{});
   cmd.now = call.commands.now();
   if (auto e = p.finish()) return api::error_outcome(*e);
-  if (cmd.customer) {
-    if (auto e = check_customer(call, *cmd.customer, "customer")) return api::error_outcome(*e);
-  }
-  return decide_on(call.commands, call.merchant, call.path[0], cmd, Answer::intent,
-                   call.idempotency);
+  return decide_on(
+      call.commands, call.merchant, call.path[0], cmd, Answer::intent, call.idempotency,
+      customer_guard(call.commands, call.merchant, cmd.customer.value_or(""), "customer"));
 }
 
 Outcome capture(Call& call) {

@@ -25,12 +25,7 @@ api::ApiError rejection_error(Rejection r, const std::string& id) {
     case Rejection::price_exists:
       break;
   }
-  api::ApiError e;
-  e.http_status = 500;
-  e.type = "api_error";
-  e.code = "id_collision";
-  e.message = "A generated id was already taken; retry the request.";
-  return e;
+  return api::id_collision();
 }
 
 // The product a new price names: an existing one (`product`) or a new one (`product_data`).

@@ -70,12 +70,7 @@ api::ApiError rejection_error(Rejection r, const std::string& id, const std::str
     case Rejection::product_exists:
       break;
   }
-  api::ApiError e;
-  e.http_status = 500;
-  e.type = "api_error";
-  e.code = "id_collision";
-  e.message = "A generated id was already taken; retry the request.";
-  return e;
+  return api::id_collision();
 }
 
 }  // namespace payledger::products

@@ -18,7 +18,7 @@ Outcome run(Call& call, const std::string& id, bool fresh, Decide&& decide) {
   return api::decide_and_append<Module>(
       call, id, fresh, decide,
       [&](const std::vector<Event>&, const State& next) {
-        return Outcome{200, next->deleted ? contract::tombstone("product", id) : render(*next), {}};
+        return api::object_or_tombstone("product", id, next, render);
       },
       [&](Rejection r) { return rejection_error(r, id, "id"); });
 }

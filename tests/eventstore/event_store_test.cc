@@ -123,6 +123,21 @@ TEST_CASE("an append to several streams is all or nothing, each at its own versi
   CHECK(named_twice.error().code() == Status::Code::invalid_argument);
 }
 
+TEST_CASE("the writer refuses an event that is not valid UTF-8, and writes nothing of it") {
+  TempDir dir;
+  auto db = open_db(dir.path());
+  EventStore store(*db);
+  AppendRequest bad{{{"pi_ok", 0, {"{\"a\":\"fine\"}"}}, {"pi_bad", 0, {"{\"a\":\"\xff\xfe\"}"}}},
+                    {}};
+  auto r = store.append(std::move(bad));
+  REQUIRE_FALSE(r.has_value());
+  CHECK(r.error().code() == Status::Code::invalid_argument);
+  CHECK(store.last_position().value == 0);
+  CHECK(*store.stream_version("pi_ok") == 0);
+  AppendRequest good{{{"pi_ok", 0, {"{\"a\":\"ünïcode — ok\"}"}}}, {}};
+  REQUIRE(store.append(std::move(good)).has_value());
+}
+
 TEST_CASE("the idempotency record is written in the same batch as the events") {
   TempDir dir;
   auto db = open_db(dir.path());

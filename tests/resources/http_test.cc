@@ -64,6 +64,10 @@ TEST_CASE("customers: bad input names the parameter and writes nothing") {
   check_error(s.post("/v1/customers", {{"email", "nope"}}), 400, "email");
   check_error(s.form("/v1/customers", "address[country]=USA"), 400, "address[country]");
   check_error(s.form("/v1/customers", "address[planet]=Mars"), 400, "address[planet]");
+  check_error(s.form("/v1/customers",
+                     "shipping[name]=J&shipping[address][line1]=x"
+                     "&shipping[address][country]=Narnia"),
+              400, "shipping[address][country]");
   check_error(s.form("/v1/customers", "shipping[phone]=1"), 400, "shipping");
   check_error(s.post("/v1/customers", {{"name", std::string(257, 'a')}}), 400, "name");
   check_error(s.post("/v1/customers", {{"colour", "blue"}}), 400, "colour");
@@ -213,4 +217,20 @@ TEST_CASE(
       domain::MerchantId{s.app().ensure_key(kKeyA).value()}, prod);
   REQUIRE(counted.has_value());
   CHECK(counted->state->prices == ok.load());
+}
+
+TEST_CASE("a cursor naming a deleted object, or one outside the filter, still pages right") {
+  Server s;
+  std::vector<std::string> ids;  // oldest first
+  for (int i = 0; i < 5; ++i) ids.push_back(s.post("/v1/products", {{"name", "P"}}).body["id"]);
+  // ids[2] leaves the active list, ids[3] is deleted; both still serve as cursors.
+  REQUIRE(s.post("/v1/products/" + ids[2], {{"active", false}}).status == 200);
+  REQUIRE(s.del("/v1/products/" + ids[3]).status == 200);
+  CHECK(ids_of(s.get("/v1/products?active=true&ending_before=" + ids[2])) ==
+        std::vector<std::string>{ids[4]});
+  CHECK(ids_of(s.get("/v1/products?active=true&starting_after=" + ids[2])) ==
+        std::vector<std::string>{ids[1], ids[0]});
+  CHECK(ids_of(s.get("/v1/products?ending_before=" + ids[3])) == std::vector<std::string>{ids[4]});
+  CHECK(ids_of(s.get("/v1/products?starting_after=" + ids[3])) ==
+        std::vector<std::string>{ids[2], ids[1], ids[0]});
 }
