@@ -38,8 +38,7 @@ State evolve(State state, const domain::RecordedOf<Event>& event) {
   std::visit(Overloaded{
                  [&](const PriceCreated& e) {
                    PL_ASSERT(!state.has_value(), "a price is created once");
-                   state = Price{e.id,       e.product, e.currency, e.unit_amount,
-                                 e.nickname, e.active,  e.metadata, event.meta.occurred_at};
+                   state = Price{e, event.meta.occurred_at};
                  },
                  [&](const PriceUpdated& e) {
                    PL_ASSERT(state.has_value(), "only a created price is updated");

@@ -58,25 +58,12 @@ struct PriceUpdated {  // what may change, all of it after the update
 
 using Event = std::variant<PriceCreated, PriceUpdated>;
 
-struct Price {
-  domain::PriceId id;
-  domain::ProductId product;
-  domain::Currency currency;
-  domain::Amount unit_amount;
-  std::string nickname;
-  bool active = true;
-  domain::Metadata metadata;
+// The state: what price.created said (declared there once), as later updates leave it, and when.
+struct Price : PriceCreated {
   domain::UnixSeconds created;
-  bool operator==(const Price&) const = default;
   template <class S, class V>
   static void fields(S& s, V& v) {
-    v("id", s.id);
-    v("product", s.product);
-    v("currency", s.currency);
-    v("unit_amount", s.unit_amount);
-    v("nickname", s.nickname, Field::nullable);
-    v("active", s.active);
-    v("metadata", s.metadata);
+    PriceCreated::fields(s, v);
     v("created", s.created);
   }
 };
