@@ -23,7 +23,7 @@ std::string Transaction::new_event_id() {
 
 Outcome Transaction::commit(Outcome answer, const IdempotencyWrite* idempotency) {
   if (idempotency != nullptr) {
-    const IdempotencyRecord record{idempotency->request_sha256, answer.http_status, answer.body,
+    const IdempotencyRecord record{idempotency->request_hmac, answer.http_status, answer.body,
                                    now_.value};
     request_.idempotency_writes.emplace_back(idempotency->store_key, encode_record(record));
   }
@@ -51,6 +51,19 @@ Outcome CommandService::retrying(const std::function<Outcome()>& attempt) {
   e.param = "id";
   e.message = "This object is being changed by other requests at the same time; try again.";
   return Outcome{e.http_status, e.body(), {}};
+}
+
+Expected<std::optional<domain::MerchantId>, eventstore::Status> CommandService::owner_of(
+    const std::string& stream_id) const {
+  std::vector<eventstore::StoredEvent> stored;
+  if (auto s = store_.read_stream(stream_id, &stored); !s.is_ok()) return Unexpected{s};
+  if (stored.empty()) return std::optional<domain::MerchantId>();
+  eventstore::EventHeader header;
+  simdjson::dom::element data;
+  if (auto s = thread_parser().parse(stored.front().payload, &header, &data); !s.is_ok()) {
+    return Unexpected{s};
+  }
+  return std::optional<domain::MerchantId>(header.meta.merchant);
 }
 
 Expected<std::optional<std::uint64_t>, eventstore::Status> CommandService::live_version(

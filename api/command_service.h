@@ -11,6 +11,7 @@
 #include "api/clock.h"
 #include "api/errors.h"
 #include "api/ids.h"
+#include "api/secrets.h"
 #include "contract/events.h"
 #include "contract/registry.h"
 #include "domain/expected.h"
@@ -21,7 +22,7 @@ namespace payledger::api {
 // The request's Idempotency-Key: its answer is stored under `store_key` with the events it made.
 struct IdempotencyWrite {
   std::string store_key;
-  std::string request_sha256;
+  std::string request_hmac;
 };
 
 struct Outcome {
@@ -71,12 +72,25 @@ class Transaction {
   eventstore::AppendRequest request_;
 };
 
+// What an operator tunes about the resources' rules (payledgerd's flags).
+struct Settings {
+  // How long a customer has for an action a payment waits on (a 3-D Secure challenge) before
+  // the payment expires.
+  std::int64_t customer_action_timeout_seconds = 15 * 60;
+};
+
 class CommandService {
  public:
   // REQUIRES: every reference outlives the service.
   CommandService(eventstore::EventStore& store, const contract::Registry& registry,
-                 IdGenerator& ids, const Clock& clock)
-      : store_(store), registry_(registry), ids_(ids), clock_(clock) {}
+                 IdGenerator& ids, const Clock& clock, const Secrets& secrets,
+                 Settings settings = {})
+      : store_(store),
+        registry_(registry),
+        ids_(ids),
+        clock_(clock),
+        secrets_(secrets),
+        settings_(settings) {}
 
   // The stream `stream_id` of module M as the log says now: absent when it does not exist, is
   // another merchant's, or is not M's.
@@ -87,10 +101,21 @@ class CommandService {
   // of any resource; nullopt otherwise. Guard that version in the append that relies on it.
   Expected<std::optional<std::uint64_t>, eventstore::Status> live_version(
       const domain::MerchantId& merchant, const std::string& id) const;
+  // The merchant whose stream `stream_id` is; nullopt when there is no such stream. For pages a
+  // customer opens without an API key, which know only the object.
+  Expected<std::optional<domain::MerchantId>, eventstore::Status> owner_of(
+      const std::string& stream_id) const;
   // Runs `attempt` again while it ends in a version conflict (a bounded number of times).
   Outcome retrying(const std::function<Outcome()>& attempt);
 
   std::string new_id(std::string_view prefix) { return ids_.next(prefix); }
+  // `prefix` + "_" + a random UUID (pay_a1b2c3d4-...).
+  std::string new_uuid_id(std::string_view prefix) { return std::string(prefix) + "_" + uuid_v4(); }
+  // Keyed fingerprint (HMAC-SHA256 hex) of `data` for the use `domain` (Secrets::fingerprint).
+  std::string fingerprint(std::string_view domain, std::string_view data) const {
+    return secrets_.fingerprint(domain, data);
+  }
+  const Settings& settings() const { return settings_; }
   domain::UnixSeconds now() const { return clock_.now(); }
   eventstore::EventStore& store() { return store_; }
   const contract::Registry& registry() const { return registry_; }
@@ -100,6 +125,8 @@ class CommandService {
   const contract::Registry& registry_;
   IdGenerator& ids_;
   const Clock& clock_;
+  const Secrets& secrets_;
+  Settings settings_;
 };
 
 // The stream `at` as it would be after `events` (for a decision that builds on another decision

@@ -8,7 +8,7 @@
 namespace payledger::api {
 
 std::string encode_record(const IdempotencyRecord& r) {
-  return nlohmann::ordered_json{{"request_sha256", r.request_sha256},
+  return nlohmann::ordered_json{{"request_hmac", r.request_hmac},
                                 {"status", r.http_status},
                                 {"body", r.body},
                                 {"created", r.created}}
@@ -20,7 +20,8 @@ std::optional<IdempotencyRecord> decode_record(std::string_view json) {
   if (j.is_discarded() || !j.is_object()) return std::nullopt;
   IdempotencyRecord r;
   try {
-    r.request_sha256 = j.at("request_sha256").get<std::string>();
+    r.legacy_sha256 = !j.contains("request_hmac");
+    r.request_hmac = j.at(r.legacy_sha256 ? "request_sha256" : "request_hmac").get<std::string>();
     r.http_status = j.at("status").get<int>();
     r.body = j.at("body").get<std::string>();
     r.created = j.at("created").get<std::int64_t>();

@@ -16,10 +16,14 @@ inline constexpr std::int64_t kIdempotencyTtlSeconds = 24 * 3600;
 inline constexpr std::size_t kMaxIdempotencyKeyChars = 255;
 
 struct IdempotencyRecord {
-  std::string request_sha256;  // method, path and body of the first request
+  // HMAC-SHA256 (Secrets, "idempotency") of the first request's method, path and parameters
+  std::string request_hmac;
   int http_status = 200;
   std::string body;
   std::int64_t created = 0;
+  // Written before the fingerprint was keyed: request_hmac holds an unkeyed SHA-256 of the same
+  // text (records live 24 hours; such records are gone a day after the upgrade).
+  bool legacy_sha256 = false;
 };
 
 std::string encode_record(const IdempotencyRecord& r);

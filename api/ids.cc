@@ -26,6 +26,21 @@ std::string RandomIds::next(std::string_view prefix) {
   return id;
 }
 
+std::string uuid_v4() {
+  std::array<unsigned char, 16> b{};
+  PL_ASSERT(RAND_bytes(b.data(), static_cast<int>(b.size())) == 1,
+            "the CSPRNG always yields bytes");
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);  // version 4
+  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
+  std::string out;
+  out.reserve(36);
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
+    fmt::format_to(std::back_inserter(out), "{:02x}", b[i]);
+  }
+  return out;
+}
+
 std::string sha256_hex(std::string_view data) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int len = 0;

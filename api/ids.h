@@ -17,6 +17,10 @@ class RandomIds final : public IdGenerator {
   std::string next(std::string_view prefix) override;
 };
 
+// A random (version 4) UUID in lowercase, e.g. "a1b2c3d4-e5f6-4789-abcd-ef1234567890": ids of
+// resources whose API spells them prefix + UUID (pay_...).
+std::string uuid_v4();
+
 // Lowercase hex of SHA-256 of `data`.
 std::string sha256_hex(std::string_view data);
 

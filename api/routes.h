@@ -4,6 +4,7 @@
 // commands and answers with an Outcome. Retrieve and list routes of every object are generic
 // (contract::ObjectSpec) and need no handler.
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +16,14 @@
 
 namespace payledger::api {
 
+// How a request reached the server: what a route needs to refuse sensitive data sent in clear,
+// and to build absolute URLs back to this server (pages a customer's browser opens).
+struct Transport {
+  bool tls = false;      // HTTPS
+  bool loopback = true;  // the peer is this machine (127.0.0.0/8 or ::1)
+  std::string base_url;  // "https://pay.example.com": --public-url, else scheme and Host
+};
+
 // One authenticated write request, as a handler sees it.
 struct Call {
   const domain::MerchantId& merchant;
@@ -22,9 +31,29 @@ struct Call {
   const std::vector<std::string>& path;  // the pattern's captures: path[0] is the first
   const IdempotencyWrite* idempotency;   // stored with the request's events, when given
   CommandService& commands;
+  const Transport& transport;
 };
 
 using WriteHandler = std::function<Outcome(Call&)>;
+
+// A page a customer's browser opens (not the merchant's API): no API key, answers HTML or a
+// redirect. The URL itself must carry what authorizes it (an unguessable token).
+struct PageRequest {
+  const std::vector<std::string>& path;  // the pattern's captures
+  // The query's parameters, and an x-www-form-urlencoded POST body's (the first of a repeated
+  // name).
+  const std::map<std::string, std::string>& params;
+  CommandService& commands;
+  const Transport& transport;
+};
+
+struct PageReply {
+  int status = 200;
+  std::string html;      // the page (status 200, 4xx)
+  std::string location;  // a redirect (status 303)
+};
+
+using PageHandler = std::function<PageReply(PageRequest&)>;
 
 class Routes {
  public:
@@ -41,6 +70,14 @@ class Routes {
     WriteHandler handler;
   };
   virtual void add(Write route) = 0;
+
+  struct Page {
+    std::string method;  // "GET" or "POST"
+    std::string pattern;
+    std::string label;
+    PageHandler handler;
+  };
+  virtual void add_page(Page page) = 0;
 };
 
 // The answer of a handler that failed before anything was written.
@@ -96,7 +133,8 @@ Outcome object_or_tombstone(std::string_view object, const std::string& id,
 // Ids are generated as prefix + base62; a longer one names nothing.
 inline constexpr std::size_t kMaxIdChars = 100;
 
-// A resource's id is its prefix and base62: anything else cannot name an object.
+// A resource's id is its prefix and then base62, '_' or '-' (pay_ + UUID): anything else cannot
+// name an object.
 bool valid_id(const std::string& id, std::string_view prefix);
 
 }  // namespace payledger::api

@@ -104,9 +104,33 @@ Outcome error_outcome(const ApiError& e) {
 bool valid_id(const std::string& id, std::string_view prefix) {
   return id.size() <= kMaxIdChars && id.starts_with(prefix) &&
          std::all_of(id.begin(), id.end(), [](char c) {
-           return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+           return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-';
          });
 }
+
+namespace {
+
+std::unique_ptr<httplib::Server> make_http_server(const ServerOptions& options) {
+  if (options.tls_cert_path.empty() && options.tls_key_path.empty()) {
+    return std::make_unique<httplib::Server>();
+  }
+  return std::make_unique<httplib::SSLServer>(options.tls_cert_path.c_str(),
+                                              options.tls_key_path.c_str());
+}
+
+bool is_loopback(const std::string& addr) {
+  return addr.starts_with("127.") || addr == "::1" || addr.starts_with("::ffff:127.");
+}
+
+// A Host header fit to put in a URL: letters, digits and . - : [ ] only.
+bool plain_host(const std::string& host) {
+  return !host.empty() && host.size() <= 255 && std::all_of(host.begin(), host.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '-' || c == ':' ||
+           c == '[' || c == ']';
+  });
+}
+
+}  // namespace
 
 ApiServer::ApiServer(eventstore::Database& db, const contract::Registry& registry,
                      const projections::ReadSide& read_side, CommandService* commands,
@@ -119,7 +143,7 @@ ApiServer::ApiServer(eventstore::Database& db, const contract::Registry& registr
       metrics_(metrics),
       clock_(clock),
       options_(std::move(options)),
-      http_(std::make_unique<httplib::Server>()) {
+      http_(make_http_server(options_)) {
   const int threads = options_.http_threads;
   http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   http_->set_tcp_nodelay(true);
@@ -170,14 +194,20 @@ ApiServer::~ApiServer() {
 
 Expected<int, std::string> ApiServer::bind(const std::string& host, int port) {
   constexpr int kListenBacklog = 4096;
+  if (!http_->is_valid()) {
+    return Unexpected{"cannot load the TLS certificate " + options_.tls_cert_path + " and key " +
+                      options_.tls_key_path};
+  }
   if (port == 0) {
     const int bound = http_->bind_to_any_port(host);
     if (bound <= 0) return Unexpected{"cannot bind " + host + " on any port"};
     if (!raise_listen_backlog(bound, kListenBacklog)) {
       spdlog::warn("cannot raise the listen backlog of port {}", bound);
     }
+    bound_authority_ = host + ":" + std::to_string(bound);
     return bound;
   }
+  bound_authority_ = host + ":" + std::to_string(port);
   if (!http_->bind_to_port(host, port)) {
     return Unexpected{"cannot bind " + host + ":" + std::to_string(port) + " (in use?)"};
   }
@@ -200,6 +230,11 @@ void ApiServer::route(const std::string& method, const std::string& pattern,
                                                httplib::Response& res) {
     handle(req, res, label, h);
   };
+  add_http(method, pattern, std::move(serve));
+}
+
+void ApiServer::add_http(const std::string& method, const std::string& pattern,
+                         std::function<void(const httplib::Request&, httplib::Response&)> serve) {
   if (method == "POST") {
     http_->Post(pattern, std::move(serve));
   } else if (method == "DELETE") {
@@ -234,7 +269,8 @@ Outcome ApiServer::call(const std::string& method, const std::string& path,
     auto params = json_body.empty() ? Expected<Params, ApiError>(Params::empty())
                                     : Params::from_json(json_body);
     if (!params) return error_outcome(params.error());
-    Call c{merchant, *params, captured, nullptr, *commands_};
+    const Transport in_process{false, true, "http://" + bound_authority_};
+    Call c{merchant, *params, captured, nullptr, *commands_, in_process};
     return w.handler(c);
   }
   return error_outcome(not_found("route", method + " " + path));
@@ -330,7 +366,7 @@ Reply ApiServer::write(const httplib::Request& req, const d::MerchantId& merchan
   auto params = body_params(req);
   if (!params) return error_reply(params.error());
   const std::string key = req.get_header_value("Idempotency-Key");
-  if (key.empty()) return run(merchant, *params, path, nullptr, route);
+  if (key.empty()) return run(merchant, *params, path, nullptr, route, transport(req));
   if (key.size() > kMaxIdempotencyKeyChars) {
     return error_reply(invalid_param("Idempotency-Key", "idempotency_key_invalid",
                                      "Idempotency-Key must be at most 255 characters."));
@@ -340,9 +376,48 @@ Reply ApiServer::write(const httplib::Request& req, const d::MerchantId& merchan
 
 Reply ApiServer::run(const d::MerchantId& merchant, Params& params,
                      const std::vector<std::string>& path, const IdempotencyWrite* idem,
-                     const Write& route) {
-  Call call{merchant, params, path, idem, *commands_};
+                     const Write& route, const Transport& transport) {
+  Call call{merchant, params, path, idem, *commands_, transport};
   return outcome_reply(route.handler(call));
+}
+
+Transport ApiServer::transport(const httplib::Request& req) const {
+  Transport t;
+  t.tls = !options_.tls_cert_path.empty();
+  t.loopback = is_loopback(req.remote_addr);
+  if (!options_.public_url.empty()) {
+    t.base_url = options_.public_url;
+  } else {
+    const std::string host = req.get_header_value("Host");
+    t.base_url =
+        std::string(t.tls ? "https://" : "http://") + (plain_host(host) ? host : bound_authority_);
+  }
+  return t;
+}
+
+void ApiServer::add_page(Page p) {
+  add_http(p.method, p.pattern,
+           [this, p](const httplib::Request& req, httplib::Response& res) { page(req, res, p); });
+}
+
+// Pages are for a customer's browser: no API key, no JSON, nothing cached, never framed.
+void ApiServer::page(const httplib::Request& req, httplib::Response& res, const Page& p) {
+  const auto started = std::chrono::steady_clock::now();
+  std::map<std::string, std::string> params;
+  for (const auto& [name, value] : req.params) params.emplace(name, value);
+  const std::vector<std::string> path = captures(req);
+  const Transport t = transport(req);
+  PageRequest pr{path, params, *commands_, t};
+  const PageReply reply = p.handler(pr);
+  res.status = reply.status;
+  res.set_header("Cache-Control", "no-store");
+  res.set_header("X-Frame-Options", "DENY");
+  res.set_header("Referrer-Policy", "no-referrer");
+  res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+  if (!reply.location.empty()) res.set_header("Location", reply.location);
+  res.set_content(reply.html, "text/html; charset=utf-8");
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+  metrics_.http().request(p.label, req.method, reply.status, took.count());
 }
 
 // Same key and same request: the stored answer. Same key, other request: 400. The same key
@@ -366,12 +441,15 @@ Reply ApiServer::with_idempotency(const httplib::Request& req, const d::Merchant
     ~EndInFlight() { keys.end(k); }
   } guard{in_flight_, store_key};
 
-  const IdempotencyWrite write{
-      store_key, sha256_hex(req.method + "\n" + req.path + "\n" + params.canonical_form())};
+  // Keyed: the parameters may hold a card number, whose unkeyed hash could be brute-forced.
+  const std::string request_text = req.method + "\n" + req.path + "\n" + params.canonical_form();
+  const IdempotencyWrite write{store_key, commands_->fingerprint("idempotency", request_text)};
   auto stored = find_record(db_, store_key, clock_.now().value);
   if (!stored) return error_reply(storage_error(stored.error().to_string()));
-  if (!*stored) return run(merchant, params, captures(req), &write, route);
-  if ((*stored)->request_sha256 != write.request_sha256) {
+  if (!*stored) return run(merchant, params, captures(req), &write, route, transport(req));
+  const std::string& presented =
+      (*stored)->legacy_sha256 ? sha256_hex(request_text) : write.request_hmac;
+  if ((*stored)->request_hmac != presented) {
     ApiError e;
     e.type = "idempotency_error";
     e.code = "idempotency_key_reused";
@@ -474,6 +552,12 @@ Expected<std::string, ApiError> filter_value(const contract::FilterSpec& f,
     if (value == "true" || value == "false") return value;
     return Unexpected{invalid_param(std::string(f.name), "parameter_invalid_boolean",
                                     std::string(f.name) + " must be true or false.")};
+  }
+  if (!f.values.empty() && std::find(f.values.begin(), f.values.end(), value) == f.values.end()) {
+    std::string names;
+    for (std::string_view v : f.values) names += (names.empty() ? "" : ", ") + std::string(v);
+    return Unexpected{invalid_param(std::string(f.name), "parameter_invalid",
+                                    std::string(f.name) + " must be one of: " + names + ".")};
   }
   if (value.size() > 512 || value.find('\0') != std::string::npos) {
     return Unexpected{

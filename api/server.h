@@ -39,6 +39,12 @@ struct ServerOptions {
   std::chrono::milliseconds position_wait_max{5000};
   std::size_t max_body_bytes = 1 << 20;
   std::string api_version = "2026-03-01";
+  // HTTPS with this certificate chain and private key (PEM files); both empty: plain HTTP.
+  std::string tls_cert_path;
+  std::string tls_key_path;
+  // The scheme and authority of URLs this server hands out for browsers (3-D Secure pages),
+  // e.g. "https://pay.example.com"; empty: the request's own scheme and Host.
+  std::string public_url;
 };
 
 // What a handler answers.
@@ -74,18 +80,24 @@ class ApiServer final : private Routes {
  private:
   using Handler = std::function<Reply(const httplib::Request&, const domain::MerchantId&)>;
   void add(Write route) override;
+  void add_page(Page page) override;
+  void add_http(const std::string& method, const std::string& pattern,
+                std::function<void(const httplib::Request&, httplib::Response&)> serve);
+  Transport transport(const httplib::Request& req) const;
   void route(const std::string& method, const std::string& pattern, const std::string& label,
              Handler h);
   void handle(const httplib::Request& req, httplib::Response& res, const std::string& label,
               const Handler& h);
   Reply authenticated(const httplib::Request& req, const Handler& h);
   Reply write(const httplib::Request& req, const domain::MerchantId& merchant, const Write& route);
+  void page(const httplib::Request& req, httplib::Response& res, const Page& page);
   std::optional<ApiError> wait_for_requested_position(const httplib::Request& req,
                                                       bool authenticated);
   Reply with_idempotency(const httplib::Request& req, const domain::MerchantId& merchant,
                          const std::string& key, Params& params, const Write& route);
   Reply run(const domain::MerchantId& merchant, Params& params,
-            const std::vector<std::string>& path, const IdempotencyWrite* idem, const Write& route);
+            const std::vector<std::string>& path, const IdempotencyWrite* idem, const Write& route,
+            const Transport& transport);
   Expected<domain::MerchantId, ApiError> authenticate(const httplib::Request& req);
   void install_routes();
   void install_read_routes();
@@ -107,6 +119,7 @@ class ApiServer final : private Routes {
   KeyCache key_cache_;
   std::vector<std::pair<std::regex, Write>> writes_;
   std::unique_ptr<httplib::Server> http_;
+  std::string bound_authority_;  // "127.0.0.1:8080", for URLs of requests without a Host
 };
 
 }  // namespace payledger::api

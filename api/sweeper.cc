@@ -32,14 +32,32 @@ std::size_t Sweeper::sweep_once() {
   return done;
 }
 
-void Sweeper::start(int interval_ms) {
-  thread_ = std::thread([this, interval_ms] {
+void Sweeper::start(int interval_ms, const projections::ReadSide* views) {
+  thread_ = std::thread([this, interval_ms, views] {
+    const auto interval = std::chrono::milliseconds(interval_ms);
+    // Waiting on the views is bounded by this slice, so that stop() is noticed quickly.
+    constexpr auto kSlice = std::chrono::milliseconds(50);
+    eventstore::Position seen = views ? views->reached() : eventstore::Position{};
+    auto last_pass = std::chrono::steady_clock::time_point{};
     std::unique_lock lock(mu_);
     while (!stopping_) {
+      const auto now = std::chrono::steady_clock::now();
+      const bool moved = views != nullptr && views->reached() > seen;
+      if (moved || now - last_pass >= interval) {
+        if (views != nullptr) seen = views->reached();
+        last_pass = now;
+        lock.unlock();
+        (void)sweep_once();
+        lock.lock();
+        continue;
+      }
+      if (views == nullptr) {
+        cv_.wait_for(lock, interval - (now - last_pass), [&] { return stopping_; });
+        continue;
+      }
       lock.unlock();
-      (void)sweep_once();
+      (void)views->wait_for(eventstore::Position{seen.value + 1}, kSlice);
       lock.lock();
-      cv_.wait_for(lock, std::chrono::milliseconds(interval_ms), [&] { return stopping_; });
     }
   });
 }

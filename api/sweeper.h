@@ -12,6 +12,7 @@
 #include "api/command_service.h"
 #include "eventstore/database.h"
 #include "projections/queries.h"
+#include "projections/read_side.h"
 
 namespace payledger::api {
 
@@ -25,8 +26,10 @@ class Sweeper {
 
   // One pass: every due stream runs its due work. Returns how many commands succeeded.
   std::size_t sweep_once();
-  // Runs sweep_once() every `interval_ms` on a thread of its own until stop().
-  void start(int interval_ms);
+  // Runs sweep_once() on a thread of its own until stop(): every `interval_ms`, and as soon as
+  // the views move on when `views` is given (work a new event made due now, such as a payment
+  // to process, runs within milliseconds of its event). REQUIRES: `views` outlives the sweeper.
+  void start(int interval_ms, const projections::ReadSide* views = nullptr);
   void stop();
 
  private:

@@ -19,11 +19,18 @@ Expected<std::unique_ptr<App>, std::string> App::open(const AppOptions& options,
   app->store_ = std::make_unique<eventstore::EventStore>(*app->db_, &app->metrics_->store());
   app->runner_ = std::make_unique<projections::Runner>(*app->store_, *app->db_, app->registry_,
                                                        &app->metrics_->projection());
-  app->commands_ =
-      std::make_unique<CommandService>(*app->store_, app->registry_, app->ids_, *app->clock_);
+  const std::string secret_path =
+      options.secret_path.empty() ? options.data_dir + "/fingerprint.key" : options.secret_path;
+  auto secrets = Secrets::load_or_create(secret_path);
+  if (!secrets) return Unexpected{"the keyed-hash secret: " + secrets.error()};
+  app->secrets_ = std::make_unique<Secrets>(std::move(*secrets));
+  app->commands_ = std::make_unique<CommandService>(*app->store_, app->registry_, app->ids_,
+                                                    *app->clock_, *app->secrets_, options.settings);
   app->sweeper_ =
       std::make_unique<Sweeper>(*app->db_, app->registry_, *app->commands_, *app->clock_);
-  if (options.sweep_interval_ms > 0) app->sweeper_->start(options.sweep_interval_ms);
+  if (options.sweep_interval_ms > 0) {
+    app->sweeper_->start(options.sweep_interval_ms, app->runner_.get());
+  }
   if (!options.kafka.brokers.empty()) {
     app->relay_ = std::make_unique<kafka::Relay>(*app->store_, *app->db_, app->registry_,
                                                  options.kafka, &app->metrics_->relay());

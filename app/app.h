@@ -21,6 +21,9 @@ namespace payledger::api {
 struct AppOptions {
   std::string data_dir = "./data";
   ServerOptions server;
+  // The keyed-hash secret (api/secrets.h); empty: DATA_DIR/fingerprint.key, made on first start.
+  std::string secret_path;
+  Settings settings;
   int sweep_interval_ms = 1000;  // 0: no sweeper thread (tests call sweep_once themselves)
   kafka::RelayOptions kafka;     // brokers empty: no relay
 };
@@ -68,6 +71,7 @@ class App {
   std::unique_ptr<eventstore::EventStore> store_;
   std::unique_ptr<projections::Runner> runner_;
   RandomIds ids_;
+  std::unique_ptr<Secrets> secrets_;
   std::unique_ptr<CommandService> commands_;
   std::unique_ptr<Sweeper> sweeper_;
   std::unique_ptr<kafka::Relay> relay_;

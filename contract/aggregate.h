@@ -36,6 +36,7 @@ enum class FilterKind { text, boolean };
 struct FilterSpec {
   std::string_view name;
   FilterKind kind = FilterKind::text;
+  std::vector<std::string_view> values;  // text filters: the values it may take; empty: any
 };
 
 // An API object the views serve: retrieve at `path`/{id}, list at `path` (when path is set).

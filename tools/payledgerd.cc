@@ -1,4 +1,6 @@
 // payledgerd: the payledger server on the embedded default (RocksDB in --data-dir).
+#include <sys/resource.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -58,7 +60,35 @@ int main(int argc, char** argv) {
                  "partitions of the topics the relay creates")
       ->capture_default_str()
       ->check(CLI::Range(1, 1024));
+  cli.add_option("--tls-cert", options.server.tls_cert_path,
+                 "serve HTTPS with this certificate chain (PEM); needs --tls-key")
+      ->check(CLI::ExistingFile);
+  cli.add_option("--tls-key", options.server.tls_key_path, "the private key (PEM) of --tls-cert")
+      ->check(CLI::ExistingFile);
+  cli.add_option("--public-url", options.server.public_url,
+                 "scheme and host of the URLs handed to browsers (3-D Secure pages), e.g. "
+                 "https://pay.example.com; default: the request's own");
+  cli.add_option("--secret-file", options.secret_path,
+                 "the keyed-hash secret (card and idempotency fingerprints), created when "
+                 "missing; default DATA_DIR/fingerprint.key");
+  cli.add_option("--three-d-secure-timeout", options.settings.customer_action_timeout_seconds,
+                 "seconds a customer has to complete a 3-D Secure challenge before the payment "
+                 "expires")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 7 * 24 * 3600));
+  bool allow_core_dumps = false;
+  cli.add_flag("--allow-core-dumps", allow_core_dumps,
+               "keep core dumps on (they would hold card numbers of requests in flight)");
   CLI11_PARSE(cli, argc, argv);
+  if (options.server.tls_cert_path.empty() != options.server.tls_key_path.empty()) {
+    spdlog::error("--tls-cert and --tls-key go together");
+    return 2;
+  }
+  if (!allow_core_dumps) {
+    // Request bodies carry card numbers in memory: a core dump would write them to disk.
+    const rlimit none{0, 0};
+    if (setrlimit(RLIMIT_CORE, &none) != 0) spdlog::warn("cannot turn core dumps off");
+  }
 
   auto where = payledger::api::parse_listen(listen);
   if (!where) {
@@ -90,12 +120,13 @@ int main(int argc, char** argv) {
     spdlog::error("{}", port.error());
     return 1;
   }
-  std::printf("payledgerd listening on %s:%d\n", where->host.c_str(), *port);
+  const char* scheme = options.server.tls_cert_path.empty() ? "http" : "https";
+  std::printf("payledgerd listening on %s:%d (%s)\n", where->host.c_str(), *port, scheme);
   if (show_key) {
     std::printf(
-        "test secret key: %s\ntry: curl -s http://%s:%d/v1/payment_intents -u %s: "
+        "test secret key: %s\ntry: curl -s %s://%s:%d/v1/payment_intents -u %s: "
         "-d amount=2000 -d currency=usd\n",
-        show_key->c_str(), where->host.c_str(), *port, show_key->c_str());
+        show_key->c_str(), scheme, where->host.c_str(), *port, show_key->c_str());
   }
   std::fflush(stdout);
   payledger::api::serve_until_signal([&] { (*app)->serve(); }, [&] { (*app)->stop(); });

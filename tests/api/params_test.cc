@@ -102,7 +102,13 @@ TEST_CASE("idempotency records round-trip and reject garbage") {
   REQUIRE(back.has_value());
   CHECK(back->body == r.body);
   CHECK(back->created == 42);
+  CHECK_FALSE(back->legacy_sha256);
   CHECK_FALSE(decode_record("nope").has_value());
+  // Records written before the fingerprint was keyed still decode, marked as such.
+  auto legacy = decode_record(R"({"request_sha256":"ab","status":200,"body":"{}","created":1})");
+  REQUIRE(legacy.has_value());
+  CHECK(legacy->legacy_sha256);
+  CHECK(legacy->request_hmac == "ab");
   CHECK_FALSE(decode_record("{\"status\":200}").has_value());
 }
 

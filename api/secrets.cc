@@ -1,0 +1,95 @@
+#include "api/secrets.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include <fmt/format.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#include "domain/assert.h"
+
+namespace payledger::api {
+namespace {
+
+constexpr std::size_t kKeyBytes = 32;
+
+std::string errno_text(const std::string& what, const std::string& path) {
+  return what + " " + path + ": " + std::strerror(errno);
+}
+
+Expected<std::string, std::string> read_key(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Unexpected{errno_text("cannot open", path)};
+  std::string key(kKeyBytes + 1, '\0');
+  const ssize_t n = ::read(fd, key.data(), key.size());
+  ::close(fd);
+  if (n != static_cast<ssize_t>(kKeyBytes)) {
+    return Unexpected{path + " is not a payledger key (it must hold exactly 32 bytes)"};
+  }
+  key.resize(kKeyBytes);
+  return key;
+}
+
+// Written to a temporary name, synced, then renamed: a crash leaves no half key behind.
+Expected<std::string, std::string> create_key(const std::string& path) {
+  std::string key(kKeyBytes, '\0');
+  PL_ASSERT(RAND_bytes(reinterpret_cast<unsigned char*>(key.data()), kKeyBytes) == 1,
+            "the CSPRNG always yields bytes");
+  const std::string tmp = path + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return Unexpected{errno_text("cannot create", tmp)};
+  const bool written =
+      ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!written || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    return Unexpected{errno_text("cannot write", path)};
+  }
+  const std::string dir = std::filesystem::path(path).parent_path().string();
+  const int dir_fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0) {
+    (void)::fsync(dir_fd);
+    ::close(dir_fd);
+  }
+  return key;
+}
+
+}  // namespace
+
+Expected<Secrets, std::string> Secrets::load_or_create(const std::string& path) {
+  std::error_code ec;
+  auto key = std::filesystem::exists(path, ec) ? read_key(path) : create_key(path);
+  if (!key) return Unexpected{key.error()};
+  return Secrets(std::move(*key));
+}
+
+Secrets Secrets::from_key(std::string key) {
+  PL_ASSERT(!key.empty(), "a keyed hash needs a key");
+  return Secrets(std::move(key));
+}
+
+std::string Secrets::fingerprint(std::string_view domain, std::string_view data) const {
+  std::string message(domain);
+  message.push_back('\n');
+  message.append(data);
+  std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
+  unsigned int len = 0;
+  PL_ASSERT(HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
+                 reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac.data(),
+                 &len) != nullptr,
+            "HMAC-SHA256 never fails on memory input");
+  // The message may hold a card number: it does not outlive this call.
+  OPENSSL_cleanse(message.data(), message.size());
+  std::string hex;
+  hex.reserve(len * 2);
+  for (unsigned int i = 0; i < len; ++i) fmt::format_to(std::back_inserter(hex), "{:02x}", mac[i]);
+  return hex;
+}
+
+}  // namespace payledger::api

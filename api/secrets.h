@@ -1,0 +1,30 @@
+#pragma once
+// The server's keyed-hash secret, held outside the log (a file of its own, 0600): what card
+// fingerprints and Idempotency-Key request fingerprints are keyed with. An unkeyed hash of a
+// card number can be brute-forced (the space of valid numbers is small); an HMAC without the
+// key cannot. Losing the file changes every fingerprint made after it, never the log.
+#include <string>
+#include <string_view>
+
+#include "domain/expected.h"
+
+namespace payledger::api {
+
+class Secrets {
+ public:
+  // Reads the 32-byte key at `path`, or creates it (from the CSPRNG, mode 0600, synced) when the
+  // file does not exist. Returns why when the file exists but is not a key.
+  static Expected<Secrets, std::string> load_or_create(const std::string& path);
+  // A key given directly (tests, tools). REQUIRES: key is not empty.
+  static Secrets from_key(std::string key);
+
+  // Lowercase hex of HMAC-SHA256(key, domain + "\n" + data): `domain` separates the uses
+  // ("card", "idempotency") so that one fingerprint cannot stand for another.
+  std::string fingerprint(std::string_view domain, std::string_view data) const;
+
+ private:
+  explicit Secrets(std::string key) : key_(std::move(key)) {}
+  std::string key_;
+};
+
+}  // namespace payledger::api
