@@ -405,6 +405,12 @@ void ApiServer::page(const httplib::Request& req, httplib::Response& res, const 
   const auto started = std::chrono::steady_clock::now();
   std::map<std::string, std::string> params;
   for (const auto& [name, value] : req.params) params.emplace(name, value);
+  if (req.method == "POST" &&
+      req.get_header_value("Content-Type").starts_with("application/x-www-form-urlencoded")) {
+    httplib::Params form;
+    httplib::detail::parse_query_text(req.body, form);
+    for (const auto& [name, value] : form) params.emplace(name, value);
+  }
   const std::vector<std::string> path = captures(req);
   const Transport t = transport(req);
   PageRequest pr{path, params, *commands_, t};

@@ -3,6 +3,7 @@
 #include "resources/customers/module.h"
 #include "resources/merchants/module.h"
 #include "resources/payment_intents/module.h"
+#include "resources/payments/module.h"
 #include "resources/prices/module.h"
 #include "resources/products/module.h"
 
@@ -15,6 +16,7 @@ const contract::Registry& registry() {
       &customers::aggregate(),
       &products::aggregate(),
       &prices::aggregate(),
+      &payments::aggregate(),
   });
   return instance;
 }

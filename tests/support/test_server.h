@@ -32,13 +32,24 @@ struct Reply {
   }
 };
 
+// How a test's server differs from the default (plain HTTP on 127.0.0.1).
+struct ServerConfig {
+  std::string bind_host = "127.0.0.1";
+  std::string tls_cert_path;  // with tls_key_path: HTTPS
+  std::string tls_key_path;
+  std::int64_t customer_action_timeout_seconds = 15 * 60;
+};
+
 class Server {
  public:
-  Server() {
+  explicit Server(const ServerConfig& config = {}) : tls_(!config.tls_cert_path.empty()) {
     api::AppOptions options;
     options.data_dir = dir_.path();
     options.sweep_interval_ms = 0;
     options.server.read_your_writes_timeout = std::chrono::milliseconds(300);
+    options.server.tls_cert_path = config.tls_cert_path;
+    options.server.tls_key_path = config.tls_key_path;
+    options.settings.customer_action_timeout_seconds = config.customer_action_timeout_seconds;
     auto clock = std::make_unique<api::ManualClock>(kT0);
     clock_ = clock.get();
     auto app = api::App::open(options, std::move(clock));
@@ -46,7 +57,7 @@ class Server {
     app_ = std::move(*app);
     REQUIRE(app_->ensure_key(kKeyA).has_value());
     REQUIRE(app_->ensure_key(kKeyB).has_value());
-    auto port = app_->bind("127.0.0.1", 0);
+    auto port = app_->bind(config.bind_host, 0);
     REQUIRE(port.has_value());
     port_ = *port;
     serving_ = std::thread([this] { app_->serve(); });
@@ -59,13 +70,15 @@ class Server {
   Reply send(const std::string& method, const std::string& path, const std::string& body = "",
              const std::string& type = "application/json", httplib::Headers headers = {},
              const std::string& key = kKeyA) const {
-    httplib::Client cli("127.0.0.1", port_);
+    httplib::Client cli((tls_ ? "https://" : "http://") + client_host_ + ":" +
+                        std::to_string(port_));
+    cli.enable_server_certificate_verification(false);  // the tests' self-signed certificate
     cli.set_read_timeout(30, 0);
     if (!key.empty()) cli.set_basic_auth(key.c_str(), "");
     httplib::Result r = method == "GET"      ? cli.Get(path.c_str(), headers)
                         : method == "DELETE" ? cli.Delete(path.c_str(), headers)
                                              : cli.Post(path.c_str(), headers, body, type.c_str());
-    REQUIRE(r);
+    REQUIRE_MESSAGE(r, "request failed: " << httplib::to_string(r.error()));
     Reply out{r->status, Json::parse(r->body, nullptr, false), r->body, r->headers};
     return out;
   }
@@ -85,12 +98,24 @@ class Server {
     return send("DELETE", path, "", "", {}, key);
   }
 
+  // Requests go to this address of the server's (default 127.0.0.1).
+  void connect_via(std::string host) { client_host_ = std::move(host); }
+  // Runs the due work (payment processing, expiries) as the sweeper thread would.
+  // Waits until the views show what it wrote, as reads after a write's answer would.
+  std::size_t sweep() {
+    const std::size_t done = app_->sweeper().sweep_once();
+    REQUIRE(app_->runner().wait_for(app_->store().last_position(), std::chrono::seconds(10)));
+    return done;
+  }
+
   api::App& app() { return *app_; }
   api::ManualClock& clock() { return *clock_; }
   int port() const { return port_; }
 
  private:
   TempDir dir_;
+  bool tls_ = false;
+  std::string client_host_ = "127.0.0.1";
   api::ManualClock* clock_ = nullptr;
   std::unique_ptr<api::App> app_;
   int port_ = 0;

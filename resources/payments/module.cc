@@ -1,0 +1,134 @@
+#include "resources/payments/module.h"
+
+#include "contract/aggregate_of.h"
+
+namespace payledger::payments {
+namespace {
+
+namespace d = domain;
+
+void write_time(eventstore::JsonWriter& w, std::string_view key,
+                const std::optional<d::UnixSeconds>& t) {
+  w.key(key);
+  if (t) {
+    w.number_value(t->value);
+  } else {
+    w.null();
+  }
+}
+
+void write_card(eventstore::JsonWriter& w, const CardFacts& c) {
+  w.key("card");
+  w.begin_object();
+  w.text("brand", c.brand);
+  w.text("last4", c.last4);
+  w.number("exp_month", c.exp_month);
+  w.number("exp_year", c.exp_year);
+  w.text_or_null("country", c.country);
+  w.text("fingerprint", c.fingerprint);
+  w.text_or_null("holder_name", c.holder_name);
+  w.end_object();
+}
+
+void write_customer(eventstore::JsonWriter& w, const Customer& c) {
+  w.key("customer");
+  if (c.empty()) {
+    w.null();
+    return;
+  }
+  std::string name = c.first_name;
+  if (!c.first_name.empty() && !c.last_name.empty()) name.push_back(' ');
+  name += c.last_name;
+  w.begin_object();
+  w.text_or_null("email", c.email);
+  w.text_or_null("name", name);
+  w.end_object();
+}
+
+void write_refund(eventstore::JsonWriter& w, const Payment& p, const Refund& r) {
+  w.begin_object();
+  w.text("id", r.id.value);
+  w.text("object", "payment_refund");
+  w.number("amount", r.amount.minor());
+  w.text("currency", p.currency.code());
+  w.text("status", d::enum_name(r.status));
+  w.text_or_null("reason", r.reason);
+  w.number("created", r.created.value);
+  write_time(w, "succeeded_at", r.status == RefundStatus::succeeded ? r.settled_at : std::nullopt);
+  write_time(w, "failed_at", r.status == RefundStatus::failed ? r.settled_at : std::nullopt);
+  w.text_or_null("failure_code", r.failure_code);
+  w.text_or_null("failure_message", r.failure_message);
+  w.end_object();
+}
+
+void write_next_action(eventstore::JsonWriter& w, const Payment& p) {
+  w.key("next_action");
+  if (p.status != Status::requires_action) {
+    w.null();
+    return;
+  }
+  w.begin_object();
+  w.text("type", "redirect_to_url");
+  w.text("redirect_url", p.challenge_url);
+  w.number("expires_at", p.action_expires_at->value);
+  w.end_object();
+}
+
+}  // namespace
+
+std::string render(const Payment& p) {
+  eventstore::JsonWriter w;
+  w.begin_object();
+  w.text("id", p.id.value);
+  w.text("object", "payment");
+  w.number("amount", p.amount.minor());
+  w.text("currency", p.currency.code());
+  w.text("status", d::enum_name(p.status));
+  w.text_or_null("description", p.description);
+  write_card(w, p.card);
+  write_customer(w, p.customer);
+  w.metadata("metadata", p.metadata);
+  w.text_or_null("decline_code", p.decline_code);
+  w.text_or_null("decline_message", p.decline_message);
+  w.text_or_null("redirect_url", std::string());  // hosted payment pages only
+  write_time(w, "refunded_at", p.refunded_at);
+  write_time(w, "succeeded_at", p.succeeded_at);
+  write_time(w, "failed_at", p.failed_at);
+  write_time(w, "canceled_at", p.canceled_at);
+  w.number("created", p.created.value);
+  w.flag("livemode", false);
+  w.number("refunded_amount", p.refunded_amount.minor());
+  w.key("refunds");
+  w.begin_array();
+  for (const Refund& r : p.refunds) write_refund(w, p, r);
+  w.end_array();
+  write_next_action(w, p);
+  w.text_or_null("provider_transaction_id", p.provider_transaction_id);
+  w.text_or_null("return_url", p.return_url);
+  w.flag("three_d_secure", p.three_d_secure);
+  w.end_object();
+  return w.take();
+}
+
+std::vector<contract::ObjectSpec> Module::objects() {
+  using contract::FilterKind;
+  std::vector<std::string_view> statuses;
+  for (const auto& [text, value] : d::EnumNames<Status>::kNames) statuses.push_back(text);
+  return {{"payment", "pay_", "/v1/payments", {{"status", FilterKind::text, statuses}}}};
+}
+
+void Module::documents(const Payment& p, std::vector<contract::Document>* out) {
+  out->push_back({"payment",
+                  p.id.value,
+                  render(p),
+                  {{"status", std::string(d::enum_name(p.status))}},
+                  false,
+                  true});
+}
+
+const contract::Aggregate& aggregate() {
+  static const contract::AggregateOf<Module> instance;
+  return instance;
+}
+
+}  // namespace payledger::payments
