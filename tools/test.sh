@@ -3,7 +3,8 @@
 # benchmark suite once in --quick mode (so that its code never rots; no timing is checked).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-"$root/tools/install-deps.sh"
+"$root/tools/install-deps.sh" chromium python3-venv
+"$root/tests/browser/setup.sh"
 "$root/tools/build.sh"
 cd "$root"
 echo "== clang-format"

@@ -65,14 +65,23 @@ std::string format_amount(const Payment& p) {
   return fmt::format("{}.{:0{}} {}", major, p.amount.minor() % unit, digits, code);
 }
 
+std::string brand_name(const std::string& brand) {
+  if (brand == "amex") return "American Express";
+  if (brand == "jcb") return "JCB";
+  if (brand == "unionpay") return "UnionPay";
+  std::string out = brand;
+  if (!out.empty()) out[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[0])));
+  return out;
+}
+
 constexpr std::string_view kStyle = R"(
 body{font-family:system-ui,sans-serif;background:#f4f5f7;margin:0;padding:40px 16px;color:#1a1f36}
 main{max-width:420px;margin:0 auto;background:#fff;border-radius:8px;padding:28px;
 box-shadow:0 2px 8px rgba(0,0,0,.08)}
 h1{font-size:20px;margin:0 0 4px}.muted{color:#6b7280;font-size:14px}
 dl{display:grid;grid-template-columns:auto 1fr;gap:8px 16px;margin:20px 0}dt{color:#6b7280}
-dd{margin:0;font-weight:600}form{display:inline}
-button{font-size:16px;padding:10px 18px;border-radius:6px;border:0;cursor:pointer;margin-right:8px}
+dd{margin:0;font-weight:600}.actions{display:flex;flex-wrap:wrap;gap:8px}
+button{font-size:15px;padding:10px 16px;border-radius:6px;border:0;cursor:pointer}
 #complete{background:#0a7d32;color:#fff}#fail{background:#e5e7eb;color:#1a1f36}
 .note{margin-top:20px;font-size:13px;color:#6b7280}
 )";
@@ -114,13 +123,13 @@ PageReply challenge(const Payment& p, const std::string& merchant, std::string_v
       "authentication: your bank asks you to confirm this purchase.</p><dl>";
   body += "<dt>Merchant</dt><dd id=\"merchant\">" + escape_html(merchant) + "</dd>";
   body += "<dt>Amount</dt><dd id=\"amount\">" + escape_html(format_amount(p)) + "</dd>";
-  body += "<dt>Card</dt><dd id=\"card\">" + escape_html(p.card.brand) + " •••• " +
+  body += "<dt>Card</dt><dd id=\"card\">" + escape_html(brand_name(p.card.brand)) + " •••• " +
           escape_html(p.card.last4) + "</dd>";
   if (!p.description.empty()) {
     body += "<dt>For</dt><dd>" + escape_html(p.description) + "</dd>";
   }
-  body += "</dl>" + button(p, token, "complete", "Complete authentication") +
-          button(p, token, "fail", "Fail authentication");
+  body += "</dl><div class=\"actions\">" + button(p, token, "complete", "Complete authentication") +
+          button(p, token, "fail", "Fail authentication") + "</div>";
   body +=
       "<p class=\"note\">Test mode. Complete authenticates the card (4000008400001629 fails even "
       "then); Fail declines it with three_d_secure_failed. Unanswered, the payment expires.</p>";

@@ -304,7 +304,7 @@ TEST_CASE("payments: 3-D Secure through the challenge page, completed or failed"
   CHECK(page.header("Cache-Control") == "no-store");
   CHECK(page.raw.find("Test merchant") != std::string::npos);
   CHECK(page.raw.find("49.99 EUR") != std::string::npos);
-  CHECK(page.raw.find("visa •••• 3220") != std::string::npos);
+  CHECK(page.raw.find("Visa •••• 3220") != std::string::npos);
   CHECK(page.raw.find("4000000000003220") == std::string::npos);
   CHECK(s.send("GET", "/pay/3ds/" + id + "?token=wrong", "", "", {}, "").status == 404);
   CHECK(s.send("GET", "/pay/3ds/" + id, "", "", {}, "").status == 404);
