@@ -8,11 +8,14 @@
 #include <sys/wait.h>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <set>
 #include <thread>
 
+#include <rocksdb/db.h>
 #include <nlohmann/json.hpp>
 
 #include "eventstore/codec.h"
@@ -420,4 +423,162 @@ TEST_CASE("payledger-projector killed and restarted mid-stream ends with the emb
   CHECK(write->status == 405);
   CHECK(WEXITSTATUS(p.stop(SIGTERM)) == 0);
   CHECK(WEXITSTATUS(d.stop(SIGTERM)) == 0);
+}
+
+// --- card data never lands anywhere -------------------------------------------------------------
+
+namespace {
+
+struct TestCardNumber {
+  const char* number;
+};
+// Every number of the test network's table, and one it does not know.
+constexpr TestCardNumber kScanCards[] = {
+    {"4242424242424242"}, {"4111111111111111"}, {"5555555555554444"}, {"378282246310005"},
+    {"4000000000000002"}, {"4000000000009995"}, {"4000000000000069"}, {"4000000000009987"},
+    {"4000000000009979"}, {"4000000000003220"}, {"4000002760003184"}, {"4000008400001629"},
+    {"4000000000005126"}, {"4000000000003105"}, {"4000000000003113"}, {"6011111111111117"},
+};
+
+// Every byte of every file under `dir`.
+std::vector<std::pair<std::string, std::string>> files_under(const std::string& dir) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    out.emplace_back(entry.path().string(), std::string((std::istreambuf_iterator<char>(in)),
+                                                        std::istreambuf_iterator<char>()));
+  }
+  return out;
+}
+
+// Every key and value of every column family, read back through RocksDB (blocks on disk may be
+// compressed, so a scan of the files alone could miss a number).
+std::vector<std::string> rocksdb_entries(const std::string& path) {
+  std::vector<std::string> families;
+  REQUIRE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &families).ok());
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const auto& f : families) descriptors.emplace_back(f, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  REQUIRE(
+      rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), path, descriptors, &handles, &raw).ok());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  std::vector<std::string> out;
+  for (rocksdb::ColumnFamilyHandle* h : handles) {
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), h));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      out.push_back(it->key().ToString());
+      out.push_back(it->value().ToString());
+    }
+    REQUIRE(it->status().ok());
+  }
+  for (rocksdb::ColumnFamilyHandle* h : handles) (void)db->DestroyColumnFamilyHandle(h);
+  return out;
+}
+
+void check_no_card_data(const std::string& where, const std::string& text,
+                        const std::vector<std::string>& numbers) {
+  for (const std::string& n : numbers) {
+    CHECK_MESSAGE(text.find(n) == std::string::npos, where << " holds " << n);
+  }
+  CHECK_MESSAGE(text.find("\"cvc\"") == std::string::npos, where << " holds a cvc field");
+}
+
+}  // namespace
+
+TEST_CASE("card numbers and CVCs are found nowhere: files, RocksDB, Kafka, the server's output") {
+  Broker broker;
+  TempDir dir;
+  const std::string data = dir.path() + "/data";
+  Child d = testing::spawn_server({PAYLEDGERD_PATH, "--data-dir", data, "--listen", "127.0.0.1:0",
+                                   "--bootstrap-key", kKey, "--kafka-brokers", broker.bootstrap()},
+                                  dir.path() + "/payledgerd.log");
+  auto cli = client(d.port());
+  std::vector<std::string> numbers = {"4012888888881881", "4111111111111112"};
+  for (const TestCardNumber& t : kScanCards) numbers.emplace_back(t.number);
+  std::vector<std::string> ids;
+  int i = 0;
+  for (const TestCardNumber& t : kScanCards) {
+    const Json card{{"number", t.number},
+                    {"exp_month", 12},
+                    {"exp_year", 2031},
+                    {"cvc", std::string(t.number).starts_with("37") ? "7301" : "730"}};
+    Json body{{"amount", 2500},
+              {"currency", "usd"},
+              {"card", card},
+              {"return_url", "https://shop.example/back"}};
+    // JSON and form bodies, with and without an Idempotency-Key (its record is stored).
+    httplib::Headers headers;
+    if (i % 2 == 0) headers.emplace("Idempotency-Key", "scan-" + std::to_string(i));
+    auto r = i % 3 == 0 ? cli.Post("/v1/payments", headers,
+                                   "amount=2500&currency=usd&return_url=https://shop.example/back"
+                                   "&card[number]=" +
+                                       std::string(t.number) +
+                                       "&card[exp_month]=12&card[exp_year]=2031&card[cvc]=" +
+                                       card["cvc"].get<std::string>(),
+                                   "application/x-www-form-urlencoded")
+                        : cli.Post("/v1/payments", headers, body.dump(), "application/json");
+    REQUIRE(r);
+    REQUIRE_MESSAGE(r->status == 200, r->body);
+    ids.push_back(Json::parse(r->body)["id"]);
+    ++i;
+  }
+  // Rejected requests with card data: a bad CVC, a number failing the Luhn check.
+  for (const char* number : {"4012888888881881", "4111111111111112"}) {
+    const Json bad{
+        {"amount", 100},
+        {"currency", "usd"},
+        {"card", {{"number", number}, {"exp_month", 1}, {"exp_year", 2031}, {"cvc", "1"}}}};
+    auto r = cli.Post("/v1/payments", bad.dump(), "application/json");
+    REQUIRE(r);
+    CHECK(r->status == 400);
+    check_no_card_data("an error answer", r->body, numbers);
+  }
+  // Refund what succeeded, so refund events are in the log too; wait until all is settled.
+  for (const std::string& id : ids) {
+    Json p;
+    for (int tries = 0; tries < 500; ++tries) {
+      p = Json::parse(cli.Get(("/v1/payments/" + id).c_str())->body);
+      if (p["status"] != "pending") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    CHECK(p["status"] != "pending");
+    if (p["status"] == "succeeded") {
+      auto r = cli.Post(("/v1/payments/" + id + "/refund").c_str(), "", "application/json");
+      REQUIRE(r);
+      CHECK(r->status == 200);
+    }
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // refunds settle
+  const std::uint64_t last = log_position(d.port());
+  auto messages = consume_all(broker.bootstrap(), last, std::chrono::seconds(60));
+  CHECK(messages.size() >= last);
+  std::set<std::string> types;
+  for (const Message& m : messages) {
+    std::string all = m.topic + m.key + m.value;
+    for (const auto& [k, v] : m.headers) all += k + v;
+    check_no_card_data("kafka " + m.topic, all, numbers);
+    types.insert(m.headers.at(kafka::kHeaderType));
+  }
+  CHECK(types.count("payment.refund_succeeded") == 1);
+  // The scan reads real data: what is kept of a card is there.
+  CHECK(std::any_of(messages.begin(), messages.end(), [](const Message& m) {
+    return m.value.find(R"("last4":"3220")") != std::string::npos;
+  }));
+  CHECK(types.count("payment.requires_action") == 1);
+  CHECK(WEXITSTATUS(d.stop(SIGTERM)) == 0);
+
+  std::size_t files = 0;
+  for (const auto& [path, bytes] : files_under(dir.path())) {
+    check_no_card_data(path, bytes, numbers);
+    ++files;
+  }
+  CHECK(files > 5);
+  const auto entries = rocksdb_entries(data);
+  CHECK(entries.size() > 100);
+  for (const std::string& e : entries) check_no_card_data("a RocksDB key or value", e, numbers);
+  CHECK(std::any_of(entries.begin(), entries.end(), [](const std::string& e) {
+    return e.find(R"("last4":"3220")") != std::string::npos;
+  }));
 }
