@@ -41,7 +41,7 @@ void envelope_properties(JsonWriter& w, const Registry& registry) {
   w.end_array();
   w.end_object();
   integer_from(w, "schema_version", 1);
-  string_with_pattern(w, "stream_id", "^[a-z]+_[0-9A-Za-z]+$");
+  string_with_pattern(w, "stream_id", "^[a-z]+_[0-9A-Za-z-]+$");
   integer_from(w, "stream_version", 1);
   string_with_pattern(w, "merchant_id",
                       "^" + std::string(kMerchantStreamPrefix) + "[0-9A-Za-z]{24}$");
