@@ -112,8 +112,10 @@ std::string render(const Payment& p) {
 
 std::vector<contract::ObjectSpec> Module::objects() {
   using contract::FilterKind;
+  const auto& names = d::EnumNames<Status>::kNames;
   std::vector<std::string_view> statuses;
-  for (const auto& [text, value] : d::EnumNames<Status>::kNames) statuses.push_back(text);
+  statuses.reserve(names.size());
+  for (const auto& [text, value] : names) statuses.push_back(text);
   return {{"payment", "pay_", "/v1/payments", {{"status", FilterKind::text, statuses}}}};
 }
 

@@ -16,6 +16,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "eventstore/codec.h"
+#include "eventstore/database.h"
+#include "eventstore/event_store.h"
 #include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
 
@@ -180,4 +183,78 @@ TEST_CASE("kill -9 under load loses no acknowledged write; replay rebuilds the s
     CHECK(WEXITSTATUS(d.stop(SIGTERM)) == 0);
   }
   CHECK(killed > 0);  // at least one replay was cut short
+}
+
+TEST_CASE("payments: kill -9 while the test network processes; each is decided exactly once") {
+  payledger::testing::TempDir dir;
+  std::vector<std::string> acked;
+  {
+    Child d = start_daemon(dir.path());
+    std::mutex mu;
+    std::atomic<bool> stop{false};
+    std::vector<std::thread> clients;
+    for (int t = 0; t < 4; ++t) {
+      clients.emplace_back([&, t] {
+        auto cli = client(d.port());
+        const char* numbers[] = {"4242424242424242", "4000000000009995", "4000000000005126"};
+        for (int i = 0; !stop; ++i) {
+          const Json body{{"amount", 500 + i},
+                          {"currency", "gbp"},
+                          {"card",
+                           {{"number", numbers[(t + i) % 3]},
+                            {"exp_month", 6},
+                            {"exp_year", 2032},
+                            {"cvc", "999"}}}};
+          auto r = cli.Post("/v1/payments", body.dump(), "application/json");
+          if (!r || r->status != 200) continue;
+          std::lock_guard lock(mu);
+          acked.push_back(Json::parse(r->body)["id"]);
+        }
+      });
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    (void)d.stop(SIGKILL);
+    stop = true;
+    for (auto& c : clients) c.join();
+  }
+  REQUIRE(acked.size() > 20);
+  {
+    // Restarted: every acknowledged payment is decided, the pending ones by the restarted
+    // sweeper from the due index.
+    Child d = start_daemon(dir.path());
+    auto cli = client(d.port());
+    for (const std::string& id : acked) {
+      std::string status = "pending";
+      for (int tries = 0; tries < 1000 && status == "pending"; ++tries) {
+        auto r = cli.Get(("/v1/payments/" + id).c_str());
+        REQUIRE(r);
+        REQUIRE(r->status == 200);
+        status = Json::parse(r->body)["status"];
+        if (status == "pending") std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      CAPTURE(id);
+      CHECK((status == "succeeded" || status == "failed"));
+    }
+    CHECK(WEXITSTATUS(d.stop(SIGTERM)) == 0);
+  }
+  // In the log: one payment.created and exactly one decision per payment.
+  auto db = payledger::eventstore::Database::open(dir.path());
+  REQUIRE(db.has_value());
+  payledger::eventstore::EventStore store(**db);
+  payledger::eventstore::EnvelopeParser parser;
+  for (const std::string& id : acked) {
+    std::vector<payledger::eventstore::StoredEvent> events;
+    REQUIRE(store.read_stream(id, &events).is_ok());
+    std::map<std::string, int> types;
+    for (const auto& e : events) {
+      payledger::eventstore::EventHeader header;
+      simdjson::dom::element data;
+      REQUIRE(parser.parse(e.payload, &header, &data).is_ok());
+      ++types[header.type];
+    }
+    CAPTURE(id);
+    CHECK(types["payment.created"] == 1);
+    CHECK(types["payment.succeeded"] + types["payment.failed"] == 1);
+    CHECK(events.size() == 2);
+  }
 }

@@ -567,6 +567,10 @@ TEST_CASE("card numbers and CVCs are found nowhere: files, RocksDB, Kafka, the s
     return m.value.find(R"("last4":"3220")") != std::string::npos;
   }));
   CHECK(types.count("payment.requires_action") == 1);
+  httplib::Client plain("127.0.0.1", d.port());
+  auto metrics = plain.Get("/metrics");
+  REQUIRE(metrics);
+  check_no_card_data("/metrics", metrics->body, numbers);
   CHECK(WEXITSTATUS(d.stop(SIGTERM)) == 0);
 
   std::size_t files = 0;

@@ -383,6 +383,31 @@ TEST_CASE("payments: cancel while pending or requires_action only") {
   check_error(s.post("/v1/payments/pay_00000000-0000-4000-8000-000000000000/cancel", nullptr), 404,
               "id");
   check_error(s.post("/v1/payments/" + id + "/cancel", Json{{"reason", "x"}}), 400, "reason");
+  // A payment waiting on its 3-D Secure challenge can be canceled too; its page then has
+  // nothing to authenticate.
+  Json body = payment_body("4000000000003220");
+  body["return_url"] = std::string(kBack);
+  const Json waiting = processed(s, body);
+  REQUIRE(waiting["status"] == "requires_action");
+  Reply canceled = s.post("/v1/payments/" + waiting["id"].get<std::string>() + "/cancel", nullptr);
+  CHECK(canceled.body["status"] == "canceled");
+  CHECK(canceled.body["next_action"].is_null());
+  const std::string url = waiting["next_action"]["redirect_url"];
+  Reply page = s.send("GET", url.substr(url.find("/pay/3ds/")), "", "", {}, "");
+  CHECK(page.status == 200);
+  CHECK(page.raw.find("This payment is canceled") != std::string::npos);
+  CHECK(s.sweep() == 0);  // no expiry is left to run
+}
+
+TEST_CASE("payments: Bearer works as Basic does; no key is a 401") {
+  Server s;
+  Reply r = s.send("POST", "/v1/payments", payment_body().dump(), "application/json",
+                   {{"Authorization", "Bearer " + kKeyA}}, "");
+  CHECK(r.status == 200);
+  check_error(s.send("POST", "/v1/payments", payment_body().dump(), "application/json", {}, ""),
+              401, "");
+  check_error(s.send("GET", "/v1/payments", "", "", {{"Authorization", "Bearer sk_test_nope"}}, ""),
+              401, "");
 }
 
 TEST_CASE("payments: refunds start pending, settle, count when succeeded, never exceed") {
