@@ -2,12 +2,35 @@
 
 namespace payledger::api {
 
+std::string mask_card_numbers(std::string text) {
+  constexpr std::size_t kShortestCardNumber = 12;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (text[i] < '0' || text[i] > '9') {
+      ++i;
+      continue;
+    }
+    std::size_t end = i;
+    while (end < text.size() && text[end] >= '0' && text[end] <= '9') ++end;
+    // Runs inside ids (pay_<uuid>, a ten-digit reference after '_') are not card numbers.
+    const bool in_id = i > 0 && (text[i - 1] == '-' || text[i - 1] == '_');
+    if (end - i >= kShortestCardNumber && !in_id) {
+      for (std::size_t k = i; k + 4 < end; ++k) text[k] = '*';
+    }
+    i = end;
+  }
+  return text;
+}
+
 std::string ApiError::body() const {
-  nlohmann::ordered_json err{
-      {"type", type},
-      {"code", code},
-      {"message", message},
-      {"param", param.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(param)}};
+  // A parameter's name or an echoed value may be a card number a client sent by mistake
+  // (card[number]4242... without '='): error answers never repeat one.
+  const std::string safe_param = mask_card_numbers(param);
+  nlohmann::ordered_json err{{"type", type},
+                             {"code", code},
+                             {"message", mask_card_numbers(message)},
+                             {"param", param.empty() ? nlohmann::ordered_json(nullptr)
+                                                     : nlohmann::ordered_json(safe_param)}};
   for (const auto& [k, v] : extra.items()) err[k] = v;
   // Replace rather than throw on invalid UTF-8: an error answer must always be writable.
   return nlohmann::ordered_json{{"error", std::move(err)}}.dump(

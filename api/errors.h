@@ -17,6 +17,10 @@ struct ApiError {
   std::string body() const;
 };
 
+// `text` with every run of 12 or more digits (not inside an id: after '-' or '_') masked but
+// for its last four: what body() does to message and param.
+std::string mask_card_numbers(std::string text);
+
 ApiError invalid_param(std::string param, std::string code, std::string message);
 // 404: the merchant has no `object` with this id (param "id").
 ApiError not_found(const std::string& object, const std::string& id);

@@ -177,8 +177,11 @@ const ParamNode* Params::find(const std::string& name) {
 
 bool Params::has(const std::string& name) {
   const ParamNode* n = lookup(name);
-  // An object's members are asked for one by one, so that an unknown member is still reported.
-  if (n == nullptr || n->kind != ParamNode::Kind::object) asked_.insert(name);
+  // An object's members are asked for one by one, so that an unknown member is still reported;
+  // an empty object has none, and asking whether it is there is asking for it.
+  if (n == nullptr || n->kind != ParamNode::Kind::object || n->object.empty()) {
+    asked_.insert(name);
+  }
   return n != nullptr;
 }
 

@@ -68,6 +68,10 @@ class Routes {
     std::string object;     // for the 404 of an id of the wrong shape
     std::string id_prefix;  // "" when the path captures no id
     WriteHandler handler;
+    // A parameter that must not cross the network in clear ("card"): over plain HTTP from a
+    // peer other than this machine, a request that has it is refused (403 tls_required) before
+    // anything else, Idempotency-Key included, is done with it. Empty: none.
+    std::string needs_tls_param = {};
   };
   virtual void add(Write route) = 0;
 

@@ -269,7 +269,7 @@ Outcome ApiServer::call(const std::string& method, const std::string& path,
     auto params = json_body.empty() ? Expected<Params, ApiError>(Params::empty())
                                     : Params::from_json(json_body);
     if (!params) return error_outcome(params.error());
-    const Transport in_process{false, true, "http://" + bound_authority_};
+    const Transport in_process{false, /*loopback=*/true, "http://" + bound_authority_};
     Call c{merchant, *params, captured, nullptr, *commands_, in_process};
     return w.handler(c);
   }
@@ -365,6 +365,7 @@ Reply ApiServer::write(const httplib::Request& req, const d::MerchantId& merchan
   }
   auto params = body_params(req);
   if (!params) return error_reply(params.error());
+  if (auto refused = needs_tls(req, route, *params)) return error_reply(*refused);
   const std::string key = req.get_header_value("Idempotency-Key");
   if (key.empty()) return run(merchant, *params, path, nullptr, route, transport(req));
   if (key.size() > kMaxIdempotencyKeyChars) {
@@ -379,6 +380,21 @@ Reply ApiServer::run(const d::MerchantId& merchant, Params& params,
                      const Write& route, const Transport& transport) {
   Call call{merchant, params, path, idem, *commands_, transport};
   return outcome_reply(route.handler(call));
+}
+
+std::optional<ApiError> ApiServer::needs_tls(const httplib::Request& req, const Write& route,
+                                             Params& params) const {
+  if (route.needs_tls_param.empty() || !params.has(route.needs_tls_param)) return std::nullopt;
+  const Transport t = transport(req);
+  if (t.tls || t.loopback) return std::nullopt;
+  ApiError e;
+  e.http_status = 403;
+  e.code = "tls_required";
+  e.param = route.needs_tls_param;
+  e.message = route.needs_tls_param +
+              " must be sent over HTTPS. Start payledgerd with --tls-cert and --tls-key, or call "
+              "it from this machine.";
+  return e;
 }
 
 Transport ApiServer::transport(const httplib::Request& req) const {

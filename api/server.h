@@ -84,6 +84,8 @@ class ApiServer final : private Routes {
   void add_http(const std::string& method, const std::string& pattern,
                 std::function<void(const httplib::Request&, httplib::Response&)> serve);
   Transport transport(const httplib::Request& req) const;
+  std::optional<ApiError> needs_tls(const httplib::Request& req, const Write& route,
+                                    Params& params) const;
   void route(const std::string& method, const std::string& pattern, const std::string& label,
              Handler h);
   void handle(const httplib::Request& req, httplib::Response& res, const std::string& label,

@@ -17,7 +17,8 @@
 
 namespace payledger::payments {
 
-// Card data as a request sent it. Wiped from memory when it goes out of scope.
+// Card data as a request sent it. This copy is wiped from memory when it goes out of scope (the
+// request's own buffers are not: they are freed with the request).
 struct RawCard {
   std::string number;
   std::optional<std::int64_t> exp_month;
@@ -112,7 +113,6 @@ enum class CardRejection : std::uint8_t {
 struct InspectedCard {
   CardFacts facts;  // without the fingerprint
   NetworkProfile profile;
-  bool expired_this_year = false;  // for an `expired` rejection: which parameter to name
 };
 
 // Checks the card at `now` and derives what is kept. Returns the first rejection.

@@ -95,15 +95,8 @@ d::Amount Payment::refundable() const {
   return amount.minus(held);
 }
 
-std::string_view challenge_token(std::string_view url) {
-  const auto at = url.find("token=");
-  if (at == std::string_view::npos) return {};
-  const auto value = url.substr(at + 6);
-  return value.substr(0, value.find('&'));
-}
-
 bool token_matches(const Payment& p, std::string_view token) {
-  return same_token(token, challenge_token(p.challenge_url));
+  return same_token(token, p.challenge_token);
 }
 
 Decision decide(const State& state, const CreatePayment& cmd) {
@@ -113,8 +106,9 @@ Decision decide(const State& state, const CreatePayment& cmd) {
   if (p.network.challenges() && p.return_url.empty()) {
     return Unexpected{Rejection::return_url_required};
   }
-  PL_ASSERT(p.network.challenges() == !p.challenge_url.empty(),
-            "a challenge URL exactly for the cards that are challenged");
+  PL_ASSERT(p.network.challenges() == !p.challenge_url.empty() &&
+                p.network.challenges() == !p.challenge_token.empty(),
+            "a challenge page exactly for the cards that are challenged");
   PaymentCreated event = p;
   event.amount = d::Amount::of_minor(cmd.amount_minor);
   return std::vector<Event>{std::move(event)};

@@ -88,8 +88,9 @@ struct PaymentCreated {
   Customer customer;
   domain::Metadata metadata;
   std::string return_url;
-  NetworkProfile network;     // what the test network will answer for this card
-  std::string challenge_url;  // the 3-D Secure page, when the card will be challenged
+  NetworkProfile network;       // what the test network will answer for this card
+  std::string challenge_url;    // the 3-D Secure page, when the card will be challenged
+  std::string challenge_token;  // what that page must present (part of its URL)
   template <class S, class V>
   static void fields(S& s, V& v) {
     v("id", s.id);
@@ -102,6 +103,7 @@ struct PaymentCreated {
     v("return_url", s.return_url, Field::nullable);
     v("network", s.network);
     v("challenge_url", s.challenge_url, Field::nullable);
+    v("challenge_token", s.challenge_token, Field::nullable);
   }
 };
 
@@ -345,8 +347,6 @@ State evolve(State state, const domain::RecordedOf<Event>& event);
 // When the payment has time-driven work: processing, a challenge's expiry, pending refunds.
 std::optional<domain::UnixSeconds> due_at(const Payment& p);
 
-// The token a challenge URL carries: the value of its "token=" query parameter.
-std::string_view challenge_token(std::string_view challenge_url);
 // Whether `token` is the payment's challenge token (compared in constant time).
 bool token_matches(const Payment& p, std::string_view token);
 

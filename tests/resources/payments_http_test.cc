@@ -179,6 +179,14 @@ TEST_CASE("payments: every rejection is a 400 naming the parameter, and writes n
       {"metadata[order_id]", [](Json& b) { b["metadata"]["order_id"] = std::string(501, 'v'); }},
       {"return_url", [](Json& b) { b["return_url"] = "http://shop.example/back"; }},
       {"return_url", [](Json& b) { b["return_url"] = "ftp://localhost/back"; }},
+      {"return_url", [](Json& b) { b["return_url"] = "http://localhost:80@evil.example/"; }},
+      {"return_url", [](Json& b) { b["return_url"] = "http://localhost.evil.example/"; }},
+      {"return_url", [](Json& b) { b["return_url"] = "http://127.0.0.1:x/"; }},
+      {"return_url", [](Json& b) { b["return_url"] = "https://shop.example/back#done"; }},
+      {"return_url", [](Json& b) { b["return_url"] = "https://shop.example/\r\nSet-Cookie: x"; }},
+      {"return_url", [](Json& b) { b["return_url"] = "https://user@/back"; }},
+      {"card", [](Json& b) { b["card"] = "4111111111111111"; }},
+      {"card[number]", [](Json& b) { b["card"] = Json::object(); }},
       {"return_url", [](Json& b) { b["card"]["number"] = "4000000000003220"; }},  // 3-D Secure
       {"customer[email]", [](Json& b) { b["customer"]["email"] = "jenny"; }},
       {"customer[country]", [](Json& b) { b["customer"]["country"] = "DEU"; }},
@@ -193,12 +201,25 @@ TEST_CASE("payments: every rejection is a 400 naming the parameter, and writes n
     CHECK(r.raw.find("4111111111111111") == std::string::npos);
     CHECK(r.raw.find("4111111111111112") == std::string::npos);
   }
+  // A card number sent where a parameter's name goes is never repeated by the error.
+  for (const std::string& form :
+       {std::string("amount=100&currency=eur&card[number]4111111111111111"),
+        std::string("amount=100&currency=eur&4111111111111111=1"),
+        std::string("amount=100&currency=eur&card[4111111111111111]=1")}) {
+    Reply r = s.form("/v1/payments", form);
+    CAPTURE(r.raw);
+    CHECK(r.status == 400);
+    CHECK(r.raw.find("4111111111111111") == std::string::npos);
+    CHECK(r.raw.find("1111") != std::string::npos);  // masked, not dropped: last4 stays
+  }
   CHECK(s.app().store().last_position() == before);
   // http to this machine is fine for development.
   Json local = payment_body("4000000000003220");
   local["return_url"] = "http://localhost:3000/done";
   CHECK(s.post("/v1/payments", local).status == 200);
   local["return_url"] = "http://127.0.0.1/done";
+  CHECK(s.post("/v1/payments", local).status == 200);
+  local["return_url"] = "http://[::1]:8443/done?x=1";
   CHECK(s.post("/v1/payments", local).status == 200);
 }
 
@@ -497,7 +518,18 @@ TEST_CASE("payments: card data over plain HTTP is refused from another machine")
   Reply r = s.post("/v1/payments", payment_body());
   check_error(r, 403, "card");
   CHECK(r.body["error"]["code"] == "tls_required");
+  check_error(s.form("/v1/payments",
+                     "amount=100&currency=eur&card[number]=4111111111111111&card[exp_month]=1&"
+                     "card[exp_year]=2031&card[cvc]=123"),
+              403, "card");
   CHECK(s.app().store().last_position() == before);
+  // Refused before the Idempotency-Key is looked at: a key first used from this machine does not
+  // make a plain-HTTP retry from elsewhere acceptable.
+  const httplib::Headers key{{"Idempotency-Key", "tls-1"}};
+  s.connect_via("127.0.0.1");
+  REQUIRE(s.post("/v1/payments", payment_body(), key).status == 200);
+  s.connect_via(address);
+  check_error(s.post("/v1/payments", payment_body(), key), 403, "card");
   // Requests without card data are served as usual.
   CHECK(s.get("/v1/payments").status == 200);
   s.connect_via("127.0.0.1");

@@ -53,7 +53,10 @@ Stream created_with(const std::string& number, const std::string& return_url = "
   cmd.payment.card = card->facts;
   cmd.payment.network = card->profile;
   cmd.payment.return_url = return_url;
-  if (card->profile.challenges()) cmd.payment.challenge_url = "https://x/pay/3ds/pay_1?token=tok";
+  if (card->profile.challenges()) {
+    cmd.payment.challenge_url = "https://x/pay/3ds/pay_1?token=tok";
+    cmd.payment.challenge_token = "tok";
+  }
   Stream s;
   s.apply(decide(s.state, cmd));
   return s;
@@ -166,6 +169,7 @@ TEST_CASE("create: amount bounds, and a challenged card needs a return_url") {
   cmd.payment.card = card->facts;
   cmd.payment.network = card->profile;
   cmd.payment.challenge_url = "https://x/pay/3ds/pay_1?token=tok";
+  cmd.payment.challenge_token = "tok";
   cmd.amount_minor = 0;
   CHECK(decide(std::nullopt, cmd).error() == Rejection::amount_invalid);
   cmd.amount_minor = 100'000'000;
