@@ -1,5 +1,10 @@
 #include "api/sweeper.h"
 
+#include <algorithm>
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include <spdlog/spdlog.h>
 
 #include "api/idempotency.h"
@@ -8,6 +13,9 @@ namespace payledger::api {
 namespace {
 constexpr std::size_t kMaxPerPass = 1000;
 constexpr std::int64_t kPurgeEverySeconds = 3600;
+// A pass with many due streams runs them on up to this many threads, one per this many items.
+constexpr std::size_t kMaxWorkers = 16;
+constexpr std::size_t kItemsPerWorker = 8;
 }  // namespace
 
 std::size_t Sweeper::sweep_once() {
@@ -17,19 +25,31 @@ std::size_t Sweeper::sweep_once() {
     spdlog::error("due-time sweep cannot read the due index: {}", due.error().to_string());
     return 0;
   }
-  std::size_t done = 0;
-  for (const auto& item : *due) {
-    // The view may lag the log: the module decides on the log's state and the time again.
-    const contract::Aggregate* aggregate = registry_.for_stream(item.stream_id);
-    if (aggregate == nullptr) continue;
-    if (aggregate->run_due(commands_, domain::MerchantId{item.merchant}, item.stream_id)) ++done;
-  }
+  // Each item is another stream, so items run in parallel without conflicts: their appends then
+  // share group commits instead of waiting for one sync each (one thread managed about 1,500
+  // decisions/s, behind a load of 5,000 payments/s).
+  std::atomic<std::size_t> done{0};
+  auto run_slice = [&](std::size_t first, std::size_t step) {
+    for (std::size_t i = first; i < due->size(); i += step) {
+      const auto& item = (*due)[i];
+      // The view may lag the log: the module decides on the log's state and the time again.
+      const contract::Aggregate* aggregate = registry_.for_stream(item.stream_id);
+      if (aggregate == nullptr) continue;
+      if (aggregate->run_due(commands_, domain::MerchantId{item.merchant}, item.stream_id)) ++done;
+    }
+  };
+  const std::size_t workers =
+      std::min(kMaxWorkers, std::max<std::size_t>(1, due->size() / kItemsPerWorker));
+  std::vector<std::thread> threads;
+  for (std::size_t w = 1; w < workers; ++w) threads.emplace_back(run_slice, w, workers);
+  run_slice(0, workers);
+  for (auto& t : threads) t.join();
   if (now - last_purge_ >= kPurgeEverySeconds) {
     last_purge_ = now;
     auto purged = purge_expired_records(db_, now);
     if (!purged) spdlog::error("idempotency purge failed: {}", purged.error().to_string());
   }
-  return done;
+  return done.load();
 }
 
 void Sweeper::start(int interval_ms, const projections::ReadSide* views) {
