@@ -32,13 +32,17 @@ std::string uuid_v4() {
             "the CSPRNG always yields bytes");
   b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);  // version 4
   b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
-  std::string out;
-  out.reserve(36);
-  for (std::size_t i = 0; i < b.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
-    fmt::format_to(std::back_inserter(out), "{:02x}", b[i]);
-  }
+  std::string out = to_hex(b.data(), b.size());
+  for (std::size_t at : {8, 13, 18, 23}) out.insert(at, 1, '-');  // 8-4-4-4-12
   return out;
+}
+
+std::string to_hex(const unsigned char* bytes, std::size_t size) {
+  std::string hex;
+  hex.reserve(size * 2);
+  for (std::size_t i = 0; i < size; ++i)
+    fmt::format_to(std::back_inserter(hex), "{:02x}", bytes[i]);
+  return hex;
 }
 
 std::string sha256_hex(std::string_view data) {
@@ -46,11 +50,7 @@ std::string sha256_hex(std::string_view data) {
   unsigned int len = 0;
   PL_ASSERT(EVP_Digest(data.data(), data.size(), digest.data(), &len, EVP_sha256(), nullptr) == 1,
             "SHA-256 never fails on memory input");
-  std::string hex;
-  hex.reserve(len * 2);
-  for (unsigned int i = 0; i < len; ++i)
-    fmt::format_to(std::back_inserter(hex), "{:02x}", digest[i]);
-  return hex;
+  return to_hex(digest.data(), len);
 }
 
 }  // namespace payledger::api

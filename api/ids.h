@@ -21,6 +21,9 @@ class RandomIds final : public IdGenerator {
 // resources whose API spells them prefix + UUID (pay_...).
 std::string uuid_v4();
 
+// Lowercase hex of `size` bytes.
+std::string to_hex(const unsigned char* bytes, std::size_t size);
+
 // Lowercase hex of SHA-256 of `data`.
 std::string sha256_hex(std::string_view data);
 

@@ -8,11 +8,11 @@
 #include <cstring>
 #include <filesystem>
 
-#include <fmt/format.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include "api/ids.h"
 #include "domain/assert.h"
 
 namespace payledger::api {
@@ -86,10 +86,7 @@ std::string Secrets::fingerprint(std::string_view domain, std::string_view data)
             "HMAC-SHA256 never fails on memory input");
   // The message may hold a card number: it does not outlive this call.
   OPENSSL_cleanse(message.data(), message.size());
-  std::string hex;
-  hex.reserve(len * 2);
-  for (unsigned int i = 0; i < len; ++i) fmt::format_to(std::back_inserter(hex), "{:02x}", mac[i]);
-  return hex;
+  return to_hex(mac.data(), len);
 }
 
 }  // namespace payledger::api
