@@ -1,9 +1,7 @@
 #include "resources/customers/customer.h"
 
-#include <algorithm>
-#include <cctype>
-
 #include "domain/assert.h"
+#include "domain/contact.h"
 #include "domain/overloaded.h"
 
 namespace payledger::customers {
@@ -13,30 +11,16 @@ Unexpected<Rejection> reject(Rejection r) {
   return Unexpected<Rejection>{r};
 }
 
-// Loose on purpose, as card networks' APIs are: one '@' with text on both sides, no spaces.
-bool plausible_email(const std::string& email) {
-  const auto at = email.find('@');
-  return at != std::string::npos && at > 0 && at + 1 < email.size() &&
-         email.find('@', at + 1) == std::string::npos &&
-         std::none_of(email.begin(), email.end(),
-                      [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; });
-}
-
-bool valid_country(const std::string& country) {
-  return country.empty() ||
-         (country.size() == 2 &&
-          std::all_of(country.begin(), country.end(), [](char c) { return c >= 'A' && c <= 'Z'; }));
-}
-
 // The first rule a profile breaks, in precedence order.
 std::optional<Rejection> check(const Profile& p) {
-  if (!p.email.empty() && !plausible_email(p.email)) return Rejection::email_invalid;
-  if (p.address && !valid_country(p.address->country)) return Rejection::country_invalid;
+  if (!p.email.empty() && !domain::plausible_email(p.email)) return Rejection::email_invalid;
+  if (p.address && !domain::valid_country(p.address->country)) return Rejection::country_invalid;
   if (p.shipping) {
     if (p.shipping->name.empty() || p.shipping->address == Address{}) {
       return Rejection::shipping_invalid;
     }
-    if (!valid_country(p.shipping->address.country)) return Rejection::shipping_country_invalid;
+    if (!domain::valid_country(p.shipping->address.country))
+      return Rejection::shipping_country_invalid;
   }
   return std::nullopt;
 }

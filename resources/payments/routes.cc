@@ -5,6 +5,7 @@
 
 #include "api/command_service.h"
 #include "api/routes.h"
+#include "domain/contact.h"
 #include "resources/payments/module.h"
 #include "resources/payments/routes.h"
 
@@ -81,12 +82,6 @@ bool acceptable_return_url(const std::string& url) {
   return host == "localhost" || host == "127.0.0.1" || host == "[::1]";
 }
 
-bool plausible_email(const std::string& email) {
-  const auto at = email.find('@');
-  return at != std::string::npos && at > 0 && at + 1 < email.size() &&
-         email.find(' ') == std::string::npos;
-}
-
 Customer customer_at(Params& p) {
   auto field = [&](const char* key, std::size_t max) {
     return p.string(std::string("customer[") + key + "]", max).value_or("");
@@ -99,13 +94,11 @@ Customer customer_at(Params& p) {
 }
 
 std::optional<ApiError> customer_error(const Customer& c) {
-  if (!c.email.empty() && !plausible_email(c.email)) {
+  if (!c.email.empty() && !d::plausible_email(c.email)) {
     return api::invalid_param("customer[email]", "email_invalid",
                               "customer[email] must be an address like jenny@example.com.");
   }
-  if (!c.country.empty() &&
-      (c.country.size() != 2 || !std::isalpha(static_cast<unsigned char>(c.country[0])) ||
-       !std::isalpha(static_cast<unsigned char>(c.country[1])))) {
+  if (!d::valid_country(c.country)) {
     return api::invalid_param(
         "customer[country]", "parameter_invalid",
         "customer[country] must be a two-letter ISO 3166-1 code, such as DE.");

@@ -189,6 +189,7 @@ TEST_CASE("payments: every rejection is a 400 naming the parameter, and writes n
       {"card[number]", [](Json& b) { b["card"] = Json::object(); }},
       {"return_url", [](Json& b) { b["card"]["number"] = "4000000000003220"; }},  // 3-D Secure
       {"customer[email]", [](Json& b) { b["customer"]["email"] = "jenny"; }},
+      {"customer[email]", [](Json& b) { b["customer"]["email"] = "jenny@a@example.com"; }},
       {"customer[country]", [](Json& b) { b["customer"]["country"] = "DEU"; }},
   };
   const auto before = s.app().store().last_position();
