@@ -365,14 +365,15 @@ Reply ApiServer::write(const httplib::Request& req, const d::MerchantId& merchan
   }
   auto params = body_params(req);
   if (!params) return error_reply(params.error());
-  if (auto refused = needs_tls(req, route, *params)) return error_reply(*refused);
+  const Transport via = transport(req);
+  if (auto refused = needs_tls(via, route, *params)) return error_reply(*refused);
   const std::string key = req.get_header_value("Idempotency-Key");
-  if (key.empty()) return run(merchant, *params, path, nullptr, route, transport(req));
+  if (key.empty()) return run(merchant, *params, path, nullptr, route, via);
   if (key.size() > kMaxIdempotencyKeyChars) {
     return error_reply(invalid_param("Idempotency-Key", "idempotency_key_invalid",
                                      "Idempotency-Key must be at most 255 characters."));
   }
-  return with_idempotency(req, merchant, key, *params, route);
+  return with_idempotency(req, merchant, key, *params, path, route, via);
 }
 
 Reply ApiServer::run(const d::MerchantId& merchant, Params& params,
@@ -382,10 +383,9 @@ Reply ApiServer::run(const d::MerchantId& merchant, Params& params,
   return outcome_reply(route.handler(call));
 }
 
-std::optional<ApiError> ApiServer::needs_tls(const httplib::Request& req, const Write& route,
+std::optional<ApiError> ApiServer::needs_tls(const Transport& t, const Write& route,
                                              Params& params) const {
   if (route.needs_tls_param.empty() || !params.has(route.needs_tls_param)) return std::nullopt;
-  const Transport t = transport(req);
   if (t.tls || t.loopback) return std::nullopt;
   ApiError e;
   e.http_status = 403;
@@ -446,7 +446,9 @@ void ApiServer::page(const httplib::Request& req, httplib::Response& res, const 
 // still running: 409. An answer is stored when its request wrote events, in the same batch.
 // Requests are the same when their method, path and parsed parameters are (not their bytes).
 Reply ApiServer::with_idempotency(const httplib::Request& req, const d::MerchantId& merchant,
-                                  const std::string& key, Params& params, const Write& route) {
+                                  const std::string& key, Params& params,
+                                  const std::vector<std::string>& path, const Write& route,
+                                  const Transport& via) {
   const std::string store_key = idempotency_store_key(merchant.value, key);
   if (!in_flight_.try_begin(store_key)) {
     ApiError e;
@@ -468,7 +470,7 @@ Reply ApiServer::with_idempotency(const httplib::Request& req, const d::Merchant
   const IdempotencyWrite write{store_key, commands_->fingerprint("idempotency", request_text)};
   auto stored = find_record(db_, store_key, clock_.now().value);
   if (!stored) return error_reply(storage_error(stored.error().to_string()));
-  if (!*stored) return run(merchant, params, captures(req), &write, route, transport(req));
+  if (!*stored) return run(merchant, params, path, &write, route, via);
   const std::string& presented =
       (*stored)->legacy_sha256 ? sha256_hex(request_text) : write.request_hmac;
   if ((*stored)->request_hmac != presented) {

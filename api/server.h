@@ -84,8 +84,7 @@ class ApiServer final : private Routes {
   void add_http(const std::string& method, const std::string& pattern,
                 std::function<void(const httplib::Request&, httplib::Response&)> serve);
   Transport transport(const httplib::Request& req) const;
-  std::optional<ApiError> needs_tls(const httplib::Request& req, const Write& route,
-                                    Params& params) const;
+  std::optional<ApiError> needs_tls(const Transport& t, const Write& route, Params& params) const;
   void route(const std::string& method, const std::string& pattern, const std::string& label,
              Handler h);
   void handle(const httplib::Request& req, httplib::Response& res, const std::string& label,
@@ -96,7 +95,9 @@ class ApiServer final : private Routes {
   std::optional<ApiError> wait_for_requested_position(const httplib::Request& req,
                                                       bool authenticated);
   Reply with_idempotency(const httplib::Request& req, const domain::MerchantId& merchant,
-                         const std::string& key, Params& params, const Write& route);
+                         const std::string& key, Params& params,
+                         const std::vector<std::string>& path, const Write& route,
+                         const Transport& via);
   Reply run(const domain::MerchantId& merchant, Params& params,
             const std::vector<std::string>& path, const IdempotencyWrite* idem, const Write& route,
             const Transport& transport);

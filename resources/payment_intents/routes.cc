@@ -235,14 +235,18 @@ void Module::routes(api::Routes& routes) {
 
 bool Module::run_due(api::CommandService& commands, const d::MerchantId& merchant,
                      const std::string& stream_id) {
-  auto loaded = commands.load<Module>(merchant, stream_id);
-  if (!loaded || !loaded->state) return false;
   const d::UnixSeconds now = commands.now();
-  const bool settle = loaded->state->status == d::IntentStatus::processing;
-  Outcome o =
-      settle
-          ? decide_on(commands, merchant, stream_id, d::SettleIntent{now}, Answer::intent, nullptr)
-          : decide_on(commands, merchant, stream_id, d::ExpireIntent{now}, Answer::intent, nullptr);
+  // The work is chosen on the state each attempt loads: one read of the stream, not two.
+  const Outcome o = api::decide_and_append<Module>(
+      commands, merchant, nullptr, stream_id, false,
+      [&](const d::IntentState& s) {
+        const bool settle = s && s->status == d::IntentStatus::processing;
+        return settle ? d::decide(s, d::SettleIntent{now}) : d::decide(s, d::ExpireIntent{now});
+      },
+      [&](const std::vector<d::Event>& events, const std::optional<d::PaymentIntent>& next) {
+        return answer_of(events, *next, Answer::intent);
+      },
+      [](d::Rejection r) { return rejection_error(r); });
   return o.position.value > 0;
 }
 

@@ -2,6 +2,7 @@
 // the merchant, the amount and the card; its buttons complete or fail the authentication, and
 // either sends the browser to the payment's return_url with the payment id and status.
 #include <fmt/format.h>
+#include <httplib.h>
 
 #include "api/command_service.h"
 #include "resources/merchants/module.h"
@@ -36,18 +37,6 @@ std::string escape_html(std::string_view s) {
         break;
       default:
         out.push_back(c);
-    }
-  }
-  return out;
-}
-
-std::string escape_query(std::string_view s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += fmt::format("%{:02X}", c);
     }
   }
   return out;
@@ -144,10 +133,11 @@ PageReply finished(const Payment& p) {
 
 // The browser goes back to the merchant with the payment's id and where it stands.
 PageReply back_to_merchant(const Payment& p) {
+  // return_url has no fragment (routes.cc refuses one), so the query goes at the end.
   std::string url = p.return_url;
   url += url.find('?') == std::string::npos ? '?' : '&';
-  url +=
-      "payment_id=" + escape_query(p.id.value) + "&status=" + escape_query(d::enum_name(p.status));
+  url += "payment_id=" + httplib::detail::encode_query_param(p.id.value) +
+         "&status=" + httplib::detail::encode_query_param(std::string(d::enum_name(p.status)));
   return PageReply{303, {}, url};
 }
 

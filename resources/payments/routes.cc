@@ -259,21 +259,19 @@ void Module::routes(api::Routes& routes) {
 
 bool Module::run_due(api::CommandService& commands, const d::MerchantId& merchant,
                      const std::string& stream_id) {
-  auto loaded = commands.load<Module>(merchant, stream_id);
-  if (!loaded || !loaded->state) return false;
-  const Payment& p = *loaded->state;
   const d::UnixSeconds now = commands.now();
-  auto run = [&](auto cmd) {
-    return decide_and(commands, merchant, nullptr, stream_id, false, [&](const payments::State& s) {
-             return decide(s, cmd);
-           }).position.value > 0;
-  };
-  if (p.status == Status::pending) {
-    return run(ProcessPayment{provider_reference(commands), now,
-                              commands.settings().customer_action_timeout_seconds});
-  }
-  if (p.status == Status::requires_action) return run(ExpirePayment{now});
-  return run(SettleRefunds{});
+  // The work is chosen on the state each attempt loads: one read of the stream, not two.
+  const api::Outcome o = decide_and(
+      commands, merchant, nullptr, stream_id, false, [&](const payments::State& s) -> Decision {
+        if (!s) return Unexpected{Rejection::payment_missing};
+        if (s->status == Status::pending) {
+          return decide(s, ProcessPayment{provider_reference(commands), now,
+                                          commands.settings().customer_action_timeout_seconds});
+        }
+        if (s->status == Status::requires_action) return decide(s, ExpirePayment{now});
+        return decide(s, SettleRefunds{});
+      });
+  return o.position.value > 0;
 }
 
 }  // namespace payledger::payments
