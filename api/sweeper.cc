@@ -26,8 +26,8 @@ std::size_t Sweeper::sweep_once() {
     return 0;
   }
   // Each item is another stream, so items run in parallel without conflicts: their appends then
-  // share group commits instead of waiting for one sync each (one thread managed about 1,500
-  // decisions/s, behind a load of 5,000 payments/s).
+  // share group commits instead of waiting for one sync each (one thread fell behind a write
+  // load that makes work due at once: docs/performance.md).
   std::atomic<std::size_t> done{0};
   auto run_slice = [&](std::size_t first, std::size_t step) {
     for (std::size_t i = first; i < due->size(); i += step) {
