@@ -48,9 +48,16 @@ bool to_node(simdjson::dom::element e, ParamNode& out, int depth) {
       out.kind = ParamNode::Kind::string;
       out.s = std::string(e.get_string().value());
       return true;
-    case T::ARRAY:
+    case T::ARRAY: {
+      // Elements are kept under their indices, as a form's name[0], name[1] are.
       out.kind = ParamNode::Kind::array;
+      std::size_t index = 0;
+      const simdjson::dom::array items = e.get_array().value();
+      for (simdjson::dom::element item : items) {
+        if (!to_node(item, out.object[std::to_string(index++)], depth + 1)) return false;
+      }
       return true;
+    }
     case T::OBJECT: {
       out.kind = ParamNode::Kind::object;
       const simdjson::dom::object obj = e.get_object().value();
@@ -161,7 +168,9 @@ const ParamNode* Params::lookup(const std::string& name) const {
     auto it = level->find(part);
     if (it == level->end()) return nullptr;
     node = &it->second;
-    level = node->kind == ParamNode::Kind::object ? &node->object : nullptr;
+    const bool nested =
+        node->kind == ParamNode::Kind::object || node->kind == ParamNode::Kind::array;
+    level = nested ? &node->object : nullptr;
   }
   return node;
 }
@@ -210,6 +219,44 @@ std::optional<domain::MetadataPatch> Params::metadata_patch(const std::string& n
   }
   for (auto& [k, v] : metadata(name)) patch.entries[k] = std::move(v);
   return patch;
+}
+
+std::size_t Params::count(const std::string& name) {
+  const ParamNode* n = lookup(name);
+  // Like has(): a list's elements are asked for one by one, so that an unknown one is reported.
+  if (n == nullptr || n->kind == ParamNode::Kind::null || n->object.empty()) {
+    asked_.insert(name);
+  }
+  if (n == nullptr || n->kind == ParamNode::Kind::null) return 0;
+  const bool nested = n->kind == ParamNode::Kind::object || n->kind == ParamNode::Kind::array;
+  bool indexed = nested;
+  for (std::size_t i = 0; indexed && i < n->object.size(); ++i) {
+    indexed = n->object.contains(std::to_string(i));
+  }
+  if (!indexed) {
+    asked_.insert(name);
+    fail(invalid_param(name, "parameter_invalid",
+                       name + " must be a list (" + name + "[0], " + name + "[1], ...)."));
+    return 0;
+  }
+  return n->object.size();
+}
+
+std::optional<std::vector<std::string>> Params::strings(const std::string& name,
+                                                        std::size_t max_items,
+                                                        std::size_t max_chars) {
+  if (!has(name)) return std::nullopt;
+  const std::size_t n = count(name);
+  if (n > max_items) {
+    fail(invalid_param(name, "parameter_invalid",
+                       name + " may have at most " + std::to_string(max_items) + " items."));
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < n; ++i) {
+    out.push_back(required_string(name + "[" + std::to_string(i) + "]", max_chars));
+  }
+  return out;
 }
 
 std::optional<std::string> Params::string(const std::string& name, std::size_t max_chars) {
@@ -308,8 +355,9 @@ std::optional<std::string> Params::unasked(const std::map<std::string, ParamNode
       path.append("[").append(name).append("]");
     }
     if (asked_.contains(path)) continue;
-    // An object whose members were asked for one by one is known.
-    if (node.kind == ParamNode::Kind::object && !node.object.empty()) {
+    // An object (or list) whose members were asked for one by one is known.
+    const bool nested = node.kind == ParamNode::Kind::object || node.kind == ParamNode::Kind::array;
+    if (nested && !node.object.empty()) {
       if (auto inner = unasked(node.object, path)) return inner;
       continue;
     }
@@ -340,6 +388,7 @@ void canonical(const std::map<std::string, ParamNode>& level, std::string& out) 
     out.append(name);
     switch (node.kind) {
       case ParamNode::Kind::object:
+      case ParamNode::Kind::array:  // the same as a form's name[0], name[1]
         canonical(node.object, out);
         continue;
       case ParamNode::Kind::integer:

@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "api/errors.h"
 #include "domain/expected.h"
@@ -42,6 +43,14 @@ class Params {
   std::int64_t required_integer(const std::string& name);
   // String values only; at most 50 keys of <= 40 chars, values of <= 500 chars (code points).
   domain::Metadata metadata(const std::string& name);
+
+  // The number of elements of the list `name`: a JSON array, or a form's name[0], name[1], ...
+  // (indices from 0, none missing). 0 when absent; an error naming it when it is not a list.
+  // Its elements are asked for as name[0], name[1][price], ...
+  std::size_t count(const std::string& name);
+  // A list of strings (allowed_countries[0]=US); nullopt when absent.
+  std::optional<std::vector<std::string>> strings(const std::string& name, std::size_t max_items,
+                                                  std::size_t max_chars);
 
   // Whether `name` was sent at all, even empty or null (an update's "unset this").
   bool has(const std::string& name);

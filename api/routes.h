@@ -49,11 +49,22 @@ struct PageRequest {
 
 struct PageReply {
   int status = 200;
-  std::string html;      // the page (status 200, 4xx)
+  std::string html;      // the page (status 200, 4xx), or the body of content_type
   std::string location;  // a redirect (status 303)
+  std::string content_type = "text/html; charset=utf-8";
 };
 
 using PageHandler = std::function<PageReply(PageRequest&)>;
+
+// One authenticated read request, as a module's read handler sees it.
+struct ReadCall {
+  const domain::MerchantId& merchant;
+  const std::vector<std::string>& path;                  // the pattern's captures
+  const std::multimap<std::string, std::string>& query;  // the query's parameters
+  const projections::Queries& queries;
+};
+
+using ReadHandler = std::function<Outcome(ReadCall&)>;
 
 class Routes {
  public:
@@ -80,9 +91,32 @@ class Routes {
     std::string pattern;
     std::string label;
     PageHandler handler;
+    // Whether any site may frame the page (a checkout embedded in a merchant's page); else no
+    // site may.
+    bool embeddable = false;
+    // Whether scripts of any site may read the answer (a customer-side JSON call, or a script
+    // a merchant's page loads): Access-Control-Allow-Origin: *.
+    bool cross_origin = false;
   };
   virtual void add_page(Page page) = 0;
+
+  // A read a module serves itself, authenticated like the generic retrieve and list: a list
+  // nested in an object (a session's line items). Pattern and captures as for Write.
+  struct Read {
+    std::string pattern;
+    std::string label;
+    std::string object;     // for the 404 of an id of the wrong shape
+    std::string id_prefix;  // of path[0]
+    ReadHandler handler;
+  };
+  virtual void add_read(Read read) = 0;
 };
+
+// A list held inside one document (a session's line items), paginated as the views' lists are:
+// `items` are (id, rendered JSON) in the list's order; the query's limit, starting_after and
+// ending_before choose the page, and any other parameter is refused naming it.
+Outcome list_of(const std::vector<std::pair<std::string, std::string>>& items,
+                const std::multimap<std::string, std::string>& query, const std::string& url);
 
 // The answer of a handler that failed before anything was written.
 Outcome error_outcome(const ApiError& e);

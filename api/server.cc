@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "api/lists.h"
 #include "api/params.h"
 #include "api/process.h"
 
@@ -80,19 +81,6 @@ Expected<Params, ApiError> body_params(const httplib::Request& req) {
                                   "Content-Type must be application/json or "
                                   "application/x-www-form-urlencoded, not " +
                                       type + ".")};
-}
-
-std::string list_json(const projections::ListPage& page, const std::string& url, bool backward) {
-  std::string out = R"({"object":"list","data":[)";
-  for (std::size_t i = 0; i < page.objects.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    out += page.objects[i];  // already-rendered JSON objects
-  }
-  Json cursor = nullptr;
-  if (page.has_more && !page.ids.empty()) cursor = backward ? page.ids.front() : page.ids.back();
-  out += "],\"has_more\":" + Json(page.has_more).dump() + ",\"url\":" + Json(url).dump() +
-         ",\"next_cursor\":" + cursor.dump() + "}";
-  return out;
 }
 
 }  // namespace
@@ -246,6 +234,7 @@ void ApiServer::add_http(const std::string& method, const std::string& pattern,
 }
 
 void ApiServer::add(Write w) {
+  if (commands_ == nullptr) return;  // a read replica serves no writes
   writes_.emplace_back(std::regex(w.pattern), w);
   const std::string method = w.method;
   const std::string pattern = w.pattern;
@@ -411,12 +400,29 @@ Transport ApiServer::transport(const httplib::Request& req) const {
   return t;
 }
 
+void ApiServer::add_read(Read r) {
+  const std::string pattern = r.pattern;
+  const std::string label = r.label;
+  route("GET", pattern, label,
+        [this, r = std::move(r)](const httplib::Request& req, const d::MerchantId& merchant) {
+          const std::vector<std::string> path = captures(req);
+          if (!r.id_prefix.empty() && (path.empty() || !valid_id(path[0], r.id_prefix))) {
+            return error_reply(not_found(r.object, path.empty() ? "" : path[0]));
+          }
+          const std::multimap<std::string, std::string> query(req.params.begin(), req.params.end());
+          ReadCall call{merchant, path, query, queries_};
+          return outcome_reply(r.handler(call));
+        });
+}
+
 void ApiServer::add_page(Page p) {
+  if (commands_ == nullptr) return;  // pages write: a read replica has none
   add_http(p.method, p.pattern,
            [this, p](const httplib::Request& req, httplib::Response& res) { page(req, res, p); });
 }
 
-// Pages are for a customer's browser: no API key, no JSON, nothing cached, never framed.
+// Pages are for a customer's browser: no API key, nothing cached, framed only when the page is
+// meant to be embedded, scripts only from this server.
 void ApiServer::page(const httplib::Request& req, httplib::Response& res, const Page& p) {
   const auto started = std::chrono::steady_clock::now();
   std::map<std::string, std::string> params;
@@ -433,11 +439,16 @@ void ApiServer::page(const httplib::Request& req, httplib::Response& res, const 
   const PageReply reply = p.handler(pr);
   res.status = reply.status;
   res.set_header("Cache-Control", "no-store");
-  res.set_header("X-Frame-Options", "DENY");
+  if (!p.embeddable) res.set_header("X-Frame-Options", "DENY");
+  if (p.cross_origin) res.set_header("Access-Control-Allow-Origin", "*");
   res.set_header("Referrer-Policy", "no-referrer");
-  res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("Content-Security-Policy",
+                 std::string("default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; "
+                             "img-src data:; frame-ancestors ") +
+                     (p.embeddable ? "*" : "'none'"));
   if (!reply.location.empty()) res.set_header("Location", reply.location);
-  res.set_content(reply.html, "text/html; charset=utf-8");
+  res.set_content(reply.html, reply.content_type);
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
   metrics_.http().request(p.label, req.method, reply.status, took.count());
 }
@@ -534,9 +545,9 @@ void ApiServer::install_routes() {
     };
     http_->Post(".*", refuse);
     http_->Delete(".*", refuse);
-  } else {
-    for (const contract::Aggregate* a : registry_.aggregates()) a->routes(*this);
   }
+  // On a read replica, add() and add_page() keep nothing: a module's own reads remain.
+  for (const contract::Aggregate* a : registry_.aggregates()) a->routes(*this);
   install_read_routes();
 }
 
@@ -564,7 +575,56 @@ Reply ApiServer::retrieve(const httplib::Request& req, const d::MerchantId& m,
   auto found = queries_.object(object, m.value, id);
   if (!found) return error_reply(storage_error(found.error().to_string()));
   if (!*found) return error_reply(not_found(object, id));
-  return Reply{200, std::move(**found), {}};
+  auto shown = expanded(std::move(**found), req, m, spec);
+  if (!shown) return error_reply(shown.error());
+  return Reply{200, std::move(*shown), {}};
+}
+
+namespace {
+
+// The fields a request's expand[] names: expand[]=a, expand[0]=a, expand=a.
+std::vector<std::string> expand_params(const httplib::Request& req) {
+  std::vector<std::string> out;
+  for (const auto& [name, value] : req.params) {
+    if (name == "expand" || (name.starts_with("expand[") && name.ends_with("]"))) {
+      out.push_back(value);
+    }
+  }
+  return out;
+}
+
+ApiError not_expandable(const contract::ObjectSpec& spec, const std::string& field) {
+  std::string names;
+  for (const auto& e : spec.expandable) names += (names.empty() ? "" : ", ") + std::string(e.field);
+  return invalid_param("expand", "parameter_invalid",
+                       "expand: " + field + " cannot be expanded on " + std::string(spec.object) +
+                           (names.empty() ? " (nothing can)." : "; it can expand " + names + "."));
+}
+
+}  // namespace
+
+Expected<std::string, ApiError> ApiServer::expanded(std::string json, const httplib::Request& req,
+                                                    const d::MerchantId& m,
+                                                    const contract::ObjectSpec& spec) const {
+  const std::vector<std::string> fields = expand_params(req);
+  if (fields.empty()) return json;
+  Json object = Json::parse(json);
+  for (const std::string& field : fields) {
+    const auto e = std::find_if(spec.expandable.begin(), spec.expandable.end(),
+                                [&](const contract::Expansion& x) { return x.field == field; });
+    if (e == spec.expandable.end()) return Unexpected{not_expandable(spec, field)};
+    std::string id;
+    if (e->by_own_id) {
+      id = object.value("id", "");
+    } else if (object.contains(field) && object[field].is_string()) {
+      id = object[field].get<std::string>();
+    }
+    if (id.empty()) continue;  // null stays null
+    auto found = queries_.object(std::string(e->object), m.value, id);
+    if (!found) return Unexpected{storage_error(found.error().to_string())};
+    if (*found) object[field] = Json::parse(**found);
+  }
+  return object.dump();
 }
 
 namespace {
@@ -604,13 +664,9 @@ Reply ApiServer::list(const httplib::Request& req, const d::MerchantId& m,
     const auto filter = std::find_if(spec.filters.begin(), spec.filters.end(),
                                      [&](const contract::FilterSpec& f) { return f.name == name; });
     if (name == "limit") {
-      int limit = 0;
-      auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), limit);
-      if (ec != std::errc() || ptr != value.data() + value.size() || limit < 1 || limit > 100) {
-        return error_reply(invalid_param("limit", "parameter_invalid_integer",
-                                         "limit must be an integer from 1 to 100."));
-      }
-      lr.limit = limit;
+      auto limit = parse_limit(value);
+      if (!limit) return error_reply(limit.error());
+      lr.limit = *limit;
     } else if (name == "starting_after" || name == "ending_before") {
       if (!value.empty()) (name == "starting_after" ? lr.starting_after : lr.ending_before) = value;
     } else if (filter != spec.filters.end()) {

@@ -81,6 +81,7 @@ class ApiServer final : private Routes {
   using Handler = std::function<Reply(const httplib::Request&, const domain::MerchantId&)>;
   void add(Write route) override;
   void add_page(Page page) override;
+  void add_read(Read read) override;
   void add_http(const std::string& method, const std::string& pattern,
                 std::function<void(const httplib::Request&, httplib::Response&)> serve);
   Transport transport(const httplib::Request& req) const;
@@ -108,6 +109,11 @@ class ApiServer final : private Routes {
                  const contract::ObjectSpec& spec);
   Reply list(const httplib::Request& req, const domain::MerchantId& m,
              const contract::ObjectSpec& spec);
+  // `json` (an object of `spec`) with the fields the request's expand[] names replaced by the
+  // objects they name.
+  Expected<std::string, ApiError> expanded(std::string json, const httplib::Request& req,
+                                           const domain::MerchantId& m,
+                                           const contract::ObjectSpec& spec) const;
 
   eventstore::Database& db_;
   const contract::Registry& registry_;

@@ -36,7 +36,15 @@ enum class FilterKind { text, boolean };
 struct FilterSpec {
   std::string_view name;
   FilterKind kind = FilterKind::text;
-  std::vector<std::string_view> values;  // text filters: the values it may take; empty: any
+  std::vector<std::string_view> values = {};  // text filters: the values it may take; empty: any
+};
+
+// A field of an API object that `expand[]=field` replaces with the object it names: a document
+// of kind `object` whose id is the field's value, or (by_own_id) the expanded object's own id.
+struct Expansion {
+  std::string_view field;   // "payment_intent"
+  std::string_view object;  // "payment_intent"
+  bool by_own_id = false;
 };
 
 // An API object the views serve: retrieve at `path`/{id}, list at `path` (when path is set).
@@ -45,6 +53,7 @@ struct ObjectSpec {
   std::string_view id_prefix;  // "cus_"
   std::string_view path;       // "/v1/customers"; empty: not served over HTTP
   std::vector<FilterSpec> filters;
+  std::vector<Expansion> expandable = {};
 };
 
 // One API object as the views keep it. Lists hold every live document of an object kind,

@@ -5,6 +5,7 @@
 #include <httplib.h>
 
 #include "api/command_service.h"
+#include "api/html.h"
 #include "resources/merchants/module.h"
 #include "resources/payments/routes.h"
 
@@ -12,46 +13,12 @@ namespace payledger::payments {
 namespace {
 
 namespace d = domain;
+using api::escape_html;
 using api::PageReply;
 using api::PageRequest;
 
-std::string escape_html(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
-
-// 4999 eur -> "49.99 EUR"
 std::string format_amount(const Payment& p) {
-  const int digits = p.currency.minor_unit_digits();
-  std::int64_t unit = 1;
-  for (int i = 0; i < digits; ++i) unit *= 10;
-  std::string code(p.currency.code());
-  for (char& c : code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  const std::int64_t major = p.amount.minor() / unit;
-  if (digits == 0) return fmt::format("{} {}", major, code);
-  return fmt::format("{}.{:0{}} {}", major, p.amount.minor() % unit, digits, code);
+  return api::format_money(p.amount.minor(), p.currency);
 }
 
 std::string brand_name(const std::string& brand) {
@@ -64,25 +31,14 @@ std::string brand_name(const std::string& brand) {
 }
 
 constexpr std::string_view kStyle = R"(
-body{font-family:system-ui,sans-serif;background:#f4f5f7;margin:0;padding:40px 16px;color:#1a1f36}
-main{max-width:420px;margin:0 auto;background:#fff;border-radius:8px;padding:28px;
-box-shadow:0 2px 8px rgba(0,0,0,.08)}
-h1{font-size:20px;margin:0 0 4px}.muted{color:#6b7280;font-size:14px}
 dl{display:grid;grid-template-columns:auto 1fr;gap:8px 16px;margin:20px 0}dt{color:#6b7280}
 dd{margin:0;font-weight:600}.actions{display:flex;flex-wrap:wrap;gap:8px}
-button{font-size:15px;padding:10px 16px;border-radius:6px;border:0;cursor:pointer}
 #complete{background:#0a7d32;color:#fff}#fail{background:#e5e7eb;color:#1a1f36}
 .note{margin-top:20px;font-size:13px;color:#6b7280}
 )";
 
 PageReply page(int status, const std::string& title, const std::string& body) {
-  return PageReply{status,
-                   "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-                   "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-                   "<title>" +
-                       escape_html(title) + "</title><style>" + std::string(kStyle) +
-                       "</style></head><body><main>" + body + "</main></body></html>",
-                   {}};
+  return PageReply{status, api::html_document(title, kStyle, body), {}};
 }
 
 PageReply not_found() {

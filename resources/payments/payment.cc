@@ -4,6 +4,7 @@
 
 #include "domain/assert.h"
 #include "domain/overloaded.h"
+#include "domain/tokens.h"
 
 namespace payledger::payments {
 namespace {
@@ -30,17 +31,6 @@ std::string_view decline_message(std::string_view code) {
 PaymentFailed failure(std::string_view code, std::string provider_transaction_id) {
   return {std::string(code), std::string(decline_message(code)),
           std::move(provider_transaction_id)};
-}
-
-// Both strings are the token of a URL the server made; compared without early exit so that a
-// guess learns nothing from the time it takes.
-bool same_token(std::string_view a, std::string_view b) {
-  if (a.size() != b.size() || a.empty()) return false;
-  unsigned char diff = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  }
-  return diff == 0;
 }
 
 Refund* find_refund(Payment& p, const RefundId& id) {
@@ -96,7 +86,7 @@ d::Amount Payment::refundable() const {
 }
 
 bool token_matches(const Payment& p, std::string_view token) {
-  return same_token(token, p.challenge_token);
+  return d::same_secret(token, p.challenge_token);
 }
 
 Decision decide(const State& state, const CreatePayment& cmd) {

@@ -5,6 +5,7 @@
 
 #include "api/command_service.h"
 #include "api/routes.h"
+#include "api/urls.h"
 #include "domain/contact.h"
 #include "resources/payments/module.h"
 #include "resources/payments/routes.h"
@@ -52,34 +53,6 @@ ApiError card_rejection_error(CardRejection r, bool expired_this_year) {
                         "card[cvc] must be 3 digits (4 for American Express).");
   }
   PL_ASSERT(false, "every card rejection is told");
-}
-
-// https to any host; http only to this machine, for development. The authority is read exactly
-// (no user info: "http://localhost:80@elsewhere" goes elsewhere), and nothing a Location header
-// or a query could not carry (controls, spaces, a fragment we would append after) is taken.
-bool acceptable_return_url(const std::string& url) {
-  if (std::any_of(url.begin(), url.end(), [](char c) {
-        return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || c == '#' || c == '\\';
-      })) {
-    return false;
-  }
-  const bool https = url.starts_with("https://");
-  if (!https && !url.starts_with("http://")) return false;
-  const std::string rest = url.substr(https ? 8 : 7);
-  const std::string authority = rest.substr(0, rest.find_first_of("/?"));
-  if (authority.empty() || authority.find('@') != std::string::npos) return false;
-  if (https) return true;
-  std::string host = authority;
-  const auto colon = authority.rfind(':');
-  if (colon != std::string::npos && authority.back() != ']') {
-    const std::string port = authority.substr(colon + 1);
-    if (port.empty() || port.size() > 5 ||
-        !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-      return false;
-    }
-    host = authority.substr(0, colon);
-  }
-  return host == "localhost" || host == "127.0.0.1" || host == "[::1]";
 }
 
 Customer customer_at(Params& p) {
@@ -140,7 +113,7 @@ Outcome create(Call& call) {
     return api::error_outcome(api::invalid_param(
         "card", "parameter_invalid", "card must be an object: number, exp_month, exp_year, cvc."));
   }
-  if (!pay.return_url.empty() && !acceptable_return_url(pay.return_url)) {
+  if (!pay.return_url.empty() && !api::acceptable_redirect_url(pay.return_url, {})) {
     return api::error_outcome(
         api::invalid_param("return_url", "url_invalid",
                            "return_url must be an https URL (or http://localhost or "

@@ -3,6 +3,9 @@
 #include "api/idempotency.h"
 #include "api/key_cache.h"
 #include "api/params.h"
+#include "api/routes.h"
+
+#include <nlohmann/json.hpp>
 
 using namespace payledger::api;
 
@@ -161,4 +164,65 @@ TEST_CASE("the key cache forgets after its TTL and never grows past its bound") 
   cache.remember("c", "m", t0);  // full: starts over
   CHECK_FALSE(cache.find("a", t0).has_value());
   CHECK(cache.find("c", t0) == "m");
+}
+
+TEST_CASE("lists: a JSON array and a form's indices read alike, and the same canonically") {
+  auto json = Params::from_json(
+      R"({"line_items":[{"price":"price_a","quantity":2},{"price":"price_b","quantity":1}],
+          "countries":["US","CA"]})");
+  auto form = Params::from_form(
+      "line_items[0][price]=price_a&line_items[0][quantity]=2&line_items[1][price]=price_b"
+      "&line_items[1][quantity]=1&countries[0]=US&countries[1]=CA");
+  REQUIRE(json.has_value());
+  REQUIRE(form.has_value());
+  CHECK(json->canonical_form() == form->canonical_form());
+  for (Params* p : {&*json, &*form}) {
+    REQUIRE(p->count("line_items") == 2);
+    CHECK(p->string("line_items[1][price]") == "price_b");
+    CHECK(p->integer("line_items[0][quantity]") == 2);
+    (void)p->string("line_items[0][price]");
+    (void)p->integer("line_items[1][quantity]");
+    CHECK(p->strings("countries", 10, 2) == std::vector<std::string>{"US", "CA"});
+    CHECK_FALSE(p->finish().has_value());
+  }
+  // An element nobody asked for is unknown; a gap in the indices is not a list.
+  auto extra = Params::from_form("line_items[0][price]=a&line_items[0][colour]=red");
+  CHECK(extra->count("line_items") == 1);
+  (void)extra->string("line_items[0][price]");
+  REQUIRE(extra->finish().has_value());
+  CHECK(extra->finish()->param == "line_items[0][colour]");
+  auto gap = Params::from_form("line_items[0][price]=a&line_items[2][price]=b");
+  CHECK(gap->count("line_items") == 0);
+  REQUIRE(gap->finish().has_value());
+  CHECK(gap->finish()->param == "line_items");
+  auto too_many = Params::from_json(R"({"countries":["US","CA","GB"]})");
+  CHECK_FALSE(too_many->strings("countries", 2, 2).has_value());
+  CHECK(too_many->finish()->param == "countries");
+}
+
+TEST_CASE("list_of pages a list held in one document as the views' lists are paged") {
+  std::vector<std::pair<std::string, std::string>> items;
+  for (int i = 0; i < 5; ++i) {
+    items.emplace_back("it_" + std::to_string(i), R"({"id":"it_)" + std::to_string(i) + R"("})");
+  }
+  auto page = [&](std::multimap<std::string, std::string> q) {
+    Outcome o = list_of(items, q, "/v1/x");
+    return std::make_pair(o.http_status, nlohmann::json::parse(o.body));
+  };
+  auto [status, first] = page({{"limit", "2"}});
+  CHECK(status == 200);
+  CHECK(first["data"].size() == 2);
+  CHECK(first["has_more"] == true);
+  CHECK(first["next_cursor"] == "it_1");
+  auto [s2, next] = page({{"limit", "2"}, {"starting_after", "it_3"}});
+  CHECK(next["data"].size() == 1);
+  CHECK(next["data"][0]["id"] == "it_4");
+  CHECK(next["has_more"] == false);
+  auto [s3, back] = page({{"limit", "2"}, {"ending_before", "it_3"}});
+  CHECK(back["data"][0]["id"] == "it_1");
+  CHECK(back["data"][1]["id"] == "it_2");
+  CHECK(back["has_more"] == true);
+  CHECK(page({{"starting_after", "it_9"}}).second["error"]["param"] == "starting_after");
+  CHECK(page({{"limit", "0"}}).second["error"]["param"] == "limit");
+  CHECK(page({{"colour", "red"}}).second["error"]["param"] == "colour");
 }
