@@ -177,6 +177,17 @@ Decision decide(const IntentState& state, const ConfirmIntent& cmd) {
   return events;
 }
 
+Decision decide(const IntentState& state, const FailAuthentication& cmd) {
+  if (!state) return reject(Rejection::intent_missing);
+  const PaymentIntent& intent = *state;
+  if (intent.status != IntentStatus::requires_action || !intent.payment_method) {
+    return reject(Rejection::intent_unexpected_state);
+  }
+  return std::vector<Event>{IntentPaymentFailed{
+      cmd.charge_id, *intent.payment_method, "payment_intent_authentication_failure", "",
+      "The card failed authentication (3-D Secure). Try again, or pay with another card."}};
+}
+
 Decision decide(const IntentState& state, const CaptureIntent& cmd) {
   if (!state) return reject(Rejection::intent_missing);
   const PaymentIntent& intent = *state;

@@ -238,6 +238,12 @@ struct RefundIntent {
   Metadata metadata;
   UnixSeconds now;
 };
+// The customer failed a 3-D Secure challenge: the charge fails, and the intent waits for a
+// payment method again.
+struct FailAuthentication {
+  ChargeId charge_id;
+  UnixSeconds now;
+};
 // Time-driven commands, issued by the due-time sweep.
 struct ExpireIntent {
   UnixSeconds now;
@@ -254,6 +260,7 @@ Decision decide(const IntentState& state, const UpdateIntent& cmd);
 Decision decide(const IntentState& state, const CaptureIntent& cmd);
 Decision decide(const IntentState& state, const CancelIntent& cmd);
 Decision decide(const IntentState& state, const RefundIntent& cmd);
+Decision decide(const IntentState& state, const FailAuthentication& cmd);
 Decision decide(const IntentState& state, const ExpireIntent& cmd);
 Decision decide(const IntentState& state, const SettleIntent& cmd);
 

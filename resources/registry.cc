@@ -1,7 +1,9 @@
 #include "resources/registry.h"
 
+#include "resources/checkout_sessions/module.h"
 #include "resources/customers/module.h"
 #include "resources/merchants/module.h"
+#include "resources/orders/module.h"
 #include "resources/payment_intents/module.h"
 #include "resources/payments/module.h"
 #include "resources/prices/module.h"
@@ -17,6 +19,8 @@ const contract::Registry& registry() {
       &products::aggregate(),
       &prices::aggregate(),
       &payments::aggregate(),
+      &orders::aggregate(),
+      &checkout::aggregate(),
   });
   return instance;
 }

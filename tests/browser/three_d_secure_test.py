@@ -8,51 +8,13 @@ status in the query, and checks the payment through the API. Screenshots go to O
 
 usage: three_d_secure_test.py PAYLEDGERD OUTPUT_DIR
 """
-import base64
 import http.server
-import json
 import os
 import re
-import subprocess
-import sys
-import tempfile
-import threading
 import time
 import urllib.parse
-import urllib.request
 
-from playwright.sync_api import sync_playwright
-
-KEY = "sk_test_browser_0000001"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-
-
-def start_payledgerd(binary, data_dir):
-    log = open(os.path.join(data_dir, "payledgerd.log"), "w+")
-    proc = subprocess.Popen(
-        [binary, "--data-dir", os.path.join(data_dir, "db"), "--listen", "127.0.0.1:0",
-         "--bootstrap-key", KEY],
-        stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        log.seek(0)
-        m = re.search(r"listening on [\d.]+:(\d+)", log.read())
-        if m:
-            return proc, int(m.group(1))
-        if proc.poll() is not None:
-            raise SystemExit("payledgerd exited before listening")
-        time.sleep(0.05)
-    raise SystemExit("payledgerd did not start")
-
-
-def api(port, method, path, body=None):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method)
-    req.add_header("Authorization", "Basic " + base64.b64encode(f"{KEY}:".encode()).decode())
-    if data is not None:
-        req.add_header("Content-Type", "application/json")
-    with urllib.request.urlopen(req, timeout=30) as r:
-        return json.load(r)
+from harness import api, check, run
 
 
 class Shop(http.server.BaseHTTPRequestHandler):
@@ -81,12 +43,6 @@ def wait_for_status(port, payment_id, wanted, timeout_s=10):
             return p
         time.sleep(0.02)
     raise AssertionError(f"{payment_id} did not reach {wanted}: {p['status']}")
-
-
-def check(condition, what):
-    if not condition:
-        raise AssertionError(what)
-    print("ok:", what)
 
 
 def run_case(browser, port, shop_port, answer, out_dir):
@@ -124,26 +80,10 @@ def run_case(browser, port, shop_port, answer, out_dir):
     page.close()
 
 
-def main():
-    binary, out_dir = sys.argv[1], sys.argv[2]
-    os.makedirs(out_dir, exist_ok=True)
-    shop = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Shop)
-    threading.Thread(target=shop.serve_forever, daemon=True).start()
-    with tempfile.TemporaryDirectory() as tmp:
-        proc, port = start_payledgerd(binary, tmp)
-        try:
-            with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=["--no-sandbox"])
-                for answer in ("complete", "fail"):
-                    run_case(browser, port, shop.server_address[1], answer, out_dir)
-                browser.close()
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
-            shop.shutdown()
-    print("screenshots in", out_dir)
+def cases(browser, port, shop_port, out_dir):
+    for answer in ("complete", "fail"):
+        run_case(browser, port, shop_port, answer, out_dir)
 
 
 if __name__ == "__main__":
-    main()
+    run(Shop, cases)

@@ -280,6 +280,26 @@ TEST_CASE("3-D Secure: requires_action with a redirect, completed by a later con
   CHECK_FALSE(i.state->next_action.has_value());
 }
 
+TEST_CASE("3-D Secure: a failed challenge fails the charge; the intent takes a new card") {
+  Intent i;
+  (void)i.run(create());
+  CHECK(decide(i.state, FailAuthentication{ChargeId{"ch_1"}, kT0}).error() ==
+        Rejection::intent_unexpected_state);  // nothing to authenticate yet
+  (void)i.run(confirm("pm_card_threeDSecureRequired"));
+  Decision failed = i.run(FailAuthentication{ChargeId{"ch_1"}, kT0 + 30});
+  CHECK(types(failed) == std::vector<std::string>{"payment_intent.payment_failed"});
+  CHECK(i.status() == IntentStatus::requires_payment_method);
+  REQUIRE(i.state->last_payment_error.has_value());
+  CHECK(i.state->last_payment_error->code == "payment_intent_authentication_failure");
+  CHECK_FALSE(i.state->next_action.has_value());
+  CHECK(decide(i.state, FailAuthentication{ChargeId{"ch_2"}, kT0 + 31}).error() ==
+        Rejection::intent_unexpected_state);
+  (void)i.run(confirm("pm_card_visa", kT0 + 40, "ch_2"));
+  CHECK(i.status() == IntentStatus::succeeded);
+  CHECK(decide(IntentState{}, FailAuthentication{ChargeId{"ch_3"}, kT0}).error() ==
+        Rejection::intent_missing);
+}
+
 TEST_CASE("3-D Secure: next_action returns to the return_url given at that confirm") {
   struct Case {
     const char* first_return_url;  // a confirm with pm_card_chargeDeclined, or nullptr: none

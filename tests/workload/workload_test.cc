@@ -13,6 +13,7 @@
 #include "contract/events.h"
 #include "eventstore/codec.h"
 #include "projections/queries.h"
+#include "resources/checkout_sessions/internal.h"
 #include "resources/payment_intents/module.h"
 #include "resources/payment_intents/render.h"
 #include "tests/support/temp_dir.h"
@@ -287,6 +288,95 @@ void payments_catalog(api::App& app, api::ManualClock& clock, const d::MerchantI
   CHECK(view(refunds_fail)["refunds"][0]["status"] == "failed");
 }
 
+// The sessions of `m` that were not paid (open or expired), as the views list them.
+std::vector<Json> views_of_unpaid(api::App& app, const d::MerchantId& m) {
+  projections::ListRequest req;
+  req.object = "checkout.session";
+  req.merchant = m.value;
+  req.limit = 100;
+  auto page = projections::Queries(app.db()).list(req);
+  REQUIRE(page.has_value());
+  std::vector<Json> out;
+  for (const auto& json : page->objects) {
+    Json s = Json::parse(json);
+    if (s["status"] != "complete") out.push_back(std::move(s));
+  }
+  return out;
+}
+
+// Every checkout event type (seed 004), paid through the customer's own completion as the pages
+// do: payment and order mode, a decline, 3-D Secure, an expiry by hand and one at expires_at.
+// The money checks: each paid session's intent received its total, its order says the same,
+// and what it received is told to the auditor, which recomputes it from the log.
+void checkout_catalog(api::App& app, api::ManualClock& clock, const d::MerchantId& m,
+                      std::map<std::string, Told>& told) {
+  auto post = [&](const std::string& path, const Json& body) {
+    api::Outcome o = app.call("POST", path, m, body.dump());
+    REQUIRE_MESSAGE(o.http_status == 200, o.body);
+    return Json::parse(o.body);
+  };
+  const std::string product = post("/v1/products", {{"name", "Desk"}, {"shippable", true}})["id"];
+  const std::string price =
+      post("/v1/prices", {{"currency", "usd"}, {"unit_amount", 2500}, {"product", product}})["id"];
+  auto session = [&](const std::string& mode, std::optional<std::int64_t> expires_at = {}) {
+    Json body{{"mode", mode},
+              {"ui_mode", "custom"},
+              {"line_items", {{{"price", price}, {"quantity", 2}}}},
+              {"shipping_options",
+               {{{"name", "Std"}, {"amount", 500}, {"currency", "usd"}},
+                {{"name", "Exp"}, {"amount", 1500}, {"currency", "usd"}}}}};
+    if (expires_at) body["expires_at"] = *expires_at;
+    return post("/v1/checkout/sessions", body);
+  };
+  auto pay = [&](const Json& cs, const std::string& number, int rate) {
+    checkout::CompletionRequest r;
+    r.email = "jenny@example.com";
+    r.name = "Jenny";
+    r.shipping = customers::Shipping{"Jenny", "", {"1 Main", "", "Springfield", "12345", "", "US"}};
+    r.shipping_rate = cs["shipping_options"][rate]["shipping_rate"]["id"];
+    r.card.number = number;
+    r.card.exp_month = 12;
+    r.card.exp_year = 2031;
+    r.card.cvc = "123";
+    r.has_card = true;
+    return checkout::complete(app.commands(), m, cs["id"], r, "http://127.0.0.1");
+  };
+  using Kind = checkout::CompletionResult::Kind;
+  const Json paid = session("payment");
+  CHECK(pay(paid, "4000000000000002", 0).kind == Kind::declined);
+  CHECK(pay(paid, "4242424242424242", 1).kind == Kind::completed);
+  const Json ordered = session("order");
+  CHECK(pay(ordered, "4000000000003220", 0).kind == Kind::authenticate);
+  CHECK(checkout::finish_authentication(app.commands(), m, ordered["id"], true).kind ==
+        Kind::completed);
+  (void)post("/v1/checkout/sessions/" + session("payment")["id"].get<std::string>() + "/expire",
+             Json::object());
+  const Json timed = session("payment", clock.now().value + 1800);
+  clock.advance(1800);
+  REQUIRE(app.runner().wait_for(app.store().last_position(), std::chrono::seconds(10)));
+  (void)app.sweeper().sweep_once();
+  REQUIRE(app.runner().wait_for(app.store().last_position(), std::chrono::seconds(10)));
+  projections::Queries views(app.db());
+  auto view = [&](const std::string& object, const std::string& id) {
+    auto json = views.object(object, m.value, id);
+    REQUIRE(json.has_value());
+    REQUIRE(json->has_value());
+    return Json::parse(**json);
+  };
+  CHECK(view("checkout.session", timed["id"])["status"] == "expired");
+  for (const auto& [cs, total] : {std::pair{paid, 6500}, std::pair{ordered, 5500}}) {
+    const Json s = view("checkout.session", cs["id"]);
+    CHECK(s["status"] == "complete");
+    CHECK(s["amount_total"] == total);
+    const Json pi = view("payment_intent", cs["payment_intent"]);
+    CHECK(pi["amount_received"] == total);
+    told[cs["payment_intent"]] = Told{total, 0, m.value};
+  }
+  CHECK(view("order", view("checkout.session", ordered["id"])["order"])["amount_total"] == 5500);
+  // Sessions that were not paid received nothing.
+  for (const Json& cs : views_of_unpaid(app, m)) told[cs["payment_intent"]] = Told{0, 0, m.value};
+}
+
 }  // namespace
 
 TEST_CASE("seeded random workload: the auditor recomputes every balance and view from the log") {
@@ -311,7 +401,10 @@ TEST_CASE("seeded random workload: the auditor recomputes every balance and view
     Driver driver(**app, clock, merchants, seed);
     for (const auto& m : merchants) catalog(**app, m);
     payments_catalog(**app, clock, merchants.front());
+    std::map<std::string, Told> told;
+    checkout_catalog(**app, clock, merchants.front(), told);
     for (int i = 0; i < 1500; ++i) driver.step();
-    audit(**app, driver.told());
+    told.insert(driver.told().begin(), driver.told().end());
+    audit(**app, told);
   }
 }

@@ -1,0 +1,384 @@
+// Paying a session: the customer's form read, the card checked once (its number goes no
+// further than this file's functions), and the completion decided with the PaymentIntent's
+// payment, appended in one batch with the order and the customer it makes.
+#include <algorithm>
+#include <functional>
+
+#include "api/command_service.h"
+#include "domain/contact.h"
+#include "domain/payment_intent.h"
+#include "domain/test_cards.h"
+#include "resources/checkout_sessions/internal.h"
+#include "resources/customers/module.h"
+#include "resources/orders/module.h"
+#include "resources/payment_intents/module.h"
+#include "resources/payment_intents/rejections.h"
+
+namespace payledger::checkout {
+namespace {
+
+namespace d = domain;
+using api::ApiError;
+using api::Outcome;
+using Form = std::map<std::string, std::string>;
+
+std::string field(const Form& form, const std::string& name, std::size_t max_bytes = 512) {
+  auto it = form.find(name);
+  if (it == form.end()) return {};
+  std::string v = it->second.substr(0, max_bytes);
+  const auto first = v.find_first_not_of(" \t");
+  if (first == std::string::npos) return {};
+  return v.substr(first, v.find_last_not_of(" \t") - first + 1);
+}
+
+std::optional<std::int64_t> digits_value(const std::string& s) {
+  if (s.empty() || s.size() > 4 || !std::all_of(s.begin(), s.end(), ::isdigit)) return std::nullopt;
+  return std::stoll(s);
+}
+
+// "MM / YY", "MM/YY", "MM/YYYY" as browsers autofill cc-exp.
+void read_expiry(const std::string& exp, payments::RawCard& card) {
+  const auto slash = exp.find('/');
+  if (slash == std::string::npos) return;
+  auto trim = [](std::string s) {
+    s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
+    return s;
+  };
+  card.exp_month = digits_value(trim(exp.substr(0, slash)));
+  card.exp_year = digits_value(trim(exp.substr(slash + 1)));
+}
+
+std::optional<ApiError> read_shipping(const Form& form, CompletionRequest& r) {
+  const std::string line1 = field(form, "shipping[address][line1]");
+  const std::string country = field(form, "shipping[address][country]", 2);
+  if (line1.empty() && country.empty() && field(form, "shipping[name]").empty()) {
+    return std::nullopt;
+  }
+  customers::Shipping s;
+  s.name = field(form, "shipping[name]", 200);
+  if (s.name.empty()) s.name = r.name;
+  s.address.line1 = line1;
+  s.address.line2 = field(form, "shipping[address][line2]");
+  s.address.city = field(form, "shipping[address][city]", 200);
+  s.address.state = field(form, "shipping[address][state]", 200);
+  s.address.postal_code = field(form, "shipping[address][postal_code]", 20);
+  s.address.country = country;
+  for (char& c : s.address.country)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (const auto& [param, value] :
+       {std::pair<std::string, const std::string*>{"shipping[name]", &s.name},
+        {"shipping[address][line1]", &s.address.line1},
+        {"shipping[address][city]", &s.address.city},
+        {"shipping[address][postal_code]", &s.address.postal_code},
+        {"shipping[address][country]", &s.address.country}}) {
+    if (value->empty()) {
+      return api::invalid_param(param, "parameter_missing",
+                                "Missing required param: " + param + ".");
+    }
+  }
+  if (!d::valid_country(s.address.country)) {
+    return api::invalid_param("shipping[address][country]", "parameter_invalid",
+                              "The country must be a two-letter ISO 3166-1 code, such as US.");
+  }
+  r.shipping = std::move(s);
+  return std::nullopt;
+}
+
+ApiError card_error(const std::string& param, const std::string& code, const std::string& message) {
+  ApiError e = api::invalid_param(param, code, message);
+  e.http_status = 402;
+  e.type = "card_error";
+  return e;
+}
+
+// What a card's rejection tells the customer. Never the number itself.
+ApiError card_rejection_error(payments::CardRejection r) {
+  using R = payments::CardRejection;
+  switch (r) {
+    case R::number_missing:
+    case R::number_malformed:
+    case R::number_luhn:
+      return card_error("card[number]", "incorrect_number", "Your card number is incorrect.");
+    case R::exp_month_invalid:
+    case R::exp_year_invalid:
+      return card_error("card[exp]", "invalid_expiry", "Your card's expiry date is incomplete.");
+    case R::expired:
+      return card_error("card[exp]", "expired_card", "Your card has expired.");
+    case R::cvc_invalid:
+      return card_error("card[cvc]", "invalid_cvc", "Your card's security code is incomplete.");
+  }
+  PL_ASSERT(false, "every card rejection is told");
+}
+
+// The test network's payment method for a card as the payments' test table describes it.
+std::string payment_method_for(const payments::InspectedCard& card) {
+  using B = payments::Behavior;
+  switch (card.profile.behavior) {
+    case B::approve:
+    case B::approve_refunds_fail: {
+      const std::string& brand = card.facts.brand;
+      if (brand == "mastercard" || brand == "amex" || brand == "discover")
+        return "pm_card_" + brand;
+      return "pm_card_visa";
+    }
+    case B::challenge:
+      return "pm_card_threeDSecureRequired";
+    case B::decline: {
+      const std::string& code = card.profile.decline_code;
+      if (code == "insufficient_funds") return "pm_card_insufficientFunds";
+      if (code == "lost_card") return "pm_card_lostCard";
+      if (code == "expired_card") return "pm_card_expired";
+      return "pm_card_chargeDeclined";
+    }
+    case B::challenge_always_fails:
+    case B::challenge_not_supported:
+    case B::challenge_error:
+      return "pm_card_chargeDeclined";
+  }
+  PL_ASSERT(false, "every behavior has a payment method");
+}
+
+CompletionResult refused(ApiError e) {
+  CompletionResult r;
+  r.kind = CompletionResult::Kind::refused;
+  r.error = std::move(e);
+  return r;
+}
+
+// A declined payment as the customer is told it (402), from the intent's last error.
+ApiError decline_error(const d::PaymentIntent& intent) {
+  ApiError e;
+  e.http_status = 402;
+  e.type = "card_error";
+  e.param = "payment_method";
+  if (intent.last_payment_error) {
+    e.code = intent.last_payment_error->code;
+    e.message = intent.last_payment_error->message;
+    if (!intent.last_payment_error->decline_code.empty()) {
+      e.extra["decline_code"] = intent.last_payment_error->decline_code;
+    }
+  }
+  return e;
+}
+
+// Ids a completion may need, made once per request.
+struct Made {
+  std::string customer, order, charge;
+};
+
+struct Attempt {
+  api::CommandService& commands;
+  const d::MerchantId& merchant;
+  const std::string& id;
+  const Made& made;
+  CompletionResult& result;
+};
+
+// The completion's own events beside the payment: the order (order mode), the customer made
+// for it (customer_creation=always) and the intent's customer.
+void stage_completion(Attempt& a, api::Transaction& tx, const api::Loaded<Module>& session,
+                      const std::vector<Event>& completion,
+                      const api::Loaded<payment_intents::Module>& intent,
+                      std::vector<d::Event> paid, d::UnixSeconds now) {
+  const Session& s = *session.state;
+  const auto& done = std::get<SessionCompleted>(completion.front());
+  const bool made_customer = s.customer.empty() && !done.customer.empty();
+  if (made_customer) {
+    const auto at = api::after(intent, paid, a.merchant, now);
+    d::UpdateIntent update;
+    update.customer = done.customer;
+    update.now = now;
+    auto updated = d::decide(at.state, update);
+    PL_ASSERT(updated.has_value(), "a paid intent takes its customer");
+    paid.insert(paid.end(), updated->begin(), updated->end());
+    customers::Profile profile;
+    profile.email = done.customer_details.email;
+    profile.name = done.customer_details.name;
+    profile.shipping = done.shipping_details;
+    auto customer = customers::decide(
+        std::nullopt, customers::CreateCustomer{d::CustomerId{done.customer}, profile});
+    PL_ASSERT(customer.has_value(), "a new customer id is free");
+    (void)tx.add(api::Loaded<customers::Module>{done.customer, 0, std::nullopt}, *customer);
+  }
+  if (s.mode == Mode::order) {
+    auto order = orders::decide(std::nullopt, orders::CreateOrder{order_of(s, done, done.order)});
+    PL_ASSERT(order.has_value(), "a completion's order balances");
+    (void)tx.add(api::Loaded<orders::Module>{done.order, 0, std::nullopt}, *order);
+  }
+  (void)tx.add(intent, paid);
+  a.result.kind = CompletionResult::Kind::completed;
+  a.result.session = tx.add(session, completion);
+}
+
+// Ends an attempt with `e`, told to the customer.
+Outcome stop(Attempt& a, ApiError e) {
+  a.result = refused(std::move(e));
+  return api::error_outcome(a.result.error);
+}
+
+// Runs `attempt` (again on a version conflict); a storage failure is told as one.
+CompletionResult run(Attempt& a, const std::function<Outcome()>& attempt) {
+  const Outcome o = a.commands.retrying([&]() -> Outcome {
+    a.result = CompletionResult{};
+    return attempt();
+  });
+  if (o.http_status >= 500 && a.result.error.code.empty()) {
+    return refused(api::storage_error("the log could not be read or written"));
+  }
+  return a.result;
+}
+
+// Appends the payment's outcome: paid (the completion), declined (the intent alone), or waiting
+// for 3-D Secure (`waiting` decides the session's event).
+template <class Waiting>
+Outcome settle(Attempt& a, const api::Loaded<Module>& session, const std::vector<Event>& completion,
+               const api::Loaded<payment_intents::Module>& intent, std::vector<d::Event> paid,
+               Waiting&& waiting) {
+  const d::UnixSeconds now = a.commands.now();
+  const auto after = api::after(intent, paid, a.merchant, now);
+  api::Transaction tx(a.commands, a.merchant, now);
+  switch (after.state->status) {
+    case d::IntentStatus::succeeded:
+    case d::IntentStatus::requires_capture:
+      stage_completion(a, tx, session, completion, intent, std::move(paid), now);
+      break;
+    case d::IntentStatus::requires_action: {
+      auto wait = waiting();
+      if (!wait) return stop(a, rejection_error(wait.error(), a.id, session.state));
+      (void)tx.add(intent, paid);
+      a.result.session = tx.add(session, *wait);
+      a.result.kind = CompletionResult::Kind::authenticate;
+      a.result.redirect_url = after.state->next_action->redirect_url;
+      break;
+    }
+    default:
+      PL_ASSERT(after.state->status == d::IntentStatus::requires_payment_method,
+                "a card payment is paid, declined or waits for 3-D Secure");
+      (void)tx.add(intent, paid);
+      a.result.kind = CompletionResult::Kind::declined;
+      a.result.error = decline_error(*after.state);
+      a.result.session = session.state;
+  }
+  return tx.commit(Outcome{200, {}, {}}, nullptr);
+}
+
+}  // namespace
+
+std::optional<ApiError> read_completion(const Form& form, CompletionRequest& r) {
+  r.secret = field(form, "client_secret", 200);
+  if (r.secret.empty()) r.secret = field(form, "key", 200);
+  r.email = field(form, "email");
+  r.name = field(form, "name", 200);
+  if (!r.email.empty() && !d::plausible_email(r.email)) {
+    return api::invalid_param("email", "email_invalid",
+                              "Enter an email address like jenny@example.com.");
+  }
+  if (auto e = read_shipping(form, r)) return e;
+  r.shipping_rate = field(form, "shipping_rate", 100);
+  r.payment_method = field(form, "payment_method", 100);
+  std::string number = field(form, "card[number]", 64);
+  number.erase(
+      std::remove_if(number.begin(), number.end(), [](char c) { return c == ' ' || c == '-'; }),
+      number.end());
+  r.card.number = std::move(number);
+  r.has_card = !r.card.number.empty();
+  if (form.contains("card[exp]")) {
+    read_expiry(field(form, "card[exp]", 16), r.card);
+  } else {
+    r.card.exp_month = digits_value(field(form, "card[exp_month]", 4));
+    r.card.exp_year = digits_value(field(form, "card[exp_year]", 4));
+  }
+  r.card.cvc = field(form, "card[cvc]", 8);
+  r.card.holder_name = r.name;
+  if (!r.has_card && r.payment_method.empty()) {
+    return card_error("card[number]", "incomplete_number", "Your card number is incomplete.");
+  }
+  return std::nullopt;
+}
+
+CompletionResult complete(api::CommandService& commands, const d::MerchantId& merchant,
+                          const std::string& id, CompletionRequest& request,
+                          const std::string& base_url) {
+  std::string pm = request.payment_method;
+  if (request.has_card) {
+    auto inspected = payments::inspect(request.card, commands.now());
+    if (!inspected) return refused(card_rejection_error(inspected.error()));
+    pm = payment_method_for(*inspected);
+  } else {
+    const auto card = d::find_test_card(pm);
+    if (!pm.starts_with("pm_card_") || !card) {
+      return refused(
+          api::invalid_param("payment_method", "payment_method_invalid",
+                             "payment_method must be a test card such as pm_card_visa."));
+    }
+  }
+  const Made made{commands.new_id("cus"), commands.new_id("ord"), commands.new_id("ch")};
+  CompletionResult result;
+  Attempt a{commands, merchant, id, made, result};
+  const std::string challenge = base_url + "/checkout/" + id + "/authenticate?key=";
+  return run(a, [&]() -> Outcome {
+    auto loaded = commands.load<Module>(merchant, id);
+    if (!loaded) return api::storage_failure(loaded.error());
+    if (!loaded->state) return stop(a, api::not_found("checkout.session", id));
+    const Session& s = *loaded->state;
+    const d::UnixSeconds now = commands.now();
+    CompleteSession cmd;
+    cmd.customer = !s.customer.empty()                               ? s.customer
+                   : s.customer_creation == CustomerCreation::always ? made.customer
+                                                                     : std::string();
+    cmd.details = {request.email.empty() ? s.customer_email : request.email, request.name,
+                   request.shipping ? request.shipping->address : customers::Address{}};
+    cmd.shipping = request.shipping;
+    cmd.shipping_rate = request.shipping_rate;
+    cmd.order = s.mode == Mode::order ? made.order : std::string();
+    cmd.now = now;
+    auto completion = decide(loaded->state, cmd);
+    if (!completion) return stop(a, rejection_error(completion.error(), id, loaded->state));
+    const auto& done = std::get<SessionCompleted>(completion->front());
+    auto intent = commands.load<payment_intents::Module>(merchant, s.payment_intent.value);
+    if (!intent) return api::storage_failure(intent.error());
+    std::vector<d::Event> paid;
+    if (done.amount_total.minor() != intent->state->amount.amount.minor()) {
+      d::UpdateIntent update;
+      update.amount_minor = done.amount_total.minor();
+      update.now = now;
+      auto updated = d::decide(intent->state, update);
+      if (!updated) return stop(a, payment_intents::rejection_error(updated.error()));
+      paid = std::move(*updated);
+    }
+    const auto before = api::after(*intent, paid, merchant, now);
+    const std::string key = s.client_secret.substr(s.client_secret.rfind('_') + 1);
+    auto confirmed = d::decide(
+        before.state, d::ConfirmIntent{pm, "", d::ChargeId{made.charge}, now, challenge + key});
+    if (!confirmed) return stop(a, payment_intents::rejection_error(confirmed.error()));
+    paid.insert(paid.end(), confirmed->begin(), confirmed->end());
+    return settle(a, *loaded, *completion, *intent, std::move(paid),
+                  [&] { return decide(loaded->state, AwaitAuthentication{cmd}); });
+  });
+}
+
+CompletionResult finish_authentication(api::CommandService& commands, const d::MerchantId& merchant,
+                                       const std::string& id, bool passed) {
+  const Made made{"", "", commands.new_id("ch")};
+  CompletionResult result;
+  Attempt a{commands, merchant, id, made, result};
+  return run(a, [&]() -> Outcome {
+    auto loaded = commands.load<Module>(merchant, id);
+    if (!loaded) return api::storage_failure(loaded.error());
+    const d::UnixSeconds now = commands.now();
+    auto completion = decide(loaded->state, FinishAuthentication{now});
+    if (!completion) return stop(a, rejection_error(completion.error(), id, loaded->state));
+    auto intent =
+        commands.load<payment_intents::Module>(merchant, loaded->state->payment_intent.value);
+    if (!intent) return api::storage_failure(intent.error());
+    auto paid =
+        passed ? d::decide(intent->state,
+                           d::ConfirmIntent{std::nullopt, "", d::ChargeId{made.charge}, now, ""})
+               : d::decide(intent->state, d::FailAuthentication{d::ChargeId{made.charge}, now});
+    if (!paid) return stop(a, payment_intents::rejection_error(paid.error()));
+    return settle(a, *loaded, *completion, *intent, std::move(*paid),
+                  [&]() -> Decision { return Unexpected{Rejection::no_pending_authentication}; });
+  });
+}
+
+}  // namespace payledger::checkout
