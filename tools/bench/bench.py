@@ -96,10 +96,11 @@ def wrk(script, port, connections, seconds, path="/", key=KEY):
     return json.loads(out.strip().splitlines()[-1])
 
 
-def driver(build, port, mode, connections, seconds, rate=0):
+def driver(build, port, mode, connections, seconds, rate=0, price=""):
     out = subprocess.run(
         [f"{build}/tools/bench/bench_flow", "--port", str(port), "--key", KEY, "--mode", mode,
-         "--connections", str(connections), "--seconds", str(seconds), "--rate", str(rate)],
+         "--connections", str(connections), "--seconds", str(seconds), "--rate", str(rate),
+         "--price", price],
         capture_output=True, text=True, check=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -131,6 +132,19 @@ def create_one(port):
     return json.loads(out)["id"]
 
 
+def make_price(port):
+    """A product and its price, for the checkout scenarios."""
+    def post(path, *fields):
+        args = ["curl", "-s", "-H", f"Authorization: Bearer {KEY}"]
+        for f in fields:
+            args += ["-d", f]
+        out = subprocess.run(args + [f"http://127.0.0.1:{port}{path}"], capture_output=True,
+                             text=True, check=True).stdout
+        return json.loads(out)["id"]
+    product = post("/v1/products", "name=Bench lamp")
+    return post("/v1/prices", f"product={product}", "currency=usd", "unit_amount=2500")
+
+
 def http_scenarios(args, build, work, results):
     """create/retrieve/list/flow at 1, 16, 64 connections; with --baseline-build, the baseline's
     payledgerd runs beside this one and each measurement of one is followed by the same of the
@@ -150,6 +164,7 @@ def http_scenarios(args, build, work, results):
             label = prefix.strip("/") or "http"
             server = payledgerd(b, os.path.join(work, label), os.path.join(work, f"{label}.log"))
             servers.append((prefix, server, create_one(server.port)))
+        price = make_price(servers[0][1].port)
         for rep in range(reps):
             for c in CONNECTIONS:
                 for prefix, server, pi in servers:
@@ -158,6 +173,12 @@ def http_scenarios(args, build, work, results):
                     # (this build only: a baseline may predate /v1/payments).
                     if not prefix:
                         results.add(f"payment/c{c}", wrk("payment.lua", server.port, c, seconds))
+                        # Seed 004: create a session (wrk), and complete one as its customer
+                        # would (the driver: a fresh session for each completion).
+                        results.add(f"session/c{c}", wrk("session.lua", server.port, c, seconds,
+                                                         path=price))
+                        results.add(f"complete/c{c}", driver(build, server.port, "checkout", c,
+                                                             seconds, price=price))
                     results.add(f"{prefix}retrieve/c{c}", wrk("get.lua", server.port, c, seconds,
                                                               path=f"/v1/payment_intents/{pi}"))
                     results.add(f"{prefix}list/c{c}", wrk("get.lua", server.port, c, seconds,
@@ -296,8 +317,9 @@ def http_table(results, names):
     return "\n".join(rows)
 
 
-def payment_vs_create(r):
-    x = ratio(r.stat("payment/c64", "rps"), r.stat("create/c64", "rps"))
+def vs_create(r, name):
+    """`name`'s req/s at 64 connections over create's, measured in the same run."""
+    x = ratio(r.stat(f"{name}/c64", "rps"), r.stat("create/c64", "rps"))
     return "n/a" if x is None else f"{x:.2f}×"
 
 
@@ -357,11 +379,20 @@ def report(args, results, peers, filled):
         "TCP_NODELAY). `create` is durable: answered after its events are fsynced and projected. "
         "`flow` chains create (manual) → confirm → capture → refund with the C++ driver; its "
         "req/s counts every call. Load: wrk (one endpoint) and tools/bench/bench_flow.", "",
-        http_table(r, ["ceiling", "create", "payment", "retrieve", "list", "flow"]), "",
+        http_table(r, ["ceiling", "create", "payment", "session", "complete", "retrieve", "list",
+                       "flow"]), "",
         "`payment` is `POST /v1/payments` (seed 002) with a raw test card: the card is checked, "
         "fingerprinted (HMAC-SHA256) and the payment appended; the test network then processes "
         "it in the background (a second append) while the load goes on. "
-        f"payment ÷ create at 64 connections: {payment_vs_create(r)}.", "",
+        f"payment ÷ create at 64 connections: {vs_create(r, 'payment')}.", "",
+        "`session` is `POST /v1/checkout/sessions` (seed 004) with one price: the price and its "
+        "product are read, and the session and its PaymentIntent appended together. `complete` "
+        "is the customer paying a fresh custom-UI session with a raw test card through "
+        "`/v1/payment_pages/{id}/confirm` (the session's creation before it is not counted): "
+        "the card is checked and the session's completion and the PaymentIntent's "
+        "confirmation are appended together. "
+        f"session ÷ create at 64 connections: {vs_create(r, 'session')}; "
+        f"complete ÷ create: {vs_create(r, 'complete')}.", "",
         f"Flows per second (64 connections): {fmt_stat(r.stat('flow/c64', 'flows_per_second'))}.",
         f"Create at half the 64-connection rate: p50 {fmt_stat(r.stat('create_half_load', 'p50_ms'), ' ms', 2)}, "
         f"p99 {fmt_stat(r.stat('create_half_load', 'p99_ms'), ' ms', 2)}, "
@@ -426,7 +457,8 @@ def before_after(args, results):
 def sanity(results, peers):
     """--quick: every scenario ran and returned sane numbers (not timings)."""
     failed = 0
-    expected = [f"{n}/c{c}" for n in ("ceiling", "create", "retrieve", "list", "flow")
+    expected = [f"{n}/c{c}" for n in ("ceiling", "create", "payment", "session", "complete",
+                                      "retrieve", "list", "flow")
                 for c in CONNECTIONS]
     expected += ["create_half_load", "fsync", "store/w1", "store/w8", "store/w64", "replay",
                  "growth/small/retrieve", "growth/large/list", "growth/large/rss"]

@@ -1,6 +1,7 @@
 // A small load driver for what wrk cannot do: flows that chain calls (create -> confirm ->
-// capture -> refund) and a fixed request rate (for latency at a given load). One keep-alive
-// connection per thread. Prints one JSON line.
+// capture -> refund; a checkout session created, then completed by its customer) and a fixed
+// request rate (for latency at a given load). One keep-alive connection per thread (two in
+// checkout mode: the merchant's and the customer's). Prints one JSON line.
 #include <httplib.h>
 
 #include <algorithm>
@@ -21,7 +22,8 @@ struct Options {
   std::string host = "127.0.0.1";
   int port = 8080;
   std::string key = "sk_test_bench";
-  std::string mode = "flow";  // flow | create
+  std::string mode = "flow";  // flow | create | checkout
+  std::string price;          // checkout: the price its sessions sell
   int connections = 16;
   double seconds = 5;
   double rate = 0;  // total requests per second; 0: as fast as possible
@@ -35,20 +37,35 @@ struct Worker {
 
 class Session {
  public:
-  Session(const Options& o, Worker& w) : cli_(o.host, o.port), worker_(w) {
-    cli_.set_keep_alive(true);
-    cli_.set_tcp_nodelay(true);  // else each POST stalls 40 ms (Nagle + delayed ACK)
+  Session(const Options& o, Worker& w)
+      : cli_(o.host, o.port), customer_(o.host, o.port), worker_(w) {
+    for (httplib::Client* c : {&cli_, &customer_}) {
+      c->set_keep_alive(true);
+      c->set_tcp_nodelay(true);  // else each POST stalls 40 ms (Nagle + delayed ACK)
+      c->set_read_timeout(30, 0);
+    }
     cli_.set_bearer_token_auth(o.key.c_str());
-    cli_.set_read_timeout(30, 0);
   }
   // Returns the JSON body, or nullopt on an error (counted). Latency counts from `since`: when
   // paced, the time the request was due, so a late start counts against the server too.
+  // `timed` false: the call is a step towards the one measured (its latency is not counted).
   std::optional<nlohmann::json> post(const std::string& path, const std::string& form,
-                                     Clock::time_point since = Clock::now()) {
-    const auto start = since;
-    auto r = cli_.Post(path.c_str(), form, "application/x-www-form-urlencoded");
-    worker_.latencies_ms.push_back(
-        std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+                                     Clock::time_point since = Clock::now(), bool timed = true) {
+    return send(cli_, path, form, since, timed);
+  }
+  // The same as the customer: no API key.
+  std::optional<nlohmann::json> post_as_customer(const std::string& path, const std::string& form) {
+    return send(customer_, path, form, Clock::now(), true);
+  }
+
+ private:
+  std::optional<nlohmann::json> send(httplib::Client& c, const std::string& path,
+                                     const std::string& form, Clock::time_point start, bool timed) {
+    auto r = c.Post(path.c_str(), form, "application/x-www-form-urlencoded");
+    if (timed) {
+      worker_.latencies_ms.push_back(
+          std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    }
     if (!r || r->status != 200) {
       ++worker_.errors;
       return std::nullopt;
@@ -56,8 +73,8 @@ class Session {
     return nlohmann::json::parse(r->body, nullptr, false);
   }
 
- private:
   httplib::Client cli_;
+  httplib::Client customer_;
   Worker& worker_;
 };
 
@@ -68,6 +85,25 @@ void run_flow(Session& s, Worker& w) {
   if (!s.post("/v1/payment_intents/" + id + "/confirm", "payment_method=pm_card_visa")) return;
   if (!s.post("/v1/payment_intents/" + id + "/capture", "")) return;
   if (!s.post("/v1/refunds", "payment_intent=" + id + "&amount=500")) return;
+  ++w.flows;
+}
+
+// A custom-UI checkout: the merchant creates a session (not measured), its customer pays it
+// with a raw test card through /v1/payment_pages (measured: what "complete a session" costs).
+void run_checkout(Session& s, Worker& w, const std::string& price) {
+  auto cs = s.post(
+      "/v1/checkout/sessions",
+      "mode=payment&ui_mode=custom&line_items[0][price]=" + price + "&line_items[0][quantity]=1",
+      Clock::now(), false);
+  if (!cs) return;
+  const std::string id = (*cs)["id"];
+  const std::string secret = (*cs)["client_secret"];
+  if (!s.post_as_customer("/v1/payment_pages/" + id + "/confirm",
+                          "client_secret=" + secret +
+                              "&email=bench%40example.com&card[number]=4242424242424242"
+                              "&card[exp_month]=12&card[exp_year]=2034&card[cvc]=123")) {
+    return;
+  }
   ++w.flows;
 }
 
@@ -86,7 +122,10 @@ int main(int argc, char** argv) {
   cli.add_option("--host", o.host)->capture_default_str();
   cli.add_option("--port", o.port)->required();
   cli.add_option("--key", o.key)->capture_default_str();
-  cli.add_option("--mode", o.mode)->check(CLI::IsMember({"flow", "create"}))->capture_default_str();
+  cli.add_option("--mode", o.mode)
+      ->check(CLI::IsMember({"flow", "create", "checkout"}))
+      ->capture_default_str();
+  cli.add_option("--price", o.price, "checkout: the price its sessions sell");
   cli.add_option("--connections", o.connections)->check(CLI::Range(1, 4096))->capture_default_str();
   cli.add_option("--seconds", o.seconds)->capture_default_str();
   cli.add_option("--rate", o.rate, "total requests per second (0: unlimited)")
@@ -113,6 +152,8 @@ int main(int argc, char** argv) {
         if (per_connection > 0) std::this_thread::sleep_until(next);
         if (o.mode == "flow") {
           run_flow(session, w);
+        } else if (o.mode == "checkout") {
+          run_checkout(session, w, o.price);
         } else if (per_connection > 0) {
           (void)session.post("/v1/payment_intents", "amount=2000&currency=usd", next);
         } else {
