@@ -43,6 +43,9 @@ struct PageRequest {
   // The query's parameters, and an x-www-form-urlencoded POST body's (the first of a repeated
   // name).
   const std::map<std::string, std::string>& params;
+  // The query's alone: what a page must not take from a URL (card data, which URLs carry into
+  // logs and histories) is looked for here.
+  const std::map<std::string, std::string>& query;
   CommandService& commands;
   const Transport& transport;
 };

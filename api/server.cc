@@ -427,6 +427,13 @@ void ApiServer::page(const httplib::Request& req, httplib::Response& res, const 
   const auto started = std::chrono::steady_clock::now();
   std::map<std::string, std::string> params;
   for (const auto& [name, value] : req.params) params.emplace(name, value);
+  // req.params holds a form body's parameters too: the URL's own are read from its target.
+  std::map<std::string, std::string> query;
+  if (const auto mark = req.target.find('?'); mark != std::string::npos) {
+    httplib::Params in_url;
+    httplib::detail::parse_query_text(req.target.substr(mark + 1), in_url);
+    for (const auto& [name, value] : in_url) query.emplace(name, value);
+  }
   if (req.method == "POST" &&
       req.get_header_value("Content-Type").starts_with("application/x-www-form-urlencoded")) {
     httplib::Params form;
@@ -435,7 +442,7 @@ void ApiServer::page(const httplib::Request& req, httplib::Response& res, const 
   }
   const std::vector<std::string> path = captures(req);
   const Transport t = transport(req);
-  PageRequest pr{path, params, *commands_, t};
+  PageRequest pr{path, params, query, *commands_, t};
   const PageReply reply = p.handler(pr);
   res.status = reply.status;
   res.set_header("Cache-Control", "no-store");

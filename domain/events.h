@@ -74,6 +74,7 @@ struct IntentCreated {  // the merchant is the envelope's (EventMeta::merchant)
   Metadata metadata;
   std::optional<PaymentMethodId> payment_method;
   std::string client_secret;
+  std::string checkout_session;  // the session that manages it (cs_...), or ""
   template <class S, class V>
   static void fields(S& s, V& v) {
     v("id", s.id);
@@ -85,6 +86,7 @@ struct IntentCreated {  // the merchant is the envelope's (EventMeta::merchant)
     v("metadata", s.metadata);
     v("payment_method", s.payment_method);
     v("client_secret", s.client_secret);
+    v("checkout_session", s.checkout_session, Field::nullable);
   }
 };
 struct IntentUpdated {  // the updatable fields, all of them after the update

@@ -132,10 +132,15 @@ Decision decide(const IntentState& state, const CreateIntent& cmd) {
     return reject(Rejection::payment_method_unknown);
   }
 
-  IntentCreated created{cmd.id,          Money{Amount::of_minor(cmd.amount_minor), *currency},
-                        *capture_method, cmd.customer,
-                        cmd.description, cmd.metadata,
-                        std::nullopt,    cmd.client_secret};
+  IntentCreated created{cmd.id,
+                        Money{Amount::of_minor(cmd.amount_minor), *currency},
+                        *capture_method,
+                        cmd.customer,
+                        cmd.description,
+                        cmd.metadata,
+                        std::nullopt,
+                        cmd.client_secret,
+                        cmd.checkout_session};
   if (cmd.payment_method) created.payment_method = PaymentMethodId{*cmd.payment_method};
   return std::vector<Event>{std::move(created)};
 }
@@ -148,6 +153,9 @@ Decision decide(const IntentState& state, const ConfirmIntent& cmd) {
     if (!card) return reject(Rejection::payment_method_unknown);
   }
   const PaymentIntent& intent = *state;
+  if (intent.checkout_session != cmd.checkout_session) {
+    return reject(Rejection::managed_by_checkout);
+  }
   if (!card && intent.payment_method) card = find_test_card(intent.payment_method->value);
   if (!confirmable(intent.status)) return reject(Rejection::intent_unexpected_state);
   if (!card) return reject(Rejection::payment_method_missing);
@@ -203,6 +211,9 @@ Decision decide(const IntentState& state, const CaptureIntent& cmd) {
 
 Decision decide(const IntentState& state, const CancelIntent& cmd) {
   if (!state) return reject(Rejection::intent_missing);
+  if (state->checkout_session != cmd.checkout_session) {
+    return reject(Rejection::managed_by_checkout);
+  }
   auto reason = CancellationReason::requested_by_customer;
   if (cmd.cancellation_reason) {
     auto parsed = parse_cancellation_reason(*cmd.cancellation_reason);
@@ -219,6 +230,9 @@ Decision decide(const IntentState& state, const UpdateIntent& cmd) {
     return reject(Rejection::amount_invalid);
   }
   const PaymentIntent& intent = *state;
+  if ((cmd.amount_minor || cmd.customer) && intent.checkout_session != cmd.checkout_session) {
+    return reject(Rejection::managed_by_checkout);
+  }
   if (intent.status == IntentStatus::canceled) return reject(Rejection::intent_unexpected_state);
   // The amount is what the customer is asked for: it may change only until confirmation.
   const bool confirmed = intent.status != IntentStatus::requires_payment_method &&
@@ -390,6 +404,7 @@ PaymentIntent created_from(const IntentCreated& e, const EventMeta& meta) {
   pi.metadata = e.metadata;
   pi.payment_method = e.payment_method;
   pi.client_secret = e.client_secret;
+  pi.checkout_session = e.checkout_session;
   pi.created = meta.occurred_at;
   pi.status = e.payment_method ? IntentStatus::requires_confirmation
                                : IntentStatus::requires_payment_method;

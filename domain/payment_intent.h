@@ -149,6 +149,8 @@ struct PaymentIntent {
   Metadata metadata;
   std::optional<PaymentMethodId> payment_method;
   std::string client_secret;
+  // A Checkout Session's intent is confirmed, canceled and repriced only through that session.
+  std::string checkout_session = {};
   std::optional<PaymentError> last_payment_error;
   std::optional<NextAction> next_action;
   std::vector<Charge> charges;
@@ -174,6 +176,7 @@ struct PaymentIntent {
     v("metadata", s.metadata);
     v("payment_method", s.payment_method);
     v("client_secret", s.client_secret);
+    v("checkout_session", s.checkout_session, Field::nullable);
     v("last_payment_error", s.last_payment_error);
     v("next_action", s.next_action);
     v("charges", s.charges);
@@ -206,13 +209,16 @@ struct CreateIntent {
   std::optional<std::string> payment_method;
   std::string client_secret;
   UnixSeconds now;
+  std::string checkout_session = {};  // the session that will manage it, or ""
 };
+// `checkout_session` in a command: the session acting for its intent; "": the merchant's API.
 struct ConfirmIntent {
   std::optional<std::string> payment_method;
   std::string return_url;
   ChargeId charge_id;  // used if the confirmation creates a charge
   UnixSeconds now;
   std::string authentication_url;  // where the customer authenticates, if the card asks for it
+  std::string checkout_session = {};
 };
 // Each field given replaces the intent's; metadata is patched. The amount only before
 // confirmation; nothing once canceled.
@@ -222,6 +228,7 @@ struct UpdateIntent {
   std::optional<std::string> description;
   MetadataPatch metadata;
   UnixSeconds now;
+  std::string checkout_session = {};
 };
 struct CaptureIntent {
   std::optional<std::int64_t> amount_to_capture_minor;  // default: all that is capturable
@@ -230,6 +237,7 @@ struct CaptureIntent {
 struct CancelIntent {
   std::optional<std::string> cancellation_reason;
   UnixSeconds now;
+  std::string checkout_session = {};
 };
 struct RefundIntent {
   RefundId refund_id;

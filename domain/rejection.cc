@@ -10,6 +10,8 @@ std::string_view name(Rejection r) {
       return "intent_exists";
     case Rejection::intent_missing:
       return "intent_missing";
+    case Rejection::managed_by_checkout:
+      return "managed_by_checkout";
     case Rejection::amount_invalid:
       return "amount_invalid";
     case Rejection::currency_invalid:

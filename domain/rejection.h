@@ -12,6 +12,7 @@ namespace payledger::domain {
 enum class Rejection : std::uint8_t {
   intent_exists,                // create: the id is taken (a generated id collided)
   intent_missing,               // any other command: no such intent
+  managed_by_checkout,          // confirm, cancel or reprice an intent its session manages
   amount_invalid,               // amount outside 1..99,999,999
   currency_invalid,             // not a supported ISO 4217 code
   capture_method_invalid,       // neither automatic nor manual

@@ -32,7 +32,10 @@ std::string field(const Form& form, const std::string& name, std::size_t max_byt
 }
 
 std::optional<std::int64_t> digits_value(const std::string& s) {
-  if (s.empty() || s.size() > 4 || !std::all_of(s.begin(), s.end(), ::isdigit)) return std::nullopt;
+  if (s.empty() || s.size() > 4 ||
+      !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
   return std::stoll(s);
 }
 
@@ -50,7 +53,7 @@ void read_expiry(const std::string& exp, payments::RawCard& card) {
 
 std::optional<ApiError> read_shipping(const Form& form, CompletionRequest& r) {
   const std::string line1 = field(form, "shipping[address][line1]");
-  const std::string country = field(form, "shipping[address][country]", 2);
+  const std::string country = field(form, "shipping[address][country]", 8);
   if (line1.empty() && country.empty() && field(form, "shipping[name]").empty()) {
     return std::nullopt;
   }
@@ -164,6 +167,7 @@ ApiError decline_error(const d::PaymentIntent& intent) {
 // Ids a completion may need, made once per request.
 struct Made {
   std::string customer, order, charge;
+  std::string abandoned_charge;  // of a challenge a new payment replaces
 };
 
 struct Attempt {
@@ -188,6 +192,7 @@ void stage_completion(Attempt& a, api::Transaction& tx, const api::Loaded<Module
     d::UpdateIntent update;
     update.customer = done.customer;
     update.now = now;
+    update.checkout_session = s.id.value;
     auto updated = d::decide(at.state, update);
     PL_ASSERT(updated.has_value(), "a paid intent takes its customer");
     paid.insert(paid.end(), updated->begin(), updated->end());
@@ -216,16 +221,60 @@ Outcome stop(Attempt& a, ApiError e) {
   return api::error_outcome(a.result.error);
 }
 
-// Runs `attempt` (again on a version conflict); a storage failure is told as one.
+// Runs `attempt` (again on a version conflict). The result stands only when its append did (or
+// the attempt refused); a storage failure or conflicts to the end are told as what they are.
 CompletionResult run(Attempt& a, const std::function<Outcome()>& attempt) {
+  bool refused_by_attempt = false;
   const Outcome o = a.commands.retrying([&]() -> Outcome {
     a.result = CompletionResult{};
-    return attempt();
+    Outcome out = attempt();
+    refused_by_attempt = a.result.kind == CompletionResult::Kind::refused && !out.conflict &&
+                         out.http_status != 200 && !a.result.error.code.empty();
+    return out;
   });
-  if (o.http_status >= 500 && a.result.error.code.empty()) {
+  if (o.http_status == 200 || refused_by_attempt) return a.result;
+  if (o.http_status >= 500)
     return refused(api::storage_error("the log could not be read or written"));
+  ApiError busy;
+  busy.http_status = o.http_status;
+  busy.type = "api_error";
+  busy.code = "lock_timeout";
+  busy.message =
+      "The checkout session was busy with other requests; nothing was charged. Try again.";
+  return refused(busy);
+}
+
+// The intent's events for a payment with `pm`: a challenge still open is abandoned first (a new
+// submission replaces it, and only the challenge page may pass one), the amount becomes the
+// total chosen, then the confirmation.
+Expected<std::vector<d::Event>, ApiError> intent_events(
+    const api::Loaded<payment_intents::Module>& intent, const Session& s,
+    const SessionCompleted& done, const std::string& pm, const Made& made,
+    const std::string& challenge_url, const d::MerchantId& merchant, d::UnixSeconds now) {
+  std::vector<d::Event> paid;
+  auto step = [&](const auto& cmd) -> std::optional<ApiError> {
+    auto decided = d::decide(api::after(intent, paid, merchant, now).state, cmd);
+    if (!decided) return payment_intents::rejection_error(decided.error());
+    paid.insert(paid.end(), decided->begin(), decided->end());
+    return std::nullopt;
+  };
+  if (intent.state->status == d::IntentStatus::requires_action) {
+    if (auto e = step(d::FailAuthentication{d::ChargeId{made.abandoned_charge}, now})) {
+      return Unexpected{*e};
+    }
   }
-  return a.result;
+  if (done.amount_total.minor() != intent.state->amount.amount.minor()) {
+    d::UpdateIntent update;
+    update.amount_minor = done.amount_total.minor();
+    update.now = now;
+    update.checkout_session = s.id.value;
+    if (auto e = step(update)) return Unexpected{*e};
+  }
+  if (auto e = step(
+          d::ConfirmIntent{pm, "", d::ChargeId{made.charge}, now, challenge_url, s.id.value})) {
+    return Unexpected{*e};
+  }
+  return paid;
 }
 
 // Appends the payment's outcome: paid (the completion), declined (the intent alone), or waiting
@@ -312,7 +361,8 @@ CompletionResult complete(api::CommandService& commands, const d::MerchantId& me
                              "payment_method must be a test card such as pm_card_visa."));
     }
   }
-  const Made made{commands.new_id("cus"), commands.new_id("ord"), commands.new_id("ch")};
+  const Made made{commands.new_id("cus"), commands.new_id("ord"), commands.new_id("ch"),
+                  commands.new_id("ch")};
   CompletionResult result;
   Attempt a{commands, merchant, id, made, result};
   const std::string challenge = base_url + "/checkout/" + id + "/authenticate?key=";
@@ -337,29 +387,17 @@ CompletionResult complete(api::CommandService& commands, const d::MerchantId& me
     const auto& done = std::get<SessionCompleted>(completion->front());
     auto intent = commands.load<payment_intents::Module>(merchant, s.payment_intent.value);
     if (!intent) return api::storage_failure(intent.error());
-    std::vector<d::Event> paid;
-    if (done.amount_total.minor() != intent->state->amount.amount.minor()) {
-      d::UpdateIntent update;
-      update.amount_minor = done.amount_total.minor();
-      update.now = now;
-      auto updated = d::decide(intent->state, update);
-      if (!updated) return stop(a, payment_intents::rejection_error(updated.error()));
-      paid = std::move(*updated);
-    }
-    const auto before = api::after(*intent, paid, merchant, now);
     const std::string key = s.client_secret.substr(s.client_secret.rfind('_') + 1);
-    auto confirmed = d::decide(
-        before.state, d::ConfirmIntent{pm, "", d::ChargeId{made.charge}, now, challenge + key});
-    if (!confirmed) return stop(a, payment_intents::rejection_error(confirmed.error()));
-    paid.insert(paid.end(), confirmed->begin(), confirmed->end());
-    return settle(a, *loaded, *completion, *intent, std::move(paid),
+    auto paid = intent_events(*intent, s, done, pm, made, challenge + key, merchant, now);
+    if (!paid) return stop(a, paid.error());
+    return settle(a, *loaded, *completion, *intent, std::move(*paid),
                   [&] { return decide(loaded->state, AwaitAuthentication{cmd}); });
   });
 }
 
 CompletionResult finish_authentication(api::CommandService& commands, const d::MerchantId& merchant,
                                        const std::string& id, bool passed) {
-  const Made made{"", "", commands.new_id("ch")};
+  const Made made{"", "", commands.new_id("ch"), ""};
   CompletionResult result;
   Attempt a{commands, merchant, id, made, result};
   return run(a, [&]() -> Outcome {
@@ -372,8 +410,8 @@ CompletionResult finish_authentication(api::CommandService& commands, const d::M
         commands.load<payment_intents::Module>(merchant, loaded->state->payment_intent.value);
     if (!intent) return api::storage_failure(intent.error());
     auto paid =
-        passed ? d::decide(intent->state,
-                           d::ConfirmIntent{std::nullopt, "", d::ChargeId{made.charge}, now, ""})
+        passed ? d::decide(intent->state, d::ConfirmIntent{std::nullopt, "",
+                                                           d::ChargeId{made.charge}, now, "", id})
                : d::decide(intent->state, d::FailAuthentication{d::ChargeId{made.charge}, now});
     if (!paid) return stop(a, payment_intents::rejection_error(paid.error()));
     return settle(a, *loaded, *completion, *intent, std::move(*paid),

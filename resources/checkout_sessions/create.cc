@@ -415,7 +415,8 @@ Outcome attempt(Call& call, const CreateRequest& r, const Ids& ids) {
                          r.intent_metadata,
                          std::nullopt,
                          ids.intent + "_secret_" + commands.new_id("x").substr(2),
-                         now};
+                         now,
+                         ids.session};
   const api::Loaded<payment_intents::Module> no_intent{ids.intent, 0, std::nullopt};
   auto intent_events = d::decide(no_intent.state, intent);
   if (!intent_events) {

@@ -85,6 +85,8 @@ std::string render_line_items(const Session& s) {
   w.end_array();
   w.flag("has_more", false);
   w.text("url", "/v1/checkout/sessions/" + s.id.value + "/line_items");
+  w.key("next_cursor");
+  w.null();
   w.end_object();
   return w.take();
 }

@@ -1,6 +1,8 @@
 // The customer's side of a session, opened by its secret instead of an API key: the hosted page
 // (url), the embedded form and the script that mounts it, the 3-D Secure challenge, and the
 // JSON calls of custom UIs. Plain server-rendered HTML; the one script is served from here.
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <httplib.h>
 
@@ -297,16 +299,27 @@ std::string last_error(PageRequest& req, const Opened& o) {
   return intent->state->last_payment_error->message;
 }
 
+// Whether the session is paid on this surface: hosted sessions on the hosted page, embedded ones
+// in the embedded form; custom ones only through the custom-UI calls.
+bool served_on(const Session& s, Surface surface) {
+  return (s.ui_mode == UiMode::hosted && surface == Surface::hosted) ||
+         (s.ui_mode == UiMode::embedded && surface == Surface::embedded);
+}
+
+// Card data in a URL would land in access logs and browser histories: it is taken from a POST
+// body only, and a request that puts it in the query is refused.
+bool card_in_query(const PageRequest& req) {
+  return std::any_of(req.query.begin(), req.query.end(),
+                     [](const auto& kv) { return kv.first.starts_with("card"); });
+}
+
 PageReply show(PageRequest& req, Surface surface) {
   auto ctx = context(req);
   if (!ctx) return unavailable();
   if (!*ctx) return not_found();
   const Opened& o = (*ctx)->opened;
+  if (!served_on(o.session, surface)) return not_found();
   if (o.session.status != Status::open) return closed(o.session, surface);
-  if (o.session.ui_mode == UiMode::custom ||
-      (o.session.ui_mode == UiMode::hosted) != (surface == Surface::hosted)) {
-    return not_found();
-  }
   return form(200,
               {o.session, (*ctx)->merchant_name, known_email(req, o), surface, last_error(req, o)},
               req);
@@ -317,8 +330,14 @@ PageReply submit(PageRequest& req, Surface surface) {
   if (!ctx) return unavailable();
   if (!*ctx) return not_found();
   const Opened& o = (*ctx)->opened;
+  if (!served_on(o.session, surface)) return not_found();
   if (o.session.status != Status::open) return closed(o.session, surface);
   const FormView view{o.session, (*ctx)->merchant_name, known_email(req, o), surface, ""};
+  if (card_in_query(req)) {
+    FormView refused = view;
+    refused.error = "Card details belong in the form's body, never in its address.";
+    return form(400, refused, req);
+  }
   if (!req.transport.tls && !req.transport.loopback) {
     FormView refused = view;
     refused.error =
@@ -424,6 +443,13 @@ PageReply custom_confirm(PageRequest& req) {
   if (!ctx) return json_error(api::storage_error("the log could not be read"));
   if (!*ctx) return json_error(api::not_found("checkout.session", req.path.at(0)));
   const Opened& o = (*ctx)->opened;
+  if (o.session.ui_mode != UiMode::custom) {
+    return json_error(api::not_found("checkout.session", req.path.at(0)));
+  }
+  if (card_in_query(req)) {
+    return json_error(api::invalid_param("card", "parameter_invalid",
+                                         "Send card data in the form body, never in the URL."));
+  }
   if (!req.transport.tls && !req.transport.loopback && req.params.contains("card[number]")) {
     api::ApiError e = api::invalid_param("card", "tls_required", "card must be sent over HTTPS.");
     e.http_status = 403;

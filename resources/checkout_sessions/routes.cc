@@ -120,9 +120,9 @@ Outcome expire_session(api::CommandService& commands, const d::MerchantId& merch
     const std::string& intent_id = loaded->state->payment_intent.value;
     auto intent = commands.load<payment_intents::Module>(merchant, intent_id);
     if (!intent) return api::storage_failure(intent.error());
-    // An intent confirmed around the session (by the API, with its id) may not be cancelable;
-    // then it stays as it is and only the session expires.
-    auto canceled = d::decide(intent->state, d::CancelIntent{"abandoned", now});
+    // The intent is the session's alone (the API refuses to confirm or cancel it), so it is
+    // cancelable unless a payment waits in `processing`, which no card does.
+    auto canceled = d::decide(intent->state, d::CancelIntent{"abandoned", now, id});
     if (canceled) (void)tx.add(*intent, *canceled);
     return tx.commit(Outcome{200, render(*next), {}}, idempotency);
   });

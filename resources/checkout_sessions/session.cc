@@ -42,13 +42,14 @@ Decision create_checked(const CreateSession& cmd, SessionCreated s) {
                   [&](const d::Currency& c) { return c != s.currency; })) {
     return Unexpected{Rejection::shipping_currency_mismatch};
   }
+  // Whichever option the customer picks, the total must be chargeable.
   std::int64_t most_shipping = 0;
+  std::int64_t least_shipping = s.shipping_options.empty() ? 0 : d::kMaxAmountMinor;
   for (const auto& rate : s.shipping_options) {
     most_shipping = std::max(most_shipping, rate.amount.minor());
+    least_shipping = std::min(least_shipping, rate.amount.minor());
   }
-  const std::int64_t least =
-      *subtotal + (s.shipping_options.empty() ? 0 : s.shipping_options.front().amount.minor());
-  if (least < 1 || *subtotal + most_shipping > d::kMaxAmountMinor) {
+  if (*subtotal + least_shipping < 1 || *subtotal + most_shipping > d::kMaxAmountMinor) {
     return Unexpected{Rejection::amount_invalid};
   }
   s.amount_subtotal = d::Amount::of_minor(*subtotal);

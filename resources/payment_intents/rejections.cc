@@ -47,6 +47,11 @@ Told tell(d::Rejection r) {
       return {400, kInvalid, "payment_intent_unexpected_state", "payment_method",
               "You cannot confirm this PaymentIntent because it has no payment method; pass "
               "payment_method."};
+    case d::Rejection::managed_by_checkout:
+      return {400, kInvalid, "payment_intent_unexpected_state", "",
+              "This PaymentIntent belongs to a Checkout Session: it is confirmed, canceled and "
+              "priced through that session (its customer pays it; expire the session to cancel "
+              "it)."};
     case d::Rejection::amount_not_updatable:
       return {400, kInvalid, "payment_intent_unexpected_state", "amount",
               "The amount can be updated only before the PaymentIntent is confirmed."};

@@ -280,6 +280,30 @@ TEST_CASE("3-D Secure: requires_action with a redirect, completed by a later con
   CHECK_FALSE(i.state->next_action.has_value());
 }
 
+TEST_CASE("a Checkout Session's intent is confirmed, canceled and repriced by that session only") {
+  Intent i;
+  CreateIntent c = create();
+  c.checkout_session = "cs_1";
+  (void)i.run(c);
+  CHECK(i.state->checkout_session == "cs_1");
+  ConfirmIntent by_api = confirm("pm_card_visa");
+  CHECK(decide(i.state, by_api).error() == Rejection::managed_by_checkout);
+  CHECK(decide(i.state, CancelIntent{std::nullopt, UnixSeconds{kT0}}).error() ==
+        Rejection::managed_by_checkout);
+  UpdateIntent reprice;
+  reprice.amount_minor = 10;
+  reprice.now = UnixSeconds{kT0};
+  CHECK(decide(i.state, reprice).error() == Rejection::managed_by_checkout);
+  UpdateIntent describe;
+  describe.description = "order 7";
+  describe.now = UnixSeconds{kT0};
+  CHECK(decide(i.state, describe).has_value());  // the merchant's own notes are the merchant's
+  ConfirmIntent by_session = by_api;
+  by_session.checkout_session = "cs_1";
+  (void)i.run(by_session);
+  CHECK(i.status() == IntentStatus::succeeded);
+}
+
 TEST_CASE("3-D Secure: a failed challenge fails the charge; the intent takes a new card") {
   Intent i;
   (void)i.run(create());
@@ -318,7 +342,7 @@ TEST_CASE("3-D Secure: next_action returns to the return_url given at that confi
     (void)i.run(create());
     if (c.first_return_url != nullptr) {
       (void)i.run(ConfirmIntent{"pm_card_chargeDeclined", c.first_return_url, ChargeId{"ch_1"},
-                                UnixSeconds{kT0 + 1}});
+                                UnixSeconds{kT0 + 1}, ""});
     }
     Decision d = i.run(ConfirmIntent{"pm_card_threeDSecureRequired", c.return_url, ChargeId{"ch_2"},
                                      UnixSeconds{kT0 + 2}, "https://auth.example/pi_1"});

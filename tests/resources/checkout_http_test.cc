@@ -384,6 +384,18 @@ TEST_CASE("checkout: a custom UI pays with its client_secret; declines leave it 
               402, "card[number]");
   check_error(confirm(s, cs, "email=x&payment_method=pm_card_visa"), 400, "email");
 
+  // Card data never rides in a URL; the session's intent is the session's to confirm.
+  Reply in_url =
+      s.send("POST", "/v1/payment_pages/" + id + "/confirm?card[number]=4242424242424242",
+             "client_secret=" + cs["client_secret"].get<std::string>(),
+             "application/x-www-form-urlencoded", {}, "");
+  check_error(in_url, 400, "card");
+  const std::string pi_path = "/v1/payment_intents/" + cs["payment_intent"].get<std::string>();
+  check_error(s.post(pi_path + "/confirm", {{"payment_method", "pm_card_visa"}}), 400, "");
+  check_error(s.post(pi_path + "/cancel", Json::object()), 400, "");
+  check_error(s.post(pi_path, {{"amount", 1}}), 400, "");
+  CHECK(s.post(pi_path, {{"description", "Shop order 7"}}).status == 200);
+
   Reply paid = confirm(s, cs, kCard);
   REQUIRE_MESSAGE(paid.status == 200, paid.raw);
   CHECK(paid.body["status"] == "complete");
@@ -477,6 +489,11 @@ TEST_CASE("checkout: the hosted page's form, 3-D Secure, and the success_url") {
     CHECK_MESSAGE(shown.raw.find(token) != std::string::npos, token);
   }
   CHECK(s.send("GET", "/checkout/" + id + "?key=wrong", "", "", {}, "").status == 404);
+  // A hosted session is paid on its page, not through the custom-UI call.
+  Reply custom =
+      s.send("POST", "/v1/payment_pages/" + id + "/confirm",
+             "key=" + key_of(cs["url"]) + "&" + kCard, "application/x-www-form-urlencoded", {}, "");
+  CHECK(custom.status == 404);
   CHECK(s.send("GET", "/checkout/" + id + "/embedded?secret=" + key_of(cs["url"]), "", "", {}, "")
             .status == 404);  // a hosted session has no embedded form
 

@@ -100,6 +100,13 @@ TEST_CASE("create: every rule, in precedence order") {
       {"free",
        [](CreateSession& c) { c.session.line_items[0].unit_amount = d::Amount::of_minor(0); },
        Rejection::amount_invalid},
+      {"free lines, a free shipping option",
+       [](CreateSession& c) {
+         c.session.line_items[0].unit_amount = d::Amount::of_minor(0);
+         c.session.shipping_options = {rate("shr_1", 500), rate("shr_2", 0)};
+         c.shipping_currencies.assign(2, c.session.currency);
+       },
+       Rejection::amount_invalid},
       {"hosted without success_url", [](CreateSession& c) { c.session.success_url.clear(); },
        Rejection::success_url_required},
       {"embedded with success_url", [](CreateSession& c) { c.session.ui_mode = UiMode::embedded; },
@@ -115,7 +122,8 @@ TEST_CASE("create: every rule, in precedence order") {
        Rejection::expires_at_too_late},
   };
   for (const Case& c : cases) {
-    CAPTURE(c.name);
+    const std::string case_name = c.name;
+    CAPTURE(case_name);
     CreateSession cmd = create({line(49'900, 2)});
     c.change(cmd);
     const Decision d = decide(std::nullopt, cmd);
