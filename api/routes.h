@@ -55,6 +55,9 @@ struct PageReply {
   std::string html;      // the page (status 200, 4xx), or the body of content_type
   std::string location;  // a redirect (status 303)
   std::string content_type = "text/html; charset=utf-8";
+  // The last event the page's request appended: the answer waits until the views show it, so
+  // that the merchant's retrieve after the redirect (a success page) sees what the customer did.
+  eventstore::Position position = {};
 };
 
 using PageHandler = std::function<PageReply(PageRequest&)>;

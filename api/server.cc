@@ -444,6 +444,11 @@ void ApiServer::page(const httplib::Request& req, httplib::Response& res, const 
   const Transport t = transport(req);
   PageRequest pr{path, params, query, *commands_, t};
   const PageReply reply = p.handler(pr);
+  if (reply.position.value > 0 &&
+      !read_side_.wait_for(reply.position, options_.read_your_writes_timeout)) {
+    metrics_.http().read_your_writes_timeout();
+    spdlog::warn("views did not reach position {} in time", reply.position.value);
+  }
   res.status = reply.status;
   res.set_header("Cache-Control", "no-store");
   if (!p.embeddable) res.set_header("X-Frame-Options", "DENY");

@@ -232,7 +232,10 @@ CompletionResult run(Attempt& a, const std::function<Outcome()>& attempt) {
                          out.http_status != 200 && !a.result.error.code.empty();
     return out;
   });
-  if (o.http_status == 200 || refused_by_attempt) return a.result;
+  if (o.http_status == 200 || refused_by_attempt) {
+    a.result.position = o.position;
+    return a.result;
+  }
   if (o.http_status >= 500)
     return refused(api::storage_error("the log could not be read or written"));
   ApiError busy;

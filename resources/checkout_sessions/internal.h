@@ -45,6 +45,7 @@ struct CompletionResult {
   std::optional<Session> session;  // as the request left it
   api::ApiError error;             // declined, refused
   std::string redirect_url;        // authenticate: the challenge page
+  eventstore::Position position;   // of what the request appended (0: nothing)
 };
 
 // Pays session `id` of `merchant` with `request`: decides the completion, updates and confirms

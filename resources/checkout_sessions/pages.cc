@@ -325,6 +325,22 @@ PageReply show(PageRequest& req, Surface surface) {
               req);
 }
 
+// What the form's page answers a payment's result.
+PageReply answer_of(const CompletionResult& r, Surface surface, const FormView& view,
+                    const PageRequest& req) {
+  using K = CompletionResult::Kind;
+  if (r.kind == K::completed) {
+    const std::string next = completion_url(*r.session);
+    if (surface == Surface::hosted && !next.empty()) return PageReply{303, {}, next};
+    return closed(*r.session, surface);
+  }
+  if (r.kind == K::authenticate) return PageReply{303, {}, r.redirect_url};
+  if (r.error.http_status >= 500) return unavailable();
+  FormView failed = view;
+  failed.error = r.error.message;
+  return form(r.error.http_status, failed, req);
+}
+
 PageReply submit(PageRequest& req, Surface surface) {
   auto ctx = context(req);
   if (!ctx) return unavailable();
@@ -352,17 +368,9 @@ PageReply submit(PageRequest& req, Surface surface) {
   }
   CompletionResult r =
       complete(req.commands, o.merchant, o.session.id.value, request, req.transport.base_url);
-  using K = CompletionResult::Kind;
-  if (r.kind == K::completed) {
-    const std::string next = completion_url(*r.session);
-    if (surface == Surface::hosted && !next.empty()) return PageReply{303, {}, next};
-    return closed(*r.session, surface);
-  }
-  if (r.kind == K::authenticate) return PageReply{303, {}, r.redirect_url};
-  if (r.error.http_status >= 500) return unavailable();
-  FormView failed = view;
-  failed.error = r.error.message;
-  return form(r.error.http_status, failed, req);
+  PageReply reply = answer_of(r, surface, view, req);
+  reply.position = r.position;
+  return reply;
 }
 
 // --- 3-D Secure -------------------------------------------------------------------------------
@@ -394,6 +402,13 @@ PageReply challenge(PageRequest& req) {
                   button("fail", "fail-auth", "Fail authentication") + "</div>");
 }
 
+// Where a customer goes after a failed (or already answered) challenge: the form, which shows
+// where the payment stands; a custom UI's customer to its return_url ("" when it has none).
+std::string failed_redirect(const Session& s, Surface surface) {
+  if (s.ui_mode == UiMode::custom) return completion_url(s);
+  return form_url(s, surface);
+}
+
 PageReply answer_challenge(PageRequest& req) {
   auto ctx = context(req);
   if (!ctx) return unavailable();
@@ -407,18 +422,21 @@ PageReply answer_challenge(PageRequest& req) {
     if (r.error.http_status >= 500) return unavailable();
     if (r.kind == CompletionResult::Kind::completed) {
       const std::string next = completion_url(*r.session);
-      if (surface == Surface::hosted && !next.empty()) return PageReply{303, {}, next};
-      return PageReply{303, {}, form_url(*r.session, surface)};
+      const bool to_merchant = surface == Surface::hosted && !next.empty();
+      PageReply reply{303, {}, to_merchant ? next : form_url(*r.session, surface)};
+      reply.position = r.position;
+      return reply;
+    }
+    if (r.position.value > 0) {  // failed: the form shows why once the views have it
+      PageReply reply{303, {}, failed_redirect(o.session, surface)};
+      reply.position = r.position;
+      return reply;
     }
   }
-  // Failed (or answered already): back to the form, which shows where the payment stands; a
-  // custom UI's customer goes back to its return_url.
-  if (o.session.ui_mode == UiMode::custom) {
-    const std::string next = completion_url(o.session);
-    if (next.empty()) return closed(o.session, surface);
-    return PageReply{303, {}, next};
-  }
-  return PageReply{303, {}, form_url(o.session, surface)};
+  // Answered already: back to where the payment stands.
+  const std::string back = failed_redirect(o.session, surface);
+  if (back.empty()) return closed(o.session, surface);
+  return PageReply{303, {}, back};
 }
 
 // --- custom UIs: JSON -------------------------------------------------------------------------
@@ -437,6 +455,8 @@ PageReply custom_show(PageRequest& req) {
   if (!*ctx) return json_error(api::not_found("checkout.session", req.path.at(0)));
   return json(200, render_for_customer((*ctx)->opened.session, (*ctx)->merchant_name));
 }
+
+PageReply custom_answer(const CompletionResult& r, const std::string& merchant_name);
 
 PageReply custom_confirm(PageRequest& req) {
   auto ctx = context(req);
@@ -459,10 +479,18 @@ PageReply custom_confirm(PageRequest& req) {
   if (auto e = read_completion(req.params, request)) return json_error(*e);
   const CompletionResult r =
       complete(req.commands, o.merchant, o.session.id.value, request, req.transport.base_url);
+  PageReply reply = custom_answer(r, (*ctx)->merchant_name);
+  reply.position = r.position;
+  return reply;
+}
+
+// A custom UI's answer: the session as its customer sees it (with the challenge to pass, when
+// there is one), or the error.
+PageReply custom_answer(const CompletionResult& r, const std::string& merchant_name) {
   switch (r.kind) {
     case CompletionResult::Kind::completed:
     case CompletionResult::Kind::authenticate: {
-      std::string body = render_for_customer(*r.session, (*ctx)->merchant_name);
+      std::string body = render_for_customer(*r.session, merchant_name);
       if (r.kind == CompletionResult::Kind::authenticate) {
         body.pop_back();
         body += ",\"next_action\":{\"type\":\"redirect_to_url\",\"redirect_url\":" +

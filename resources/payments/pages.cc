@@ -139,6 +139,7 @@ PageReply answer(PageRequest& req) {
   const Payment& p = (*found)->payment;
   const std::string& id = p.id.value;
   api::CommandService& commands = req.commands;
+  eventstore::Position written;
   if (p.status == Status::requires_action) {
     const d::UnixSeconds now = commands.now();
     const auto action = req.params.find("action");
@@ -153,12 +154,15 @@ PageReply answer(PageRequest& req) {
                     s, AuthenticatePayment{token, completed, provider_reference(commands), now});
               });
     if (o.http_status >= 500) return unavailable();
+    written = o.position;
   }
   // Whatever was decided (here, or already by an earlier click or the expiry), the browser goes
   // back with the payment as the log has it now.
   auto now = commands.load<Module>(merchant, id);
   if (!now || !now->state) return unavailable();
-  return back_to_merchant(*now->state);
+  PageReply reply = back_to_merchant(*now->state);
+  reply.position = written;  // the merchant's retrieve after the redirect sees the answer
+  return reply;
 }
 
 }  // namespace
