@@ -427,16 +427,21 @@ PageReply answer_challenge(PageRequest& req) {
       reply.position = r.position;
       return reply;
     }
-    if (r.position.value > 0) {  // failed: the form shows why once the views have it
-      PageReply reply{303, {}, failed_redirect(o.session, surface)};
+    const std::string back = failed_redirect(o.session, surface);
+    if (r.position.value > 0 && !back.empty()) {  // failed: the form shows why
+      PageReply reply{303, {}, back};
       reply.position = r.position;
       return reply;
     }
   }
   // Answered already: back to where the payment stands.
   const std::string back = failed_redirect(o.session, surface);
-  if (back.empty()) return closed(o.session, surface);
-  return PageReply{303, {}, back};
+  if (!back.empty()) return PageReply{303, {}, back};
+  if (o.session.status != Status::open) return closed(o.session, surface);
+  // A custom UI without a return_url: nowhere to send the customer back to.
+  return page(200, "Authentication over",
+              "<h1>The authentication is over</h1><p class=\"muted\">Return to the merchant's "
+              "page to go on.</p>");
 }
 
 // --- custom UIs: JSON -------------------------------------------------------------------------
