@@ -115,6 +115,10 @@ class CommandService {
   std::string fingerprint(std::string_view domain, std::string_view data) const {
     return secrets_.fingerprint(domain, data);
   }
+  // `plaintext` sealed for the use `domain` with the secret outside the log (Secrets::seal).
+  std::string seal(std::string_view domain, std::string_view plaintext) const {
+    return secrets_.seal(domain, plaintext);
+  }
   const Settings& settings() const { return settings_; }
   domain::UnixSeconds now() const { return clock_.now(); }
   eventstore::EventStore& store() { return store_; }

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -87,6 +88,88 @@ std::string Secrets::fingerprint(std::string_view domain, std::string_view data)
   // The message may hold a card number: it does not outlive this call.
   OPENSSL_cleanse(message.data(), message.size());
   return to_hex(mac.data(), len);
+}
+
+}  // namespace payledger::api
+
+namespace payledger::api {
+namespace {
+
+constexpr std::size_t kNonceBytes = 12;
+constexpr std::size_t kTagBytes = 16;
+
+std::optional<std::string> from_hex(std::string_view hex) {
+  if (hex.size() % 2 != 0) return std::nullopt;
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  std::string out(hex.size() / 2, '\0');
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const int hi = nibble(hex[2 * i]);
+    const int lo = nibble(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out[i] = static_cast<char>(hi * 16 + lo);
+  }
+  return out;
+}
+
+using CipherContext = std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)>;
+
+}  // namespace
+
+// Each use gets its own key: HMAC(secret, "seal\n" + domain), raw.
+std::string Secrets::use_key(std::string_view domain) const {
+  std::string message = "seal\n" + std::string(domain);
+  std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
+  unsigned int len = 0;
+  PL_ASSERT(HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
+                 reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac.data(),
+                 &len) != nullptr,
+            "HMAC-SHA256 never fails on memory input");
+  return {reinterpret_cast<const char*>(mac.data()), len};
+}
+
+std::string Secrets::seal(std::string_view domain, std::string_view plaintext) const {
+  const std::string key = use_key(domain);
+  std::string out(kNonceBytes + plaintext.size() + kTagBytes, '\0');
+  auto* bytes = reinterpret_cast<unsigned char*>(out.data());
+  PL_ASSERT(RAND_bytes(bytes, kNonceBytes) == 1, "the CSPRNG gives bytes");
+  CipherContext ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
+  int len = 0;
+  const bool ok =
+      ctx && EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr,
+                                reinterpret_cast<const unsigned char*>(key.data()), bytes) == 1 &&
+      EVP_EncryptUpdate(ctx.get(), bytes + kNonceBytes, &len,
+                        reinterpret_cast<const unsigned char*>(plaintext.data()),
+                        static_cast<int>(plaintext.size())) == 1 &&
+      EVP_EncryptFinal_ex(ctx.get(), bytes + kNonceBytes + len, &len) == 1 &&
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagBytes,
+                          bytes + kNonceBytes + plaintext.size()) == 1;
+  PL_ASSERT(ok, "AES-256-GCM never fails on memory input");
+  return to_hex(bytes, out.size());
+}
+
+std::optional<std::string> Secrets::open(std::string_view domain, std::string_view sealed) const {
+  auto raw = from_hex(sealed);
+  if (!raw || raw->size() < kNonceBytes + kTagBytes) return std::nullopt;
+  const std::string key = use_key(domain);
+  auto* bytes = reinterpret_cast<unsigned char*>(raw->data());
+  const std::size_t text_size = raw->size() - kNonceBytes - kTagBytes;
+  std::string out(text_size, '\0');
+  CipherContext ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
+  int len = 0;
+  const bool ok =
+      ctx && EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr,
+                                reinterpret_cast<const unsigned char*>(key.data()), bytes) == 1 &&
+      EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len,
+                        bytes + kNonceBytes, static_cast<int>(text_size)) == 1 &&
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagBytes,
+                          bytes + kNonceBytes + text_size) == 1 &&
+      EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(out.data()) + len, &len) == 1;
+  if (!ok) return std::nullopt;  // not sealed with this key and domain, or altered
+  return out;
 }
 
 }  // namespace payledger::api

@@ -3,6 +3,7 @@
 // fingerprints and Idempotency-Key request fingerprints are keyed with. An unkeyed hash of a
 // card number can be brute-forced (the space of valid numbers is small); an HMAC without the
 // key cannot. Losing the file changes every fingerprint made after it, never the log.
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -22,7 +23,16 @@ class Secrets {
   // ("card", "idempotency") so that one fingerprint cannot stand for another.
   std::string fingerprint(std::string_view domain, std::string_view data) const;
 
+  // `plaintext` encrypted for the use `domain` (AES-256-GCM with a key derived from the secret
+  // for that use, a random nonce): lowercase hex of nonce, ciphertext and tag. For secrets the
+  // server must read back (webhook signing secrets), kept in the log only sealed.
+  std::string seal(std::string_view domain, std::string_view plaintext) const;
+  // The plaintext of `sealed` (made by seal() with the same domain and key); nullopt when it
+  // was not, or was altered.
+  std::optional<std::string> open(std::string_view domain, std::string_view sealed) const;
+
  private:
+  std::string use_key(std::string_view domain) const;
   explicit Secrets(std::string key) : key_(std::move(key)) {}
   std::string key_;
 };

@@ -54,3 +54,22 @@ TEST_CASE("UUID ids are version 4, and ids may hold '-'") {
   CHECK_FALSE(valid_id("pay_" + a + "/x", "pay_"));
   CHECK_FALSE(valid_id("pi_" + a, "pay_"));
 }
+
+TEST_CASE("seal and open: AES-256-GCM per use, a fresh nonce each time, tampering refused") {
+  const Secrets a = Secrets::from_key(std::string(32, 'a'));
+  const Secrets b = Secrets::from_key(std::string(32, 'b'));
+  const std::string secret = "whsec_0123456789abcdefABCDEF";
+  const std::string sealed = a.seal("webhook", secret);
+  CHECK(sealed.find(secret) == std::string::npos);
+  CHECK(sealed.size() == 2 * (12 + secret.size() + 16));
+  CHECK(a.seal("webhook", secret) != sealed);  // a random nonce per seal
+  CHECK(a.open("webhook", sealed) == secret);
+  CHECK_FALSE(a.open("card", sealed).has_value());  // another use's key
+  CHECK_FALSE(b.open("webhook", sealed).has_value());  // another server's key
+  std::string altered = sealed;
+  altered[30] = altered[30] == '0' ? '1' : '0';
+  CHECK_FALSE(a.open("webhook", altered).has_value());
+  CHECK_FALSE(a.open("webhook", "zz").has_value());
+  CHECK_FALSE(a.open("webhook", "").has_value());
+  CHECK(a.open("webhook", a.seal("webhook", "")) == "");
+}
