@@ -23,13 +23,14 @@ std::string Transaction::new_event_id() {
 
 Outcome Transaction::commit(Outcome answer, const IdempotencyWrite* idempotency) {
   if (idempotency != nullptr) {
-    const IdempotencyRecord record{idempotency->request_hmac, answer.http_status, answer.body,
-                                   now_.value};
+    const IdempotencyRecord record{idempotency->request_hmac, answer.http_status,
+                                   answer.recorded_body.value_or(answer.body), now_.value};
     request_.idempotency_writes.emplace_back(idempotency->store_key, encode_record(record));
   }
   auto appended = commands_.store().append(std::move(request_));
   if (appended) {
     answer.position = appended->last;
+    answer.recorded_body.reset();
     return answer;
   }
   if (appended.error().code() == eventstore::Status::Code::conflict) {

@@ -30,6 +30,9 @@ struct Outcome {
   std::string body;               // the API object, or an error
   eventstore::Position position;  // of the last event appended; 0 when none was
   bool conflict = false;          // a version conflict: CommandService::retrying runs it again
+  // What the Idempotency-Key record keeps instead of `body`, when the answer shows a secret
+  // once (a webhook endpoint's): the record keeps it sealed, and the route's replay unseals it.
+  std::optional<std::string> recorded_body = {};
 };
 
 Outcome storage_failure(const eventstore::Status& s);
@@ -118,6 +121,10 @@ class CommandService {
   // `plaintext` sealed for the use `domain` with the secret outside the log (Secrets::seal).
   std::string seal(std::string_view domain, std::string_view plaintext) const {
     return secrets_.seal(domain, plaintext);
+  }
+  // The plaintext of `sealed`, or nullopt (Secrets::open).
+  std::optional<std::string> unseal(std::string_view domain, std::string_view sealed) const {
+    return secrets_.open(domain, sealed);
   }
   const Settings& settings() const { return settings_; }
   domain::UnixSeconds now() const { return clock_.now(); }

@@ -89,6 +89,9 @@ class Routes {
     // peer other than this machine, a request that has it is refused (403 tls_required) before
     // anything else, Idempotency-Key included, is done with it. Empty: none.
     std::string needs_tls_param = {};
+    // Turns an answer recorded under an Idempotency-Key (Outcome::recorded_body) back into the
+    // answer a replay gives; empty: the record is the answer.
+    std::function<std::string(const std::string& recorded, CommandService&)> replay = {};
   };
   virtual void add(Write route) = 0;
 

@@ -506,7 +506,9 @@ Reply ApiServer::with_idempotency(const httplib::Request& req, const d::Merchant
         "were first used with.";
     return error_reply(e);
   }
-  return Reply{(*stored)->http_status, (*stored)->body, {}, true};
+  std::string body = (*stored)->body;
+  if (route.replay && (*stored)->http_status == 200) body = route.replay(body, *commands_);
+  return Reply{(*stored)->http_status, std::move(body), {}, true};
 }
 
 Expected<d::MerchantId, ApiError> ApiServer::authenticate(const httplib::Request& req) {

@@ -8,6 +8,7 @@
 #include "resources/payments/module.h"
 #include "resources/prices/module.h"
 #include "resources/products/module.h"
+#include "resources/webhook_endpoints/module.h"
 
 namespace payledger::resources {
 
@@ -21,6 +22,7 @@ const contract::Registry& registry() {
       &payments::aggregate(),
       &orders::aggregate(),
       &checkout::aggregate(),
+      &webhooks::aggregate(),
   });
   return instance;
 }

@@ -236,6 +236,10 @@ void catalog(api::App& app, const d::MerchantId& m) {
              {{"currency", "eur"}, {"unit_amount", 0}, {"product_data", {{"name", "Free"}}}});
   const std::string spare = post("/v1/products", {{"name", "Spare"}})["id"];
   REQUIRE(app.call("DELETE", "/v1/products/" + spare, m).http_status == 200);
+  const std::string hook = post("/v1/webhook_endpoints", {{"url", "https://shop.example/hook"},
+                                                          {"enabled_events", {"*"}}})["id"];
+  (void)post("/v1/webhook_endpoints/" + hook, {{"disabled", true}});
+  REQUIRE(app.call("DELETE", "/v1/webhook_endpoints/" + hook, m).http_status == 200);
 }
 
 // Every payment event type (seed 002): processed by the sweeper as in production, a challenge

@@ -1,0 +1,56 @@
+#include "resources/webhook_endpoints/module.h"
+
+#include "contract/aggregate_of.h"
+
+namespace payledger::webhooks {
+namespace {
+
+void write_fields(eventstore::JsonWriter& w, const Endpoint& e) {
+  const Settings& s = e.settings;
+  w.text("id", e.id.value);
+  w.text("object", "webhook_endpoint");
+  w.text_or_null("api_version", std::string());
+  w.text_or_null("application", std::string());
+  w.number("created", e.created.value);
+  w.text_or_null("description", s.description);
+  w.key("enabled_events");
+  w.begin_array();
+  for (const std::string& event : s.enabled_events) w.string(event);
+  w.end_array();
+  w.flag("livemode", false);
+  w.metadata("metadata", s.metadata);
+  w.text("status", s.disabled ? "disabled" : "enabled");
+  w.text("url", s.url);
+}
+
+}  // namespace
+
+std::string render(const Endpoint& e) {
+  eventstore::JsonWriter w;
+  w.begin_object();
+  write_fields(w, e);
+  w.end_object();
+  return w.take();
+}
+
+std::string render_with(const Endpoint& e, std::string_view key, const std::string& value) {
+  eventstore::JsonWriter w;
+  w.begin_object();
+  write_fields(w, e);
+  w.text(key, value);
+  w.end_object();
+  return w.take();
+}
+
+void Module::documents(const Endpoint& e, std::vector<contract::Document>* out) {
+  contract::Document doc{"webhook_endpoint", e.id.value, {}, {}, e.deleted, true};
+  if (!e.deleted) doc.json = render(e);
+  out->push_back(std::move(doc));
+}
+
+const contract::Aggregate& aggregate() {
+  static const contract::AggregateOf<Module> instance;
+  return instance;
+}
+
+}  // namespace payledger::webhooks
