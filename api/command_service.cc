@@ -75,7 +75,7 @@ Expected<std::optional<std::uint64_t>, eventstore::Status> CommandService::live_
   std::vector<eventstore::StoredEvent> stored;
   if (auto s = store_.read_stream(id, &stored); !s.is_ok()) return Unexpected{s};
   auto state = aggregate->initial();
-  std::vector<contract::DocumentRef> created;
+  contract::Applied applied;
   eventstore::EventHeader header;
   simdjson::dom::element data;
   for (const auto& e : stored) {
@@ -83,7 +83,7 @@ Expected<std::optional<std::uint64_t>, eventstore::Status> CommandService::live_
       return Unexpected{s};
     }
     if (header.meta.merchant != merchant) return Version();
-    if (auto s = aggregate->apply(*state, header, data, &created); !s.is_ok()) {
+    if (auto s = aggregate->apply(*state, header, data, &applied); !s.is_ok()) {
       return Unexpected{s};
     }
   }

@@ -38,7 +38,7 @@ struct ServerOptions {
   // The longest a read waits for a Payledger-Position it carries.
   std::chrono::milliseconds position_wait_max{5000};
   std::size_t max_body_bytes = 1 << 20;
-  std::string api_version = "2026-03-01";
+  std::string api_version = std::string(contract::kApiVersion);
   // HTTPS with this certificate chain and private key (PEM files); both empty: plain HTTP.
   std::string tls_cert_path;
   std::string tls_key_path;

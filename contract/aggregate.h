@@ -73,6 +73,28 @@ struct DocumentRef {
   std::string id;
 };
 
+// A fact a merchant can observe, Stripe's Event (docs/events.md, "Public events"): an event of
+// the log announces zero or more, each showing one document of its stream as it is right after
+// that event (data.object).
+struct Announcement {
+  std::string_view type;    // "payment_intent.succeeded"
+  std::string_view object;  // the kind of the document shown: "payment_intent"
+  std::string id;           // its id
+  // For an update ("customer.updated"): the document as rendered before the event, whence
+  // data.previous_attributes; for a deletion, what data.object shows. Filled by AggregateOf for
+  // modules that ask (kAnnouncesUpdates).
+  std::string before = {};
+};
+
+// What applying one event brings besides the new state.
+struct Applied {
+  std::vector<DocumentRef> created;     // the documents it creates
+  std::vector<Announcement> announced;  // the public events it makes, in order
+};
+
+// The API version the server speaks, which public events carry (api_version).
+inline constexpr std::string_view kApiVersion = "2026-03-01";
+
 // An aggregate's state, whatever the module's type.
 class State {
  public:
@@ -85,6 +107,15 @@ class State {
 // merchants module provides both.
 inline constexpr std::string_view kMerchantStreamPrefix = "mer_";
 inline constexpr std::string_view kApiKeyObject = "api_key";
+// Public events (Announcement) are documents of this kind, served at /v1/events.
+inline constexpr std::string_view kEventObject = "event";
+inline constexpr std::string_view kEventIdPrefix = "evt_";
+
+// Whether `pattern` ("*", "payment_intent.*", "charge.succeeded") selects public events of
+// `type`: how webhook endpoints and the Events API's `type` filter choose events.
+bool selects_event_type(std::string_view pattern, std::string_view type);
+// "*", or lowercase words joined by '.' or '_' (at most 100 characters), optionally ending ".*".
+bool valid_event_type_pattern(std::string_view pattern);
 
 // What retrieve answers for a deleted object, and what its delete answers: {id, object, deleted}.
 std::string tombstone(std::string_view object, std::string_view id);
@@ -102,12 +133,11 @@ class Aggregate {
 
   // --- folding events into state (projector, command service) ---
   virtual std::unique_ptr<State> initial() const = 0;
-  // Decodes `data` as `header.type` and evolves `state` by it; `created` gets the documents the
-  // event creates. Returns corruption (and leaves `state` as it was) when the data does not
-  // decode. REQUIRES: the event is the stream's next.
+  // Decodes `data` as `header.type` and evolves `state` by it; `applied` gets the documents the
+  // event creates and the public events it announces. Returns corruption (and leaves `state`
+  // as it was) when the data does not decode. REQUIRES: the event is the stream's next.
   virtual eventstore::Status apply(State& state, const eventstore::EventHeader& header,
-                                   simdjson::dom::element data,
-                                   std::vector<DocumentRef>* created) const = 0;
+                                   simdjson::dom::element data, Applied* applied) const = 0;
   // The state in its own encoding (not the API's rendering), and back.
   virtual void write_state(eventstore::JsonWriter& w, const State& state) const = 0;
   virtual eventstore::Status read_state(simdjson::dom::element json, State& state) const = 0;

@@ -14,7 +14,14 @@
 //   static std::optional<domain::UnixSeconds> due_at(const State&);
 //   static bool run_due(api::CommandService&, const domain::MerchantId&, const std::string&);
 //   static void created(const domain::RecordedOf<Event>&, std::vector<contract::DocumentRef>*);
-//     (default: the stream's first event creates the root document, id = stream id)
+//     (default: the stream's first event creates the root document, id = stream id; a document
+//     named again by later events keeps the place of the first)
+//   static void announce(const domain::RecordedOf<Event>&, const State& after,
+//                        std::vector<contract::Announcement>*);
+//     (default: none; the public events an event makes, each showing a document of `after`)
+//   static constexpr bool kAnnouncesUpdates = true;
+//     (when it announces "*.updated" or "*.deleted" events: their documents are rendered as
+//     they were before the event too)
 #include <memory>
 #include <optional>
 #include <utility>
@@ -59,18 +66,27 @@ class AggregateOf final : public Aggregate {
   std::unique_ptr<State> initial() const override { return std::make_unique<Box>(); }
 
   eventstore::Status apply(State& s, const eventstore::EventHeader& header,
-                           simdjson::dom::element data,
-                           std::vector<DocumentRef>* created) const override {
+                           simdjson::dom::element data, Applied* applied) const override {
     auto body = decode_body<Event>(header, data);
     if (!body) return body.error();
     const domain::RecordedOf<Event> rec{header.meta, std::move(*body)};
     auto& box = static_cast<Box&>(s);
-    if constexpr (requires { M::created(rec, created); }) {
-      M::created(rec, created);
+    if constexpr (requires { M::created(rec, &applied->created); }) {
+      M::created(rec, &applied->created);
     } else if (rec.meta.version.value == 1) {
-      created->push_back({objects_.front().object, rec.meta.stream_id});
+      applied->created.push_back({objects_.front().object, rec.meta.stream_id});
     }
-    box.state = M::evolve(std::move(box.state), rec);
+    if constexpr (requires { M::kAnnouncesUpdates; }) {
+      std::optional<StateType> before = box.state;
+      box.state = M::evolve(std::move(box.state), rec);
+      if (box.state) M::announce(rec, *box.state, &applied->announced);
+      if (before) fill_before(*before, applied->announced);
+    } else {
+      box.state = M::evolve(std::move(box.state), rec);
+      if constexpr (requires { M::announce(rec, *box.state, &applied->announced); }) {
+        if (box.state) M::announce(rec, *box.state, &applied->announced);
+      }
+    }
     return eventstore::Status::ok();
   }
 
@@ -115,6 +131,18 @@ class AggregateOf final : public Aggregate {
   }
 
  private:
+  // Each update's or deletion's document as `before` renders it.
+  static void fill_before(const StateType& before, std::vector<Announcement>& announced) {
+    std::vector<Document> docs;
+    for (Announcement& a : announced) {
+      if (!a.type.ends_with(".updated") && !a.type.ends_with(".deleted")) continue;
+      if (docs.empty()) M::documents(before, &docs);
+      for (Document& d : docs) {
+        if (d.object == a.object && d.id == a.id) a.before = d.json;
+      }
+    }
+  }
+
   std::vector<EventSpec> events_;
   std::vector<ObjectSpec> objects_;
 };

@@ -2,11 +2,15 @@
 // Typed events of one aggregate: a std::variant of structs that each name their type
 // (kType), schema version (kSchemaVersion) and fields (domain/fields.h). Encoding and decoding
 // walk the variant's alternatives, so adding an event type is adding it to the variant.
+#include <algorithm>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <variant>
+#include <vector>
 
+#include "contract/aggregate.h"
 #include "contract/field_codec.h"
 #include "domain/expected.h"
 #include "eventstore/codec.h"
@@ -16,6 +20,18 @@ namespace payledger::contract {
 template <class Body>
 std::string_view type_of(const Body& body) {
   return std::visit([](const auto& e) { return std::decay_t<decltype(e)>::kType; }, body);
+}
+
+// For a module whose public events are its own events (customer.created, customer.updated, ...):
+// announces the event under its own type, showing the document `object` `id`, unless its type
+// is one of `silent`.
+template <class Body>
+void announce_as_logged(const Body& body, std::string_view object, const std::string& id,
+                        std::vector<Announcement>* out,
+                        std::initializer_list<std::string_view> silent = {}) {
+  const std::string_view type = type_of(body);
+  if (std::find(silent.begin(), silent.end(), type) != silent.end()) return;
+  out->push_back({type, object, id});
 }
 
 // The stored envelope of one event of the variant `Body`.

@@ -1,11 +1,14 @@
 #include "projections/projector.h"
 
+#include <algorithm>
+
 #include <rocksdb/iterator.h>
 #include <spdlog/spdlog.h>
 
 #include "contract/field_codec.h"
 #include "domain/assert.h"
 #include "projections/documents.h"
+#include "projections/public_events.h"
 
 namespace payledger::projections {
 namespace {
@@ -154,13 +157,14 @@ Status Projector::apply_event(const eventstore::StoredEvent& event, ViewBatch& b
         "version " + std::to_string(version) + " follows version " + std::to_string(t.book.version),
         batch);
   }
-  std::vector<contract::DocumentRef> created;
-  if (Status s = aggregate->apply(*t.state, h, data, &created); !s.is_ok()) {
+  contract::Applied applied;
+  if (Status s = aggregate->apply(*t.state, h, data, &applied); !s.is_ok()) {
     return quarantine(event.position, stream, h.type, s.message(), batch);
   }
   t.book.version = version;
   if (t.book.merchant.empty()) t.book.merchant = h.meta.merchant.value;
-  for (auto& ref : created) t.created.emplace_back(std::move(ref), event.position.value);
+  for (auto& ref : applied.created) t.created.emplace_back(std::move(ref), event.position.value);
+  if (!applied.announced.empty()) announce(h, event.position.value, t, applied.announced, batch);
   reached(event.position.value);
   return Status::ok();
 }
@@ -207,6 +211,44 @@ Status Projector::quarantine(Position p, const std::string& stream_id, const std
   return Status::ok();
 }
 
+// Writes the public events of the event at `position`: each with its document as the state
+// renders it now, right after the event.
+void Projector::announce(const eventstore::EventHeader& header, std::uint64_t position, Touched& t,
+                         const std::vector<contract::Announcement>& announced, ViewBatch& batch) {
+  PL_ASSERT(announced.size() <= kAnnouncementsPerEvent, "an event makes at most 8 public events");
+  std::vector<contract::Document> docs;
+  t.aggregate->documents(*t.state, &docs);
+  const std::string& merchant = t.book.merchant;
+  const std::string_view object = contract::kEventObject;
+  for (std::size_t k = 0; k < announced.size(); ++k) {
+    const contract::Announcement& a = announced[k];
+    const auto doc = std::find_if(docs.begin(), docs.end(), [&](const contract::Document& d) {
+      return d.object == a.object && d.id == a.id;
+    });
+    PL_ASSERT(doc != docs.end(), "a public event shows a document of its own stream");
+    const std::uint64_t sequence = position * kAnnouncementsPerEvent + k;
+    // A deleted document is shown as it was before (else as its tombstone).
+    std::string tombstone;
+    if (doc->deleted && a.before.empty()) tombstone = contract::tombstone(a.object, a.id);
+    const std::string& shown = !doc->deleted ? doc->json : a.before.empty() ? tombstone : a.before;
+    PublicEvent e{public_event_id(sequence), a.type, header.meta.occurred_at, shown};
+    if (a.type.ends_with(".updated"))
+      e.previous_attributes = previous_attributes(a.before, doc->json);
+    const Position list_position{sequence};
+    // created is kept for the Events API's created[...] filters; only type makes a list.
+    const domain::Metadata index{{"type", std::string(a.type)},
+                                 {"created", std::to_string(header.meta.occurred_at.value)}};
+    batch.put(ViewKeys::object(object, merchant, e.id), public_event_json(e));
+    batch.put(ViewKeys::list(object, merchant, "", "", list_position), e.id);
+    batch.put(ViewKeys::list(object, merchant, "type", a.type, list_position), e.id);
+    batch.put(ViewKeys::document(object, merchant, e.id),
+              encode_document_meta(list_position, index));
+    std::string outbox = merchant;
+    outbox.append(1, '\0').append(e.id).append(1, '\0').append(a.type);
+    batch.put(ViewKeys::announced(sequence), std::move(outbox));
+  }
+}
+
 void Projector::render(const std::string& stream_id, Touched& t, ViewBatch& batch) {
   std::vector<contract::Document> docs;
   t.aggregate->documents(*t.state, &docs);
@@ -232,8 +274,12 @@ void Projector::render_document(Touched& t, contract::Document& doc, ViewBatch& 
   const bool is_new = book == nullptr;
   if (is_new) {
     std::uint64_t position = 0;
+    // The first event that names it created it (a module may name it again after).
     for (const auto& [ref, p] : t.created) {
-      if (ref.object == doc.object && ref.id == doc.id) position = p;
+      if (ref.object == doc.object && ref.id == doc.id) {
+        position = p;
+        break;
+      }
     }
     PL_ASSERT(position > 0, "a document is created by an event of its stream");
     book = &t.book.documents.emplace_back();

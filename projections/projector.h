@@ -8,6 +8,10 @@
 // index values). An apply() call folds each touched stream's events into its state and renders
 // its documents once, at the end, in one atomic batch with the checkpoint.
 //
+// Public events: each announcement an event makes (contract::Announcement) becomes an Event
+// document (object "event", listed by type) with the announced document rendered as it is right
+// after that event, and an entry in the ordered ViewKeys::announced keyspace.
+//
 // Quarantine: an event that does not decode, whose stream or type no aggregate declares, or that
 // does not follow its stream's last applied version, is recorded under ViewKeys::quarantined with
 // the reason, logged and counted; its stream is marked poisoned (later events of it are
@@ -110,6 +114,8 @@ class Projector {
   eventstore::Status quarantine(eventstore::Position p, const std::string& stream_id,
                                 const std::string& type, const std::string& reason,
                                 ViewBatch& batch);
+  void announce(const eventstore::EventHeader& header, std::uint64_t position, Touched& t,
+                const std::vector<contract::Announcement>& announced, ViewBatch& batch);
   void render(const std::string& stream_id, Touched& t, ViewBatch& batch);
   void render_document(Touched& t, contract::Document& doc, ViewBatch& batch);
   bool applied(std::uint64_t position) const;

@@ -32,16 +32,19 @@ Expected<std::optional<std::string>, Status> Queries::merchant_for_key(
 
 // Whether the object `id` has every filter of the request but the first (the list walked).
 Expected<bool, Status> Queries::matches(const ListRequest& req, const std::string& id) const {
-  if (req.filters.size() < 2) return true;
+  if (req.filters.size() < 2 && !req.accept) return true;
   auto meta_value = get(ViewKeys::document(req.object, req.merchant, id));
   if (!meta_value) return Unexpected{meta_value.error()};
   if (!*meta_value) return false;
   auto meta = decode_document_meta(**meta_value);
   if (!meta) return Unexpected{meta.error()};
-  return std::all_of(std::next(req.filters.begin()), req.filters.end(), [&](const auto& f) {
-    auto it = meta->index.find(f.first);
-    return it != meta->index.end() && it->second == f.second;
-  });
+  const bool in_lists =
+      req.filters.empty() ||
+      std::all_of(std::next(req.filters.begin()), req.filters.end(), [&](const auto& f) {
+        auto it = meta->index.find(f.first);
+        return it != meta->index.end() && it->second == f.second;
+      });
+  return in_lists && (!req.accept || req.accept(meta->index));
 }
 
 // Walks the list of the request's first filter (or of all objects) from the cursor in the

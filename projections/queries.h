@@ -1,6 +1,7 @@
 #pragma once
 // What the API reads from the views, for any object of any resource. Every lookup is scoped to a
 // merchant: another merchant's object is simply not found.
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +20,9 @@ struct ListRequest {
   int limit = 10;                             // REQUIRES: 1..100
   std::optional<std::string> starting_after;  // an id: the page after it (older objects)
   std::optional<std::string> ending_before;   // an id: the page before it (newer objects)
+  // Further, a test of each object's index values (every one is read): filters no single list
+  // answers, as the Events API's type wildcards and created ranges.
+  std::function<bool(const domain::Metadata& index)> accept = {};
 };
 
 struct ListPage {

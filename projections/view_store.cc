@@ -62,6 +62,11 @@ std::string ViewKeys::due(std::int64_t due_at, std::string_view stream_id) {
   k.append(stream_id);
   return k;
 }
+std::string ViewKeys::announced(std::uint64_t sequence) {
+  std::string k(kAnnouncedPrefix);
+  eventstore::put_be64(k, sequence);
+  return k;
+}
 std::string ViewKeys::quarantined(std::string_view projector, eventstore::Position p) {
   std::string k = join(kQuarantinePrefix, {projector, ""});
   eventstore::put_be64(k, p.value);

@@ -30,13 +30,17 @@ struct ViewKeys {
   static std::string list(std::string_view object, std::string_view scope, std::string_view filter,
                           std::string_view value, eventstore::Position created_at);
   static std::string due(std::int64_t due_at, std::string_view stream_id);
+  // The public events of the log in order (projections/public_events.h): the sequence number,
+  // then merchant NUL event id NUL type. What webhook delivery follows.
+  static std::string announced(std::uint64_t sequence);
   static std::string quarantined(std::string_view projector, eventstore::Position p);
   static std::string poisoned(std::string_view projector, std::string_view stream_id);
   static constexpr std::string_view kDuePrefix = "d/";
+  static constexpr std::string_view kAnnouncedPrefix = "a/";
   static constexpr std::string_view kQuarantinePrefix = "z/";
   // The layout of these keys; views of another format are rebuilt from the log.
   static constexpr std::string_view kFormatKey = "f/format";
-  static constexpr std::string_view kFormat = "2";
+  static constexpr std::string_view kFormat = "3";
 };
 
 // Reads see the batch's own writes first. Nothing reaches the database before commit().

@@ -192,6 +192,12 @@ void Module::created(const d::RecordedOf<Event>& e, std::vector<contract::Docume
   out->push_back({kLineItemsObject, e.meta.stream_id});
 }
 
+void Module::announce(const domain::RecordedOf<Event>& e, const Session& s,
+                      std::vector<contract::Announcement>* out) {
+  contract::announce_as_logged(e.body, "checkout.session", s.id.value, out,
+                               {SessionCreated::kType, SessionAuthenticationStarted::kType});
+}
+
 const contract::Aggregate& aggregate() {
   static const contract::AggregateOf<Module> instance;
   return instance;

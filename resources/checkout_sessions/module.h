@@ -26,6 +26,9 @@ struct Module {
   static bool exists(const Session&) { return true; }
   static std::vector<contract::ObjectSpec> objects();
   static void documents(const Session& s, std::vector<contract::Document>* out);
+  // Stripe's checkout.session.completed and checkout.session.expired.
+  static void announce(const domain::RecordedOf<Event>& e, const Session& s,
+                       std::vector<contract::Announcement>* out);
   // The session's creation makes two documents: the session and its line items.
   static void created(const domain::RecordedOf<Event>& e, std::vector<contract::DocumentRef>* out);
   static std::optional<domain::UnixSeconds> due_at(const Session& s) { return checkout::due_at(s); }

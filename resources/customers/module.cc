@@ -44,6 +44,11 @@ void Module::documents(const Customer& c, std::vector<contract::Document>* out) 
   out->push_back(std::move(doc));
 }
 
+void Module::announce(const domain::RecordedOf<Event>& e, const Customer& c,
+                      std::vector<contract::Announcement>* out) {
+  contract::announce_as_logged(e.body, "customer", c.id.value, out);
+}
+
 const contract::Aggregate& aggregate() {
   static const contract::AggregateOf<Module> instance;
   return instance;

@@ -26,6 +26,10 @@ struct Module {
     return {{"customer", "cus_", "/v1/customers", {{"email", contract::FilterKind::text}}}};
   }
   static void documents(const Customer& c, std::vector<contract::Document>* out);
+  // customer.created, customer.updated, customer.deleted.
+  static constexpr bool kAnnouncesUpdates = true;
+  static void announce(const domain::RecordedOf<Event>& e, const Customer& c,
+                       std::vector<contract::Announcement>* out);
   static void routes(api::Routes& routes);
 };
 

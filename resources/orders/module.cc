@@ -129,6 +129,11 @@ void Module::documents(const Order& o, std::vector<contract::Document>* out) {
   out->push_back(std::move(doc));
 }
 
+void Module::announce(const domain::RecordedOf<Event>& e, const Order& o,
+                      std::vector<contract::Announcement>* out) {
+  contract::announce_as_logged(e.body, "order", o.id.value, out);
+}
+
 const contract::Aggregate& aggregate() {
   static const contract::AggregateOf<Module> instance;
   return instance;

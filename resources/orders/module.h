@@ -30,6 +30,9 @@ struct Module {
              {{"payment_intent", "payment_intent"}}}};
   }
   static void documents(const Order& o, std::vector<contract::Document>* out);
+  // order.created.
+  static void announce(const domain::RecordedOf<Event>& e, const Order& o,
+                       std::vector<contract::Announcement>* out);
   static void routes(api::Routes&) {}
 };
 

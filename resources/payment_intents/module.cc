@@ -1,6 +1,7 @@
 #include "resources/payment_intents/module.h"
 
 #include "contract/aggregate_of.h"
+#include "domain/overloaded.h"
 #include "resources/payment_intents/render.h"
 
 namespace payledger::payment_intents {
@@ -10,21 +11,93 @@ std::vector<contract::ObjectSpec> Module::objects() {
   return {
       {"payment_intent", "pi_", "/v1/payment_intents", {{"customer", FilterKind::text}}},
       {"refund", "re_", "/v1/refunds", {{"payment_intent", FilterKind::text}}},
+      {"charge", "ch_", "/v1/charges", {{"payment_intent", FilterKind::text}}},
   };
 }
+
+namespace {
+
+// The charge an event names, if it names one.
+const domain::ChargeId* charge_of(const domain::Recorded& e) {
+  return std::visit(
+      [](const auto& body) -> const domain::ChargeId* {
+        if constexpr (requires { body.charge_id; }) {
+          return &body.charge_id;
+        } else {
+          return nullptr;
+        }
+      },
+      e.body);
+}
+
+}  // namespace
 
 void Module::created(const domain::Recorded& e, std::vector<contract::DocumentRef>* out) {
   if (std::holds_alternative<domain::IntentCreated>(e.body)) {
     out->push_back({"payment_intent", e.meta.stream_id});
   } else if (const auto* r = std::get_if<domain::RefundCreated>(&e.body)) {
     out->push_back({"refund", r->id.value});
+  } else if (const domain::ChargeId* c = charge_of(e)) {
+    out->push_back({"charge", c->value});  // the charge's first event creates it
   }
+}
+
+void Module::announce(const domain::Recorded& e, const State& pi,
+                      std::vector<contract::Announcement>* out) {
+  const std::string& intent = pi.id.value;
+  auto charge = [&](std::string_view type) {
+    out->push_back({type, "charge", charge_of(e)->value});
+  };
+  std::visit(
+      Overloaded{
+          [&](const domain::IntentCreated&) {
+            out->push_back({"payment_intent.created", "payment_intent", intent});
+          },
+          [&](const domain::IntentRequiresAction&) {
+            out->push_back({"payment_intent.requires_action", "payment_intent", intent});
+          },
+          [&](const domain::IntentProcessing&) {
+            charge("charge.pending");
+            out->push_back({"payment_intent.processing", "payment_intent", intent});
+          },
+          [&](const domain::IntentAuthorized&) {
+            charge("charge.succeeded");
+            out->push_back({"payment_intent.amount_capturable_updated", "payment_intent", intent});
+          },
+          [&](const domain::IntentCaptured&) {
+            // A manual capture takes an authorized charge; otherwise the charge succeeds now.
+            charge(pi.capture_method == domain::CaptureMethod::manual ? "charge.captured"
+                                                                      : "charge.succeeded");
+            out->push_back({"payment_intent.succeeded", "payment_intent", intent});
+          },
+          [&](const domain::IntentPaymentFailed&) {
+            charge("charge.failed");
+            out->push_back({"payment_intent.payment_failed", "payment_intent", intent});
+          },
+          [&](const domain::IntentCanceled&) {
+            out->push_back({"payment_intent.canceled", "payment_intent", intent});
+          },
+          [&](const domain::RefundCreated& r) {
+            out->push_back({"refund.created", "refund", r.id.value});
+            out->push_back({"charge.refunded", "charge", r.charge_id.value});
+          },
+          [](const auto&) {},  // updated, confirmed: Stripe announces neither
+      },
+      e.body);
 }
 
 void Module::documents(const State& pi, std::vector<contract::Document>* out) {
   contract::Document intent{"payment_intent", pi.id.value, render_intent(pi), {}, false, true};
   if (!pi.customer.empty()) intent.index["customer"] = pi.customer;
   out->push_back(std::move(intent));
+  for (const domain::Charge& c : pi.charges) {
+    out->push_back({"charge",
+                    c.id.value,
+                    render_charge(pi, c),
+                    {{"payment_intent", pi.id.value}},
+                    false,
+                    true});
+  }
   for (const domain::Refund& r : pi.refunds) {
     out->push_back({"refund",
                     r.id.value,

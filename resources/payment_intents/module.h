@@ -25,6 +25,9 @@ struct Module {
   static std::vector<contract::ObjectSpec> objects();
   static void created(const domain::Recorded& e, std::vector<contract::DocumentRef>* out);
   static void documents(const State& pi, std::vector<contract::Document>* out);
+  // Stripe's payment_intent.*, charge.* and refund.created (docs/events.md).
+  static void announce(const domain::Recorded& e, const State& pi,
+                       std::vector<contract::Announcement>* out);
   static std::optional<domain::UnixSeconds> due_at(const State& pi) { return domain::due_at(pi); }
   static void routes(api::Routes& routes);
   // Expires an authorization past its 7 days, or settles an asynchronous payment.

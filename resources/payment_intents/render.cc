@@ -119,6 +119,12 @@ std::string render_intent(const domain::PaymentIntent& pi) {
   return w.take();
 }
 
+std::string render_charge(const domain::PaymentIntent& pi, const domain::Charge& c) {
+  JsonWriter w;
+  charge_object(w, pi, c);
+  return w.take();
+}
+
 std::string render_refund(const domain::PaymentIntent& pi, const domain::Refund& r) {
   JsonWriter w;
   w.begin_object();

@@ -8,6 +8,7 @@
 namespace payledger::payment_intents {
 
 std::string render_intent(const domain::PaymentIntent& intent);
+std::string render_charge(const domain::PaymentIntent& intent, const domain::Charge& charge);
 std::string render_refund(const domain::PaymentIntent& intent, const domain::Refund& refund);
 
 // The `charges.url` value of the API.

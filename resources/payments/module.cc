@@ -128,6 +128,11 @@ void Module::documents(const Payment& p, std::vector<contract::Document>* out) {
                   true});
 }
 
+void Module::announce(const domain::RecordedOf<Event>& e, const Payment& p,
+                      std::vector<contract::Announcement>* out) {
+  contract::announce_as_logged(e.body, "payment", p.id.value, out);
+}
+
 const contract::Aggregate& aggregate() {
   static const contract::AggregateOf<Module> instance;
   return instance;

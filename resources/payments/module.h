@@ -26,6 +26,9 @@ struct Module {
   static bool exists(const Payment&) { return true; }
   static std::vector<contract::ObjectSpec> objects();
   static void documents(const Payment& p, std::vector<contract::Document>* out);
+  // Every event of a payment, under its own type (payment.succeeded, ...), showing the payment.
+  static void announce(const domain::RecordedOf<Event>& e, const Payment& p,
+                       std::vector<contract::Announcement>* out);
   static std::optional<domain::UnixSeconds> due_at(const Payment& p) { return payments::due_at(p); }
   static void routes(api::Routes& routes);
   // The test network's answers: processes a pending payment, expires an unanswered challenge,

@@ -31,6 +31,10 @@ struct Module {
               {"currency", FilterKind::text}}}};
   }
   static void documents(const Price& p, std::vector<contract::Document>* out);
+  // price.created, price.updated.
+  static constexpr bool kAnnouncesUpdates = true;
+  static void announce(const domain::RecordedOf<Event>& e, const Price& p,
+                       std::vector<contract::Announcement>* out);
   static void routes(api::Routes& routes);
 };
 

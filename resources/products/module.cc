@@ -45,6 +45,11 @@ void Module::documents(const Product& p, std::vector<contract::Document>* out) {
   out->push_back(std::move(doc));
 }
 
+void Module::announce(const domain::RecordedOf<Event>& e, const Product& p,
+                      std::vector<contract::Announcement>* out) {
+  contract::announce_as_logged(e.body, "product", p.id.value, out, {PriceAdded::kType});
+}
+
 const contract::Aggregate& aggregate() {
   static const contract::AggregateOf<Module> instance;
   return instance;

@@ -25,6 +25,10 @@ struct Module {
     return {{"product", "prod_", "/v1/products", {{"active", contract::FilterKind::boolean}}}};
   }
   static void documents(const Product& p, std::vector<contract::Document>* out);
+  // product.created, product.updated, product.deleted (a price added is the price's event).
+  static constexpr bool kAnnouncesUpdates = true;
+  static void announce(const domain::RecordedOf<Event>& e, const Product& p,
+                       std::vector<contract::Announcement>* out);
   static void routes(api::Routes& routes);
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "contract/aggregate.h"
 #include "domain/assert.h"
 #include "domain/overloaded.h"
 
@@ -10,19 +11,11 @@ namespace {
 
 namespace d = domain;
 
-// "*", or lowercase words joined by '.' or '_', optionally ending in ".*".
-bool valid_pattern(std::string_view p) {
-  if (p == "*") return true;
-  if (p.ends_with(".*")) p.remove_suffix(2);
-  if (p.empty() || p.size() > 100 || p.front() == '.' || p.back() == '.') return false;
-  return std::all_of(p.begin(), p.end(),
-                     [](char c) { return (c >= 'a' && c <= 'z') || c == '_' || c == '.'; });
-}
-
 std::optional<Rejection> check_events(const std::vector<std::string>& events) {
   if (events.empty()) return Rejection::events_missing;
   if (events.size() > kMaxEnabledEvents) return Rejection::events_too_many;
-  if (!std::all_of(events.begin(), events.end(), [](const auto& e) { return valid_pattern(e); })) {
+  if (!std::all_of(events.begin(), events.end(),
+                   [](const auto& e) { return contract::valid_event_type_pattern(e); })) {
     return Rejection::event_pattern_invalid;
   }
   return std::nullopt;
@@ -44,15 +37,6 @@ std::string_view name(Rejection r) {
       return "event_pattern_invalid";
   }
   PL_ASSERT(false, "every rejection has a name");
-}
-
-bool selects(std::string_view pattern, std::string_view type) {
-  if (pattern == "*") return true;
-  if (pattern.ends_with(".*")) {
-    pattern.remove_suffix(1);  // keep the '.'
-    return type.starts_with(pattern);
-  }
-  return pattern == type;
 }
 
 Decision decide(const State& state, const CreateEndpoint& cmd) {
@@ -80,22 +64,22 @@ Decision decide(const State& state, const DeleteEndpoint&) {
 }
 
 State evolve(State state, const d::RecordedOf<Event>& event) {
-  std::visit(Overloaded{
-                 [&](const EndpointCreated& e) {
-                   PL_ASSERT(!state, "an endpoint is created once");
-                   state = Endpoint{e.id, e.settings, e.secret_sealed, false,
-                                    event.meta.occurred_at};
-                 },
-                 [&](const EndpointUpdated& e) {
-                   PL_ASSERT(state && !state->deleted, "only a live endpoint changes");
-                   state->settings = e.settings;
-                 },
-                 [&](const EndpointDeleted&) {
-                   PL_ASSERT(state && !state->deleted, "an endpoint is deleted once");
-                   state->deleted = true;
-                 },
-             },
-             event.body);
+  std::visit(
+      Overloaded{
+          [&](const EndpointCreated& e) {
+            PL_ASSERT(!state, "an endpoint is created once");
+            state = Endpoint{e.id, e.settings, e.secret_sealed, false, event.meta.occurred_at};
+          },
+          [&](const EndpointUpdated& e) {
+            PL_ASSERT(state && !state->deleted, "only a live endpoint changes");
+            state->settings = e.settings;
+          },
+          [&](const EndpointDeleted&) {
+            PL_ASSERT(state && !state->deleted, "an endpoint is deleted once");
+            state->deleted = true;
+          },
+      },
+      event.body);
   return state;
 }
 

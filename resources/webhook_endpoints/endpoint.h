@@ -129,7 +129,5 @@ Decision decide(const State& state, const DeleteEndpoint& cmd);
 // REQUIRES: `event` is the stream's next.
 State evolve(State state, const domain::RecordedOf<Event>& event);
 
-// Whether `pattern` ("*", "payment_intent.*", "charge.succeeded") selects events of `type`.
-bool selects(std::string_view pattern, std::string_view type);
 
 }  // namespace payledger::webhooks

@@ -59,8 +59,8 @@ Outcome create(Call& call) {
   Params& p = call.params;
   Settings s;
   s.url = p.required_string("url", 2048);
-  s.enabled_events = p.strings("enabled_events", kMaxEnabledEvents + 1, 100).value_or(
-      std::vector<std::string>{});
+  s.enabled_events =
+      p.strings("enabled_events", kMaxEnabledEvents + 1, 100).value_or(std::vector<std::string>{});
   s.description = p.string("description", 5000).value_or("");
   s.metadata = p.metadata("metadata");
   (void)p.string("api_version", 32);  // accepted; events render in the server's version
@@ -71,7 +71,9 @@ Outcome create(Call& call) {
   const std::string sealed = call.commands.seal(kSecretUse, secret);
   return run(
       call, id, true,
-      [&](const State& st) { return decide(st, CreateEndpoint{EndpointId{id}, s, sealed}); },
+      [&](const State& st) {
+        return decide(st, CreateEndpoint{EndpointId{id}, s, sealed});
+      },
       [&](const State& next) {
         // Shown once; the Idempotency-Key record keeps it sealed (replay() below unseals it).
         Outcome o{200, render_with(*next, "secret", secret), {}};
@@ -100,17 +102,21 @@ Outcome update(Call& call) {
   u.disabled = p.boolean("disabled");
   if (auto e = p.finish()) return api::error_outcome(*e);
   if (auto e = url_error(u.url)) return api::error_outcome(*e);
-  return run(call, call.path[0], false, [&](const State& s) { return decide(s, u); },
-             [](const State& next) { return Outcome{200, render(*next), {}}; });
+  return run(
+      call, call.path[0], false, [&](const State& s) { return decide(s, u); },
+      [](const State& next) {
+        return Outcome{200, render(*next), {}};
+      });
 }
 
 Outcome remove(Call& call) {
   if (auto e = call.params.finish()) return api::error_outcome(*e);
   const std::string& id = call.path[0];
-  return run(call, id, false, [&](const State& s) { return decide(s, DeleteEndpoint{}); },
-             [&](const State&) {
-               return Outcome{200, contract::tombstone("webhook_endpoint", id), {}};
-             });
+  return run(
+      call, id, false, [&](const State& s) { return decide(s, DeleteEndpoint{}); },
+      [&](const State&) {
+        return Outcome{200, contract::tombstone("webhook_endpoint", id), {}};
+      });
 }
 
 }  // namespace

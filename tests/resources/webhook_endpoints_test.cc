@@ -3,6 +3,8 @@
 // shown again only by a replay of the same Idempotency-Key.
 #include <rocksdb/db.h>
 
+#include "contract/aggregate.h"
+
 #include "resources/webhook_endpoints/endpoint.h"
 #include "tests/support/test_server.h"
 
@@ -29,13 +31,12 @@ std::string everything_stored(Server& s) {
 }  // namespace
 
 TEST_CASE("webhook endpoints: which events an enabled pattern selects, and which it refuses") {
-  using webhooks::selects;
-  CHECK(selects("*", "payment_intent.succeeded"));
-  CHECK(selects("payment_intent.*", "payment_intent.succeeded"));
-  CHECK_FALSE(selects("payment_intent.*", "payment_intentx.succeeded"));
-  CHECK_FALSE(selects("payment_intent.*", "charge.succeeded"));
-  CHECK(selects("checkout.session.completed", "checkout.session.completed"));
-  CHECK_FALSE(selects("checkout.session.completed", "checkout.session.expired"));
+  CHECK(contract::selects_event_type("*", "payment_intent.succeeded"));
+  CHECK(contract::selects_event_type("payment_intent.*", "payment_intent.succeeded"));
+  CHECK_FALSE(contract::selects_event_type("payment_intent.*", "payment_intentx.succeeded"));
+  CHECK_FALSE(contract::selects_event_type("payment_intent.*", "charge.succeeded"));
+  CHECK(contract::selects_event_type("checkout.session.completed", "checkout.session.completed"));
+  CHECK_FALSE(contract::selects_event_type("checkout.session.completed", "checkout.session.expired"));
   const webhooks::CreateEndpoint ok{webhooks::EndpointId{"we_1"},
                                     {"https://a.example/hook", {"payment_intent.*"}, "", {}, false},
                                     "sealed"};
