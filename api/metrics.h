@@ -77,6 +77,8 @@ class Metrics {
   StoreProbe& store() { return store_; }
   ProjectionProbe& projection() { return projection_; }
   RelayProbe& relay() { return relay_; }
+  // For probes of components that api/ does not know (webhook delivery).
+  prometheus::Registry& registry() { return *registry_; }
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;

@@ -75,19 +75,24 @@ Secrets Secrets::from_key(std::string key) {
   return Secrets(std::move(key));
 }
 
+std::string hmac_sha256_hex(std::string_view key, std::string_view message) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
+  unsigned int len = 0;
+  PL_ASSERT(HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+                 reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac.data(),
+                 &len) != nullptr,
+            "HMAC-SHA256 never fails on memory input");
+  return to_hex(mac.data(), len);
+}
+
 std::string Secrets::fingerprint(std::string_view domain, std::string_view data) const {
   std::string message(domain);
   message.push_back('\n');
   message.append(data);
-  std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
-  unsigned int len = 0;
-  PL_ASSERT(HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
-                 reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac.data(),
-                 &len) != nullptr,
-            "HMAC-SHA256 never fails on memory input");
+  std::string mac = hmac_sha256_hex(key_, message);
   // The message may hold a card number: it does not outlive this call.
   OPENSSL_cleanse(message.data(), message.size());
-  return to_hex(mac.data(), len);
+  return mac;
 }
 
 }  // namespace payledger::api
@@ -139,8 +144,9 @@ std::string Secrets::seal(std::string_view domain, std::string_view plaintext) c
   CipherContext ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
   int len = 0;
   const bool ok =
-      ctx && EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr,
-                                reinterpret_cast<const unsigned char*>(key.data()), bytes) == 1 &&
+      ctx &&
+      EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr,
+                         reinterpret_cast<const unsigned char*>(key.data()), bytes) == 1 &&
       EVP_EncryptUpdate(ctx.get(), bytes + kNonceBytes, &len,
                         reinterpret_cast<const unsigned char*>(plaintext.data()),
                         static_cast<int>(plaintext.size())) == 1 &&
@@ -161,8 +167,9 @@ std::optional<std::string> Secrets::open(std::string_view domain, std::string_vi
   CipherContext ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
   int len = 0;
   const bool ok =
-      ctx && EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr,
-                                reinterpret_cast<const unsigned char*>(key.data()), bytes) == 1 &&
+      ctx &&
+      EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr,
+                         reinterpret_cast<const unsigned char*>(key.data()), bytes) == 1 &&
       EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len,
                         bytes + kNonceBytes, static_cast<int>(text_size)) == 1 &&
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagBytes,

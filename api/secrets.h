@@ -11,6 +11,9 @@
 
 namespace payledger::api {
 
+// Lowercase hex of HMAC-SHA256(key, message).
+std::string hmac_sha256_hex(std::string_view key, std::string_view message);
+
 class Secrets {
  public:
   // Reads the 32-byte key at `path`, or creates it (from the CSPRNG, mode 0600, synced) when the

@@ -6,6 +6,7 @@
 #include <memory>
 #include <regex>
 #include <string>
+#include <vector>
 
 #include "api/clock.h"
 #include "api/command_service.h"
@@ -45,6 +46,9 @@ struct ServerOptions {
   // The scheme and authority of URLs this server hands out for browsers (3-D Secure pages),
   // e.g. "https://pay.example.com"; empty: the request's own scheme and Host.
   std::string public_url;
+  // Routes a process serves besides its modules' (webhook delivery's attempts and retry),
+  // added after them.
+  std::vector<std::function<void(Routes&)>> extra_routes = {};
 };
 
 // What a handler answers.

@@ -36,9 +36,18 @@ Expected<std::unique_ptr<App>, std::string> App::open(const AppOptions& options,
                                                  options.kafka, &app->metrics_->relay());
     app->relay_->start();
   }
+  ServerOptions server = options.server;
+  if (options.webhooks) {
+    app->delivery_probe_ = std::make_unique<delivery::DeliveryProbe>(app->metrics_->registry());
+    app->delivery_ = std::make_unique<delivery::Delivery>(
+        *app->store_, *app->db_, *app->runner_, *app->secrets_, *app->clock_, options.delivery,
+        app->delivery_probe_.get());
+    server.extra_routes.push_back([d = app->delivery_.get()](Routes& r) { d->routes(r); });
+    app->delivery_->start();
+  }
   app->server_ =
       std::make_unique<ApiServer>(*app->db_, app->registry_, *app->runner_, app->commands_.get(),
-                                  *app->metrics_, *app->clock_, options.server);
+                                  *app->metrics_, *app->clock_, std::move(server));
   return app;
 }
 
@@ -47,6 +56,7 @@ App::~App() {
   if (server_) server_->stop();
   server_.reset();
   sweeper_.reset();
+  delivery_.reset();
   relay_.reset();
   runner_.reset();
   store_.reset();

@@ -15,6 +15,8 @@
 #include "kafka/relay.h"
 #include "projections/runner.h"
 #include "resources/registry.h"
+#include "webhooks/delivery.h"
+#include "webhooks/probe.h"
 
 namespace payledger::api {
 
@@ -26,6 +28,8 @@ struct AppOptions {
   Settings settings;
   int sweep_interval_ms = 1000;  // 0: no sweeper thread (tests call sweep_once themselves)
   kafka::RelayOptions kafka;     // brokers empty: no relay
+  bool webhooks = true;          // deliver webhooks (docs/webhooks.md)
+  delivery::DeliveryOptions delivery;
 };
 
 class App {
@@ -58,6 +62,8 @@ class App {
   CommandService& commands() { return *commands_; }
   const contract::Registry& registry() const { return registry_; }
   Sweeper& sweeper() { return *sweeper_; }
+  // nullptr when webhooks are off.
+  delivery::Delivery* delivery() { return delivery_.get(); }
   const Clock& clock() const { return *clock_; }
 
  private:
@@ -75,6 +81,8 @@ class App {
   std::unique_ptr<CommandService> commands_;
   std::unique_ptr<Sweeper> sweeper_;
   std::unique_ptr<kafka::Relay> relay_;
+  std::unique_ptr<delivery::DeliveryProbe> delivery_probe_;
+  std::unique_ptr<delivery::Delivery> delivery_;
   std::unique_ptr<ApiServer> server_;
 };
 

@@ -52,6 +52,7 @@ Expected<std::unique_ptr<Database>, Status> Database::open(const std::string& di
       {"idempotency", cf},
       {"views", cf},
       {"relay", cf},
+      {"webhooks", cf},
   };
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
@@ -64,11 +65,12 @@ Expected<std::unique_ptr<Database>, Status> Database::open(const std::string& di
   db->idempotency_ = handles[2];
   db->views_ = handles[3];
   db->relay_ = handles[4];
+  db->webhooks_ = handles[5];
   return db;
 }
 
 Database::~Database() {
-  for (auto* h : {default_, log_, idempotency_, views_, relay_}) {
+  for (auto* h : {default_, log_, idempotency_, views_, relay_, webhooks_}) {
     if (h != nullptr) (void)db_->DestroyColumnFamilyHandle(h);
   }
 }

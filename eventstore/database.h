@@ -4,6 +4,8 @@
 //   idempotency  stored responses of idempotent requests (written with the events they made)
 //   views        projections and their checkpoints (rebuilt from the log at will)
 //   relay        the Kafka relay's checkpoint (not a view: a replay must not republish)
+//   webhooks     webhook deliveries: the delivery worker's checkpoint, what waits, and every
+//                attempt (not a view: a replay must not deliver again)
 #include <memory>
 #include <string>
 
@@ -27,6 +29,7 @@ class Database {
   rocksdb::ColumnFamilyHandle* idempotency() const { return idempotency_; }
   rocksdb::ColumnFamilyHandle* views() const { return views_; }
   rocksdb::ColumnFamilyHandle* relay() const { return relay_; }
+  rocksdb::ColumnFamilyHandle* webhooks() const { return webhooks_; }
 
   // Drops every view and checkpoint, so that projections rebuild from position 0.
   // REQUIRES: no projection is running on this database.
@@ -40,6 +43,7 @@ class Database {
   rocksdb::ColumnFamilyHandle* idempotency_ = nullptr;
   rocksdb::ColumnFamilyHandle* views_ = nullptr;
   rocksdb::ColumnFamilyHandle* relay_ = nullptr;
+  rocksdb::ColumnFamilyHandle* webhooks_ = nullptr;
 };
 
 // Options shared by every column family payledger creates (bloom filters for point reads).

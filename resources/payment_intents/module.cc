@@ -61,6 +61,8 @@ void Module::announce(const domain::Recorded& e, const State& pi,
             out->push_back({"payment_intent.processing", "payment_intent", intent});
           },
           [&](const domain::IntentAuthorized&) {
+            // An automatic capture follows at once: its charge succeeds then (below).
+            if (pi.capture_method != domain::CaptureMethod::manual) return;
             charge("charge.succeeded");
             out->push_back({"payment_intent.amount_capturable_updated", "payment_intent", intent});
           },
