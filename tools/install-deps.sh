@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   librocksdb-dev libsimdjson-dev libcpp-httplib-dev prometheus-cpp-dev doctest-dev
-  libssl-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev rapidjson-dev
+  libssl-dev libcurl4-openssl-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev rapidjson-dev
   clang-format clang-tidy curl jq
   librdkafka-dev kcat python3 python3-jsonschema
   "$@"

@@ -76,6 +76,16 @@ int main(int argc, char** argv) {
                  "expires")
       ->capture_default_str()
       ->check(CLI::Range(1, 7 * 24 * 3600));
+  cli.add_flag("!--no-webhooks", options.webhooks, "do not deliver webhooks");
+  cli.add_option("--webhook-retry-after", options.delivery.retry_after_seconds,
+                 "seconds before each retry of a failed webhook delivery, comma-separated "
+                 "(default Stripe's: 0,5,300,1800,7200,18000,36000,36000)")
+      ->delimiter(',')
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{7 * 24 * 3600}));
+  cli.add_option("--webhook-connections", options.delivery.max_in_flight_per_endpoint,
+                 "connections (attempts in flight) per webhook endpoint")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
   bool allow_core_dumps = false;
   cli.add_flag("--allow-core-dumps", allow_core_dumps,
                "keep core dumps on (they would hold card numbers of requests in flight)");

@@ -3,8 +3,13 @@
 # benchmark suite once in --quick mode (so that its code never rots; no timing is checked).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-"$root/tools/install-deps.sh" chromium python3-venv
+# Stripe's Node SDK runs on node and comes with npm: Debian's, unless the machine has them.
+node_packages=()
+command -v node >/dev/null 2>&1 || node_packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || node_packages+=(npm)
+"$root/tools/install-deps.sh" chromium python3-venv "${node_packages[@]}"
 "$root/tests/browser/setup.sh"
+"$root/tests/webhooks/setup.sh"
 "$root/tools/build.sh"
 cd "$root"
 echo "== clang-format"
