@@ -138,14 +138,7 @@ Outcome list_events(ReadCall& call) {
     };
   }
   auto page = call.queries.list(q.list);
-  if (!page) {
-    if (page.error().code() == eventstore::Status::Code::not_found) {
-      const std::string param = page.error().message();
-      return error_outcome(invalid_param(param, "resource_missing",
-                                         param + " names an object this account does not have."));
-    }
-    return error_outcome(storage_error(page.error().to_string()));
-  }
+  if (!page) return error_outcome(list_error(page.error()));
   return Outcome{200, list_json(*page, "/v1/events", q.list.ending_before.has_value()), {}};
 }
 

@@ -33,6 +33,15 @@ Expected<int, ApiError> parse_limit(const std::string& value) {
   return limit;
 }
 
+ApiError list_error(const eventstore::Status& s) {
+  if (s.code() == eventstore::Status::Code::not_found) {
+    const std::string& param = s.message();
+    return invalid_param(param, "resource_missing",
+                         param + " names an object this account does not have.");
+  }
+  return storage_error(s.to_string());
+}
+
 Outcome list_of(const std::vector<std::pair<std::string, std::string>>& items,
                 const std::multimap<std::string, std::string>& query, const std::string& url) {
   int limit = 10;

@@ -161,8 +161,9 @@ std::optional<std::string> Secrets::open(std::string_view domain, std::string_vi
   auto raw = from_hex(sealed);
   if (!raw || raw->size() < kNonceBytes + kTagBytes) return std::nullopt;
   const std::string key = use_key(domain);
-  auto* bytes = reinterpret_cast<unsigned char*>(raw->data());
-  const std::size_t text_size = raw->size() - kNonceBytes - kTagBytes;
+  std::string& buffer = *raw;
+  const std::size_t text_size = buffer.size() - kNonceBytes - kTagBytes;
+  auto* bytes = reinterpret_cast<unsigned char*>(buffer.data());
   std::string out(text_size, '\0');
   CipherContext ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
   int len = 0;

@@ -700,14 +700,7 @@ Reply ApiServer::list(const httplib::Request& req, const d::MerchantId& m,
                                      "Pass starting_after or ending_before, not both."));
   }
   auto page = queries_.list(lr);
-  if (!page) {
-    if (page.error().code() == eventstore::Status::Code::not_found) {
-      const std::string param = page.error().message();
-      return error_reply(invalid_param(param, "resource_missing",
-                                       param + " names an object this account does not have."));
-    }
-    return error_reply(storage_error(page.error().to_string()));
-  }
+  if (!page) return error_reply(list_error(page.error()));
   return Reply{200, list_json(*page, std::string(spec.path), lr.ending_before.has_value()), {}};
 }
 

@@ -1,5 +1,8 @@
 // payledger: the operator's CLI.
 //   payledger replay --data-dir DIR    rebuild every projection from the log
+//   payledger schemas [--check]        the event schemas and docs/events.md's table
+//   payledger listen --key K --forward-to URL   forward events, signed (tools/cli_webhooks.h)
+//   payledger trigger EVENT --key K    cause an event
 #include <chrono>
 #include <cstdio>
 #include <future>
@@ -16,6 +19,7 @@
 #include "projections/projector.h"
 #include "projections/runner.h"
 #include "resources/registry.h"
+#include "tools/cli_webhooks.h"
 
 namespace {
 
@@ -168,8 +172,34 @@ int main(int argc, char** argv) {
   bool check = false;
   schemas_cmd->add_option("--docs", docs, "the docs folder")->capture_default_str();
   schemas_cmd->add_flag("--check", check, "only compare; exit 1 when a file is stale");
+  cli::ListenOptions listen;
+  auto* listen_cmd = cli.add_subcommand(
+      "listen",
+      "forward the merchant's events, signed as Stripe signs (Stripe-Signature), to a local "
+      "receiver; prints the signing secret, then a line per event and per answer");
+  auto* trigger_cmd = cli.add_subcommand(
+      "trigger", "make the API calls that cause an event (payment_intent.succeeded, ...)");
+  for (auto* sub : {listen_cmd, trigger_cmd}) {
+    sub->add_option("--api", listen.target.api, "payledgerd's base URL")->capture_default_str();
+    sub->add_option("--key", listen.target.key, "the merchant's secret key (sk_test_...)")
+        ->required()
+        ->envname("PAYLEDGER_KEY");
+  }
+  listen_cmd->add_option("--forward-to", listen.forward_to, "the receiver's URL")->required();
+  listen_cmd
+      ->add_option("--events", listen.events,
+                   "event types or 'prefix.*' patterns, comma-separated (default: all)")
+      ->delimiter(',');
+  listen_cmd->add_option("--secret", listen.secret,
+                         "the whsec_ secret to sign with (default: a new one per run)");
+  std::string event;
+  trigger_cmd->add_option("event", event, "the event to cause")
+      ->required()
+      ->check(CLI::IsMember(cli::triggerable_events()));
   CLI11_PARSE(cli, argc, argv);
   if (replay_cmd->parsed()) return replay(data_dir);
   if (schemas_cmd->parsed()) return schemas(docs, check);
+  if (listen_cmd->parsed()) return cli::listen(listen);
+  if (trigger_cmd->parsed()) return cli::trigger(listen.target, event);
   return 2;
 }

@@ -118,7 +118,6 @@ Status Delivery::queue_announced(std::uint64_t first, std::uint64_t last,
       if (e->created_position >= sequence / kAnnouncementsPerEvent || !e->wants(p.type)) continue;
       p.endpoint = e->id;
       batch.Put(db_.webhooks(), p.key(), p.value());
-      batch.Put(db_.webhooks(), p.age_key(), "");
       woken.insert(e->id);
     }
   }
@@ -140,7 +139,6 @@ Expected<std::optional<std::string>, Status> Delivery::redeliver(
   p.first_at = p.due_at;
   rocksdb::WriteBatch batch;
   batch.Put(db_.webhooks(), p.key(), p.value());
-  batch.Put(db_.webhooks(), p.age_key(), "");
   dispatcher_.watch(p.key());
   rocksdb::WriteOptions synced;
   synced.sync = true;  // the answer says it is queued
@@ -148,7 +146,7 @@ Expected<std::optional<std::string>, Status> Delivery::redeliver(
     (void)dispatcher_.wait_attempt(p.key(), std::chrono::milliseconds(0));  // unwatch
     return Unexpected{Status::io_error("queuing a retry: " + s.ToString())};
   }
-  dispatcher_.wake({endpoint});
+  dispatcher_.wake({endpoint}, /*anywhere=*/true);
   return dispatcher_.wait_attempt(p.key(), wait);
 }
 

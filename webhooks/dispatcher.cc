@@ -1,5 +1,6 @@
 #include "webhooks/dispatcher.h"
 
+#include <algorithm>
 #include <array>
 #include <limits>
 #include <mutex>
@@ -18,6 +19,7 @@ namespace {
 
 constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
 constexpr auto kAgeReportInterval = std::chrono::seconds(5);
+constexpr auto kRescanInterval = std::chrono::seconds(10);
 // A delivery whose event is not in the views yet (they were being rebuilt) waits this long.
 constexpr std::int64_t kEventMissingWaitSeconds = 5;
 
@@ -71,11 +73,11 @@ void Dispatcher::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-void Dispatcher::wake(const std::set<std::string>& endpoints) {
+void Dispatcher::wake(const std::set<std::string>& endpoints, bool anywhere) {
   if (endpoints.empty()) return;
   {
     std::lock_guard lock(mu_);
-    woken_.insert(endpoints.begin(), endpoints.end());
+    (anywhere ? woken_anywhere_ : woken_).insert(endpoints.begin(), endpoints.end());
   }
   curl_multi_wakeup(multi_);
 }
@@ -118,25 +120,42 @@ void Dispatcher::load_queues() {
 
 void Dispatcher::take_woken() {
   std::set<std::string> woken;
+  std::set<std::string> anywhere;
   {
     std::lock_guard lock(mu_);
     woken.swap(woken_);
+    anywhere.swap(woken_anywhere_);
   }
   for (const std::string& endpoint : woken) queues_[endpoint].dirty = true;
+  for (const std::string& endpoint : anywhere) queues_[endpoint].rescan();
+}
+
+int Dispatcher::share() const {
+  const int busy = std::max<int>(1, static_cast<int>(queues_.size()));
+  return std::clamp(options_.shared_in_flight / busy, 1, options_.max_in_flight_per_endpoint);
 }
 
 void Dispatcher::run() {
   while (!stopping_) {
     take_woken();
     const std::int64_t now = clock_.now().value;
+    if (std::chrono::steady_clock::now() - rescanned_ > kRescanInterval) {
+      // Whatever a clock set back may have queued before `resume` is found this way.
+      for (auto& [endpoint, q] : queues_) q.rescan();
+      rescanned_ = std::chrono::steady_clock::now();
+    }
     rocksdb::WriteBatch batch;
+    const int share = this->share();
+    std::unique_ptr<rocksdb::Iterator> reader;  // one per turn, made when a queue is looked at
     for (auto it = queues_.begin(); it != queues_.end();) {
       Queue& q = it->second;
-      if ((q.dirty || q.next_due <= now) && q.in_flight < options_.max_in_flight_per_endpoint) {
-        fill(it->first, q, now, batch);
+      if (q.next_due <= now) q.rescan();  // a retry came due: it may sort before `resume`
+      if (q.dirty && q.in_flight < share) {
+        if (!reader) reader.reset(db_.db()->NewIterator(rocksdb::ReadOptions(), db_.webhooks()));
+        fill(it->first, q, now, *reader, batch);
       }
-      const bool idle = q.in_flight == 0 && !q.dirty && q.next_due == kNever;
-      it = idle ? queues_.erase(it) : std::next(it);
+      // An idle queue is kept: its `resume` spares the next look the keys deleted behind it.
+      ++it;
     }
     int running = 0;
     curl_multi_perform(multi_, &running);
@@ -146,46 +165,53 @@ void Dispatcher::run() {
     }
     commit(batch);
     report_ages(now);
-    // Wakes on a socket's activity, a wake(), or at the latest when the clock may have made a
-    // retry due.
-    curl_multi_poll(multi_, nullptr, 0, flights_.empty() ? 200 : 50, nullptr);
+    // A queue with room and deliveries left goes on at once; else wait for a socket's
+    // activity, a wake(), or at the latest for the clock to make a retry due.
+    const bool more = std::any_of(queues_.begin(), queues_.end(), [&](const auto& entry) {
+      return entry.second.dirty && entry.second.in_flight < share &&
+             flights_.size() < static_cast<std::size_t>(options_.max_in_flight);
+    });
+    curl_multi_poll(multi_, nullptr, 0, more ? 0 : flights_.empty() ? 200 : 50, nullptr);
   }
 }
 
 // Starts the endpoint's due deliveries, as many as its connections allow.
 void Dispatcher::fill(const std::string& endpoint, Queue& q, std::int64_t now,
-                      rocksdb::WriteBatch& batch) {
+                      rocksdb::Iterator& it, rocksdb::WriteBatch& batch) {
   q.dirty = false;
   q.next_due = kNever;
   const std::string prefix = StoreKeys::queue_prefix(endpoint);
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_.db()->NewIterator(rocksdb::ReadOptions(), db_.webhooks()));
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    std::string key = it->key().ToString();
+  for (it.Seek(q.resume.empty() ? prefix : q.resume); it.Valid() && it.key().starts_with(prefix);
+       it.Next()) {
+    std::string key = it.key().ToString();
     if (q.flying.contains(key)) continue;
-    auto p = Pending::parse(key, it->value().ToStringView());
+    auto p = Pending::parse(key, it.value().ToStringView());
     if (!p) {  // one bad entry never stops the others
       spdlog::error("webhooks: dropping a queue entry: {}", p.error().to_string());
       batch.Delete(db_.webhooks(), key);
       continue;
     }
     if (p->due_at > now) {
-      q.next_due = p->due_at;
+      q.next_due = std::min(q.next_due, p->due_at);
       break;
     }
-    if (q.in_flight >= options_.max_in_flight_per_endpoint ||
+    if (q.in_flight >= share() ||
         flights_.size() >= static_cast<std::size_t>(options_.max_in_flight)) {
       q.dirty = true;  // more is due: look again when a connection frees
       break;
     }
-    if (launch(std::move(*p), key, now, batch)) {
+    q.resume = key + '\0';
+    put_off_until_ = kNever;
+    const bool started = launch(std::move(*p), key, now, batch);
+    q.next_due = std::min(q.next_due, put_off_until_);
+    if (started) {
       ++q.in_flight;
       q.flying.insert(std::move(key));
     }
   }
-  if (!it->status().ok()) {
-    spdlog::error("webhooks: reading the queue of {}: {}", endpoint, it->status().ToString());
-    q.next_due = now + 1;
+  if (!it.status().ok()) {
+    spdlog::error("webhooks: reading the queue of {}: {}", endpoint, it.status().ToString());
+    q.rescan();
   }
 }
 
@@ -200,13 +226,13 @@ bool Dispatcher::launch(Pending p, std::string key, std::int64_t now, rocksdb::W
   const EndpointRef& e = *found;
   if (!e || e->deleted) {  // nothing more goes to a deleted endpoint
     batch.Delete(db_.webhooks(), key);
-    batch.Delete(db_.webhooks(), p.age_key());
     return false;
   }
   auto put_off = [&](std::int64_t seconds) {
     batch.Delete(db_.webhooks(), key);
     p.due_at = now + seconds;
-    batch.Put(db_.webhooks(), p.key(), p.value());
+    batch.Put(db_.webhooks(), p.key(), p.value());  // sorts after `resume`: a later due time
+    put_off_until_ = std::min(put_off_until_, p.due_at);
   };
   if (e->disabled) {
     put_off(options_.disabled_recheck_seconds);
@@ -277,10 +303,14 @@ void Dispatcher::finish(CURL* easy, CURLcode result, std::int64_t now, rocksdb::
   if (observer_ != nullptr) {
     observer_->attempted(a.outcome, std::chrono::duration<double>(elapsed).count());
   }
+  // The queue was left dirty if more waited when it was filled; a retry is due at its time.
   Queue& q = queues_[endpoint];
   --q.in_flight;
   q.flying.erase(flight->key);
-  q.dirty = true;
+  if (a.next_attempt_at) {
+    q.next_due = std::min(q.next_due, *a.next_attempt_at);
+    if (*a.next_attempt_at <= now) q.rescan();  // again at once: it may sort before `resume`
+  }
   ended_in_turn_.emplace_back(flight->key, a.json());
 }
 
@@ -301,7 +331,6 @@ Attempt Dispatcher::conclude(Pending p, int status_code, const std::string& erro
   const auto retries = options_.retry_after_seconds.size();
   if (ok || p.manual || static_cast<std::size_t>(p.attempts) >= retries) {
     a.outcome = ok ? "succeeded" : "failed";
-    batch.Delete(db_.webhooks(), p.age_key());
   } else {
     a.outcome = "retrying";
     p.due_at = now + options_.retry_after_seconds[static_cast<std::size_t>(p.attempts)];
@@ -339,24 +368,29 @@ void Dispatcher::commit(rocksdb::WriteBatch& batch) {
   attempted_.notify_all();
 }
 
+// The age of the oldest event among the first deliveries of each queue (the queue is ordered by
+// due time, and the oldest events are due first but for those put off by failures).
 void Dispatcher::report_ages(std::int64_t now) {
   if (observer_ == nullptr) return;
   const auto t = std::chrono::steady_clock::now();
   if (t - ages_reported_ < kAgeReportInterval) return;
   ages_reported_ = t;
+  constexpr int kLooked = 64;
   std::set<std::string> aged;
   std::unique_ptr<rocksdb::Iterator> it(
       db_.db()->NewIterator(rocksdb::ReadOptions(), db_.webhooks()));
   for (const auto& [endpoint, q] : queues_) {
-    const std::string prefix = StoreKeys::age_prefix(endpoint);
-    it->Seek(prefix);
-    if (!it->Valid() || !it->key().starts_with(prefix) || it->key().size() < prefix.size() + 8) {
-      continue;
+    const std::string prefix = StoreKeys::queue_prefix(endpoint);
+    std::int64_t oldest = now;
+    int looked = 0;
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix) && looked < kLooked;
+         it->Next(), ++looked) {
+      if (auto p = Pending::parse(it->key().ToStringView(), it->value().ToStringView())) {
+        oldest = std::min(oldest, p->first_at);
+      }
     }
-    const auto first_at =
-        static_cast<std::int64_t>(eventstore::get_be64(it->key().data() + prefix.size()));
-    observer_->oldest_pending(endpoint,
-                              static_cast<double>(std::max<std::int64_t>(0, now - first_at)));
+    if (looked == 0) continue;
+    observer_->oldest_pending(endpoint, static_cast<double>(now - oldest));
     aged.insert(endpoint);
   }
   for (const std::string& endpoint : aged_) {

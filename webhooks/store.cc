@@ -27,11 +27,6 @@ std::string StoreKeys::queue_prefix(std::string_view endpoint) {
   k.append(endpoint).push_back('\0');
   return k;
 }
-std::string StoreKeys::age_prefix(std::string_view endpoint) {
-  std::string k("o/");
-  k.append(endpoint).push_back('\0');
-  return k;
-}
 std::string StoreKeys::attempts_prefix(std::string_view endpoint) {
   std::string k("t/");
   k.append(endpoint).push_back('\0');
@@ -51,11 +46,6 @@ std::string Pending::key() const {
   return with_tail(StoreKeys::queue_prefix(endpoint), static_cast<std::uint64_t>(due_at), sequence,
                    manual);
 }
-std::string Pending::age_key() const {
-  return with_tail(StoreKeys::age_prefix(endpoint), static_cast<std::uint64_t>(first_at), sequence,
-                   manual);
-}
-
 std::string Pending::value() const {
   eventstore::JsonWriter w;
   w.begin_object();

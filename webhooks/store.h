@@ -5,7 +5,6 @@
 //   c                                   be64 log position the deliveries are queued through
 //   n                                   be64 the next attempt's number
 //   q/<endpoint> NUL <be64 due><be64 sequence><kind>   a delivery that waits (Pending)
-//   o/<endpoint> NUL <be64 first_at><be64 sequence><kind>   the same, by age (the age metric)
 //   t/<endpoint> NUL <be64 attempt number>              an attempt made (the API's object)
 //
 // `sequence` is the public event's (projections/public_events.h); kind is 'a' for the
@@ -33,7 +32,6 @@ struct Pending {
   std::int64_t first_at = 0;  // when it was first queued
 
   std::string key() const;
-  std::string age_key() const;
   std::string value() const;
   // Fields from `key` and `value`; corruption says what is wrong.
   static Expected<Pending, eventstore::Status> parse(std::string_view key, std::string_view value);
@@ -61,9 +59,8 @@ struct Attempt {
 struct StoreKeys {
   static constexpr std::string_view kCheckpoint = "c";
   static constexpr std::string_view kNextAttempt = "n";
-  // Every key of one endpoint's queue, ages or attempts starts with these.
+  // Every key of one endpoint's queue or attempts starts with these.
   static std::string queue_prefix(std::string_view endpoint);
-  static std::string age_prefix(std::string_view endpoint);
   static std::string attempts_prefix(std::string_view endpoint);
   static std::string attempt(std::string_view endpoint, std::uint64_t number);
   static constexpr std::string_view kQueues = "q/";

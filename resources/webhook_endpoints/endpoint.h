@@ -71,7 +71,8 @@ struct EndpointUpdated {  // every setting after the update
 struct EndpointDeleted {
   static constexpr std::string_view kType = "webhook_endpoint.deleted";
   static constexpr int kSchemaVersion = 1;
-  static constexpr std::string_view kSummary = "a webhook endpoint was deleted; nothing more goes to it";
+  static constexpr std::string_view kSummary =
+      "a webhook endpoint was deleted; nothing more goes to it";
   template <class S, class V>
   static void fields(S&, V&) {}
 };
@@ -97,11 +98,11 @@ struct Endpoint {
 
 // Ordered by precedence.
 enum class Rejection : std::uint8_t {
-  endpoint_exists,       // create: the id is taken (a generated id collided)
-  endpoint_missing,      // update, delete: no such endpoint, or deleted
-  events_missing,        // no enabled event
-  events_too_many,       // more than 100
-  event_pattern_invalid, // not "*", a type, or a prefix with ".*"
+  endpoint_exists,        // create: the id is taken (a generated id collided)
+  endpoint_missing,       // update, delete: no such endpoint, or deleted
+  events_missing,         // no enabled event
+  events_too_many,        // more than 100
+  event_pattern_invalid,  // not "*", a type, or a prefix with ".*"
 };
 std::string_view name(Rejection r);
 
@@ -128,6 +129,5 @@ Decision decide(const State& state, const DeleteEndpoint& cmd);
 
 // REQUIRES: `event` is the stream's next.
 State evolve(State state, const domain::RecordedOf<Event>& event);
-
 
 }  // namespace payledger::webhooks

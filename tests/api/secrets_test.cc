@@ -64,7 +64,7 @@ TEST_CASE("seal and open: AES-256-GCM per use, a fresh nonce each time, tamperin
   CHECK(sealed.size() == 2 * (12 + secret.size() + 16));
   CHECK(a.seal("webhook", secret) != sealed);  // a random nonce per seal
   CHECK(a.open("webhook", sealed) == secret);
-  CHECK_FALSE(a.open("card", sealed).has_value());  // another use's key
+  CHECK_FALSE(a.open("card", sealed).has_value());     // another use's key
   CHECK_FALSE(b.open("webhook", sealed).has_value());  // another server's key
   std::string altered = sealed;
   altered[30] = altered[30] == '0' ? '1' : '0';

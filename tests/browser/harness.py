@@ -46,6 +46,16 @@ def api(port, method, path, body=None):
         return json.load(r)
 
 
+def wait_for(condition, what, seconds=20):
+    """Polls `condition` until it holds; fails naming `what` after `seconds`."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out: " + what)
+
+
 def check(condition, what):
     if not condition:
         raise AssertionError(what)

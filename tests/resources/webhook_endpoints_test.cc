@@ -17,8 +17,7 @@ namespace {
 std::string everything_stored(Server& s) {
   eventstore::Database& db = s.app().db();
   std::string all;
-  for (rocksdb::ColumnFamilyHandle* h :
-       {db.log(), db.idempotency(), db.views(), db.relay()}) {
+  for (rocksdb::ColumnFamilyHandle* h : {db.log(), db.idempotency(), db.views(), db.relay()}) {
     std::unique_ptr<rocksdb::Iterator> it(db.db()->NewIterator(rocksdb::ReadOptions(), h));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       all += it->key().ToString();
@@ -36,7 +35,8 @@ TEST_CASE("webhook endpoints: which events an enabled pattern selects, and which
   CHECK_FALSE(contract::selects_event_type("payment_intent.*", "payment_intentx.succeeded"));
   CHECK_FALSE(contract::selects_event_type("payment_intent.*", "charge.succeeded"));
   CHECK(contract::selects_event_type("checkout.session.completed", "checkout.session.completed"));
-  CHECK_FALSE(contract::selects_event_type("checkout.session.completed", "checkout.session.expired"));
+  CHECK_FALSE(
+      contract::selects_event_type("checkout.session.completed", "checkout.session.expired"));
   const webhooks::CreateEndpoint ok{webhooks::EndpointId{"we_1"},
                                     {"https://a.example/hook", {"payment_intent.*"}, "", {}, false},
                                     "sealed"};
@@ -88,8 +88,9 @@ TEST_CASE("webhook endpoints: create shows the secret once; it is stored only se
   CHECK(stored.find(secret.substr(6)) == std::string::npos);
   CHECK(stored.find(id) != std::string::npos);  // the scan reads real data
 
-  Reply updated = s.post("/v1/webhook_endpoints/" + id,
-                         {{"disabled", true}, {"enabled_events", {"*"}}, {"metadata", {{"team", ""}}}});
+  Reply updated =
+      s.post("/v1/webhook_endpoints/" + id,
+             {{"disabled", true}, {"enabled_events", {"*"}}, {"metadata", {{"team", ""}}}});
   REQUIRE_MESSAGE(updated.status == 200, updated.raw);
   CHECK(updated.body["status"] == "disabled");
   CHECK(updated.body["enabled_events"] == Json::array({"*"}));

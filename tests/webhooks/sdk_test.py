@@ -17,7 +17,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "browser"))
-from harness import KEY, check, serve, start_payledgerd  # noqa: E402
+from harness import KEY, check, serve, wait_for, start_payledgerd  # noqa: E402
 
 import stripe  # noqa: E402
 
@@ -74,15 +74,6 @@ class Hook(http.server.BaseHTTPRequestHandler):
         self.wfile.write(b"{}")
 
 
-def wait_for(condition, seconds, what):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError("timed out: " + what)
-
-
 def all_events():
     """Every wanted event, listed through the SDK's auto-pagination (pages of 7)."""
     ids = set()
@@ -124,8 +115,8 @@ def main():
             expected = all_events()
             check(len(expected) == 3 * PAYMENTS,
                   f"the Events list (auto-paginated by the SDK) has all {3 * PAYMENTS} events")
-            wait_for(lambda: expected <= set(INBOX.by_event), 60,
-                     "every event delivered after the restart")
+            wait_for(lambda: expected <= set(INBOX.by_event),
+                     "every event delivered after the restart", 60)
             with INBOX.lock:
                 twice = sum(1 for n in INBOX.by_event.values() if n > 1)
                 check(INBOX.bad_signatures == 0, "Stripe's Python SDK verified every signature")

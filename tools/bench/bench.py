@@ -231,6 +231,54 @@ def store_scenarios(args, build, work, results):
             results.add(name, r)
 
 
+def webhook_scenarios(args, build, work, results):
+    """Webhook delivery to a loopback receiver (bench_webhooks), with 1 and 100 endpoints.
+    drain: a backlog made while payledgerd ran with --no-webhooks, sent after a restart (how fast
+    deliveries go when nothing else limits them). delay: customers created at a fixed rate,
+    each customer.created delivered to every endpoint; from sending the create to the delivery.
+    Each run has a fresh data dir, so no earlier endpoint takes a share."""
+    tool = f"{build}/tools/bench/bench_webhooks"
+    backlog = 2_000 if args.quick else 20_000
+    for rep in range(args.reps):
+        for endpoints in (1, 100):
+            data = os.path.join(work, f"webhooks-drain-{endpoints}-{rep}")
+            server = Server([f"{build}/tools/payledgerd", "--data-dir", data, "--listen",
+                             "127.0.0.1:0", "--bootstrap-key", KEY, "--no-webhooks"])
+            receiver_port = free_port()
+            try:
+                subprocess.run([tool, "fill", "--port", str(server.port), "--key", KEY,
+                                "--endpoints", str(endpoints), "--customers",
+                                str(backlog // endpoints), "--connections", "16", "--url",
+                                f"http://127.0.0.1:{receiver_port}/hook"],
+                               capture_output=True, text=True, check=True)
+            finally:
+                server.stop()
+            receiver = subprocess.Popen([tool, "receive", "--port", str(receiver_port), "--expect",
+                                         str(backlog), "--seconds", "120"],
+                                        stdout=subprocess.PIPE, text=True)
+            wait_tcp(receiver_port)
+            server = Server([f"{build}/tools/payledgerd", "--data-dir", data, "--listen",
+                             "127.0.0.1:0", "--bootstrap-key", KEY])
+            try:
+                out, _ = receiver.communicate(timeout=180)
+            finally:
+                server.stop()
+            results.add(f"webhooks/drain/e{endpoints}", json.loads(out.strip().splitlines()[-1]))
+        # 1,000 deliveries/s in both shapes; and 5,000/s over 100 endpoints (50 creates/s).
+        for endpoints, rate, name in ((1, 1000, "e1"), (100, 10, "e100"), (100, 50, "e100_5k")):
+            server = Server([f"{build}/tools/payledgerd", "--data-dir",
+                             os.path.join(work, f"webhooks-delay-{name}-{rep}"), "--listen",
+                             "127.0.0.1:0", "--bootstrap-key", KEY])
+            try:
+                out = subprocess.run([tool, "latency", "--port", str(server.port), "--key", KEY,
+                                      "--endpoints", str(endpoints), "--rate", str(rate),
+                                      "--seconds", str(args.seconds), "--connections", "16"],
+                                     capture_output=True, text=True, check=True).stdout
+            finally:
+                server.stop()
+            results.add(f"webhooks/delay/{name}", json.loads(out.strip().splitlines()[-1]))
+
+
 def fill(build, data_dir, intents):
     out = subprocess.run([f"{build}/tools/bench/bench_fill", "--data-dir", data_dir, "--key", KEY,
                           "--intents", str(intents)], capture_output=True, text=True, check=True)
@@ -361,6 +409,15 @@ def targets(results):
             f"{verdict(None if grow_l is None else grow_l <= 1.5)} |",
             f"| peak RSS at the large store ≤ 300 MB | {fmt_stat(rss, ' MB')} | "
             f"{verdict(None if rss is None else rss[0] <= 300)} |"]
+    for endpoints in (1, 100):
+        drain = r.stat(f"webhooks/drain/e{endpoints}", "per_second")
+        rows.append(f"| webhook deliveries, {endpoints} endpoint{'s' if endpoints > 1 else ''} "
+                    f"≥ 5,000/s | {fmt_stat(drain, '/s')} | "
+                    f"{verdict(None if drain is None else drain[0] >= 5000)} |")
+    for name, label in (("e1", "1 endpoint"), ("e100", "100 endpoints")):
+        p99 = r.stat(f"webhooks/delay/{name}", "p99_ms")
+        rows.append(f"| webhook delay p99 ≤ 50 ms (1,000 deliveries/s, {label}) | "
+                    f"{fmt_stat(p99, ' ms', 1)} | {verdict(None if p99 is None else p99[0] <= 50)} |")
     return "\n".join(rows)
 
 
@@ -410,7 +467,20 @@ def report(args, results, peers, filled):
         x = ratio(s, fsync)
         lines.append(f"| {w} | {fmt_stat(s)} | {'n/a' if x is None else f'{x:.1f}×'} |")
     lines += ["", f"The disk's own rate, a 512-byte write + fdatasync loop: {fmt_stat(fsync, '/s')}.", "",
-              "## Replay", "",
+              "## Webhook delivery", "",
+              "To a loopback receiver (`bench_webhooks`, cpp-httplib) on the same two cores. "
+              "Drain: a backlog of deliveries sent at once (made while payledgerd ran with "
+              "`--no-webhooks`, sent after a restart). Delay: from sending a customer's create to "
+              "the delivery of its `customer.created`, at a fixed rate.", "",
+              "| scenario | deliveries/s | delay p50 ms | delay p99 ms |", "| --- | --- | --- | --- |"]
+    for name, label in (("drain/e1", "drain, 1 endpoint"), ("drain/e100", "drain, 100 endpoints"),
+                        ("delay/e1", "1 endpoint, 1,000 creates/s"),
+                        ("delay/e100", "100 endpoints, 10 creates/s"),
+                        ("delay/e100_5k", "100 endpoints, 50 creates/s")):
+        lines.append(f"| {label} | {fmt_stat(r.stat(f'webhooks/{name}', 'per_second'))} | "
+                     f"{fmt_stat(r.stat(f'webhooks/{name}', 'p50_ms'), digits=1)} | "
+                     f"{fmt_stat(r.stat(f'webhooks/{name}', 'p99_ms'), digits=1)} |")
+    lines += ["", "## Replay", "",
               f"`payledger replay` of {filled['events']:,} events ({filled['intents']:,} intents, "
               f"each created, confirmed, authorized, captured) into every projection: "
               f"{fmt_stat(r.stat('replay', 'per_second'), ' events/s')}.", "",
@@ -460,6 +530,8 @@ def sanity(results, peers):
     expected = [f"{n}/c{c}" for n in ("ceiling", "create", "payment", "session", "complete",
                                       "retrieve", "list", "flow")
                 for c in CONNECTIONS]
+    expected += ["webhooks/drain/e1", "webhooks/drain/e100", "webhooks/delay/e1",
+                 "webhooks/delay/e100", "webhooks/delay/e100_5k"]
     expected += ["create_half_load", "fsync", "store/w1", "store/w8", "store/w64", "replay",
                  "growth/small/retrieve", "growth/large/list", "growth/large/rss"]
     peer_runs = [f"{p}/create/c{c}" for p in peers for c in CONNECTIONS]
@@ -501,6 +573,7 @@ def main():
         http_scenarios(args, args.build_dir, work, results)
         peers = peer_scenarios(args, results)
         store_scenarios(args, args.build_dir, work, results)
+        webhook_scenarios(args, args.build_dir, work, results)
         filled = replay_scenario(args, args.build_dir, work, results)
         growth_scenario(args, args.build_dir, work, results)
     finally:

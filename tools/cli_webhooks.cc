@@ -1,0 +1,315 @@
+#include "tools/cli_webhooks.h"
+
+#include <httplib.h>
+#include <openssl/rand.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <functional>
+#include <map>
+#include <optional>
+#include <thread>
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include "contract/aggregate.h"
+#include "webhooks/signature.h"
+
+namespace payledger::cli {
+namespace {
+
+using Json = nlohmann::json;
+
+httplib::Client client_for(const std::string& url) {
+  httplib::Client c(url);
+  c.set_connection_timeout(5, 0);
+  c.set_read_timeout(30, 0);
+  c.set_tcp_nodelay(true);
+  return c;
+}
+
+std::string now_text() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  return buf;
+}
+
+std::string new_secret() {
+  static constexpr std::string_view kDigits =
+      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  unsigned char bytes[32];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) return {};
+  std::string s = "whsec_";
+  for (unsigned char b : bytes) s.push_back(kDigits[b % kDigits.size()]);
+  return s;
+}
+
+// One page of events: those just newer than `cursor` (ending_before), or without one the
+// newest `limit`.
+std::optional<Json> events_page(httplib::Client& api, const std::string& key,
+                                const std::string& cursor, int limit) {
+  const std::string path = "/v1/events?limit=" + std::to_string(limit) +
+                           (cursor.empty() ? "" : "&ending_before=" + cursor);
+  auto r = api.Get(path, {{"Authorization", "Bearer " + key}});
+  if (!r) return std::nullopt;
+  if (r->status != 200) {
+    fmt::print(stderr, "{}  GET /v1/events answered {}: {}\n", now_text(), r->status, r->body);
+    return std::nullopt;
+  }
+  Json page = Json::parse(r->body, nullptr, false);
+  if (!page.is_object() || !page["data"].is_array()) return std::nullopt;
+  return page;
+}
+
+bool wanted(const ListenOptions& o, const std::string& type) {
+  if (o.events.empty()) return true;
+  for (const auto& p : o.events) {
+    if (contract::selects_event_type(p, type)) return true;
+  }
+  return false;
+}
+
+// Forwards one event until the receiver answers (any status); false when stopped trying.
+void forward(const ListenOptions& o, httplib::Client& receiver, const std::string& path,
+             const Json& event) {
+  const std::string body = event.dump();
+  for (int tries = 0;; ++tries) {
+    const auto t = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+    httplib::Headers headers{{"Stripe-Signature", delivery::stripe_signature(o.secret, t, body)}};
+    auto r = receiver.Post(path, headers, body, "application/json; charset=utf-8");
+    if (r) {
+      fmt::print("{}  <--  [{}] POST {} [{}]\n", now_text(), r->status, o.forward_to,
+                 event["id"].get<std::string>());
+      return;
+    }
+    fmt::print("{}  <--  [ERROR] POST {} [{}]: {}; trying again\n", now_text(), o.forward_to,
+               event["id"].get<std::string>(), httplib::to_string(r.error()));
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(std::min(5000, 250 << std::min(tries, 4))));
+  }
+}
+
+}  // namespace
+
+int listen(const ListenOptions& given) {
+  ListenOptions o = given;
+  if (o.secret.empty()) o.secret = new_secret();
+  httplib::Client api = client_for(o.target.api);
+  const auto scheme_end = o.forward_to.find("://");
+  const auto path_start =
+      o.forward_to.find('/', scheme_end == std::string::npos ? 0 : scheme_end + 3);
+  const std::string origin = o.forward_to.substr(0, path_start);
+  const std::string path = path_start == std::string::npos ? "/" : o.forward_to.substr(path_start);
+  httplib::Client receiver = client_for(origin);
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // a line per event, as it happens
+  std::string cursor;  // the newest event seen; empty: none existed when listening began
+  bool ready = false;
+  for (;;) {
+    auto page = events_page(api, o.target.key, cursor, ready ? 100 : 1);
+    if (!page) {
+      if (ready)
+        fmt::print(stderr, "{}  payledgerd unreachable at {}; retrying\n", now_text(),
+                   o.target.api);
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+      continue;
+    }
+    if (!ready) {  // from now on: the newest event so far is where it starts
+      if (!(*page)["data"].empty()) cursor = (*page)["data"][0]["id"];
+      fmt::print("Ready! Your webhook signing secret is {} (forwarding to {})\n", o.secret,
+                 o.forward_to);
+      std::fflush(stdout);
+      ready = true;
+      continue;
+    }
+    const Json& data = (*page)["data"];
+    for (auto it = data.rbegin(); it != data.rend(); ++it) {  // oldest first
+      const std::string type = (*it)["type"];
+      cursor = (*it)["id"];
+      if (!wanted(o, type)) continue;
+      fmt::print("{}   -->  {} [{}]\n", now_text(), type, cursor);
+      forward(o, receiver, path, *it);
+    }
+    std::fflush(stdout);
+    if (!(*page)["has_more"].get<bool>())
+      std::this_thread::sleep_for(std::chrono::milliseconds(o.poll_ms));
+  }
+}
+
+namespace {
+
+// The merchant's API, printing each call.
+class Api {
+ public:
+  explicit Api(const ApiTarget& t) : cli_(client_for(t.api)), key_(t.key) {}
+  std::optional<Json> post(const std::string& path, const std::string& form,
+                           bool customer_side = false) {
+    httplib::Headers headers;
+    if (!customer_side) headers.emplace("Authorization", "Bearer " + key_);
+    auto r = cli_.Post(path, headers, form, "application/x-www-form-urlencoded");
+    fmt::print("POST {} -> {}\n", path,
+               r ? std::to_string(r->status) : httplib::to_string(r.error()));
+    if (!r || r->status / 100 != 2) {
+      if (r) fmt::print(stderr, "{}\n", r->body);
+      return std::nullopt;
+    }
+    return Json::parse(r->body);
+  }
+  std::optional<Json> del(const std::string& path) {
+    auto r = cli_.Delete(path, {{"Authorization", "Bearer " + key_}});
+    fmt::print("DELETE {} -> {}\n", path,
+               r ? std::to_string(r->status) : httplib::to_string(r.error()));
+    if (!r || r->status != 200) return std::nullopt;
+    return Json::parse(r->body);
+  }
+
+ private:
+  httplib::Client cli_;
+  std::string key_;
+};
+
+using Steps = std::function<bool(Api&)>;
+
+std::optional<std::string> intent(Api& api, const std::string& extra) {
+  auto pi = api.post("/v1/payment_intents", "amount=2000&currency=usd" + extra);
+  if (!pi) return std::nullopt;
+  return (*pi)["id"].get<std::string>();
+}
+
+bool confirmed(Api& api, const std::string& card, const std::string& extra = "",
+               std::string* id_out = nullptr) {
+  auto id = intent(api, extra);
+  if (!id) return false;
+  if (id_out != nullptr) *id_out = *id;
+  auto r = api.post("/v1/payment_intents/" + *id + "/confirm", "payment_method=" + card);
+  return r.has_value() || card != "pm_card_visa";  // a decline answers 402: it still happened
+}
+
+bool succeeded_and(Api& api, const std::function<bool(const std::string&)>& then) {
+  std::string id;
+  return confirmed(api, "pm_card_visa", "", &id) && then(id);
+}
+
+std::optional<std::string> price(Api& api) {
+  auto product = api.post("/v1/products", "name=Trigger+lamp");
+  if (!product) return std::nullopt;
+  auto p = api.post("/v1/prices", "product=" + (*product)["id"].get<std::string>() +
+                                      "&currency=usd&unit_amount=2500");
+  if (!p) return std::nullopt;
+  return (*p)["id"].get<std::string>();
+}
+
+std::optional<Json> session(Api& api, const std::string& ui) {
+  auto p = price(api);
+  if (!p) return std::nullopt;
+  const std::string back = ui == "hosted" ? "&success_url=" : "&return_url=";
+  return api.post("/v1/checkout/sessions",
+                  "mode=payment&ui_mode=" + ui + "&line_items[0][price]=" + *p +
+                      "&line_items[0][quantity]=1" + back + "https%3A%2F%2Fexample.com%2Fdone");
+}
+
+const std::map<std::string, Steps>& steps() {
+  static const std::map<std::string, Steps> all = {
+      {"payment_intent.created", [](Api& a) { return intent(a, "").has_value(); }},
+      {"payment_intent.succeeded", [](Api& a) { return confirmed(a, "pm_card_visa"); }},
+      {"payment_intent.payment_failed",
+       [](Api& a) { return confirmed(a, "pm_card_chargeDeclined"); }},
+      {"payment_intent.requires_action",
+       [](Api& a) { return confirmed(a, "pm_card_threeDSecureRequired"); }},
+      {"payment_intent.amount_capturable_updated",
+       [](Api& a) { return confirmed(a, "pm_card_visa", "&capture_method=manual"); }},
+      {"payment_intent.canceled",
+       [](Api& a) {
+         auto id = intent(a, "");
+         return id && a.post("/v1/payment_intents/" + *id + "/cancel", "").has_value();
+       }},
+      {"charge.succeeded", [](Api& a) { return confirmed(a, "pm_card_visa"); }},
+      {"charge.failed", [](Api& a) { return confirmed(a, "pm_card_chargeDeclined"); }},
+      {"charge.captured",
+       [](Api& a) {
+         std::string id;
+         return confirmed(a, "pm_card_visa", "&capture_method=manual", &id) &&
+                a.post("/v1/payment_intents/" + id + "/capture", "").has_value();
+       }},
+      {"charge.refunded",
+       [](Api& a) {
+         return succeeded_and(a, [&](const std::string& id) {
+           return a.post("/v1/refunds", "payment_intent=" + id).has_value();
+         });
+       }},
+      {"refund.created",
+       [](Api& a) {
+         return succeeded_and(a, [&](const std::string& id) {
+           return a.post("/v1/refunds", "payment_intent=" + id + "&amount=500").has_value();
+         });
+       }},
+      {"customer.created",
+       [](Api& a) { return a.post("/v1/customers", "name=Jenny+Rosen").has_value(); }},
+      {"customer.updated",
+       [](Api& a) {
+         auto c = a.post("/v1/customers", "name=Jenny+Rosen");
+         return c && a.post("/v1/customers/" + (*c)["id"].get<std::string>(), "name=Jenny+R.")
+                         .has_value();
+       }},
+      {"customer.deleted",
+       [](Api& a) {
+         auto c = a.post("/v1/customers", "name=Jenny+Rosen");
+         return c && a.del("/v1/customers/" + (*c)["id"].get<std::string>()).has_value();
+       }},
+      {"product.created",
+       [](Api& a) { return a.post("/v1/products", "name=Trigger+lamp").has_value(); }},
+      {"price.created", [](Api& a) { return price(a).has_value(); }},
+      {"checkout.session.completed",
+       [](Api& a) {
+         auto s = session(a, "custom");
+         if (!s) return false;
+         return a
+             .post("/v1/payment_pages/" + (*s)["id"].get<std::string>() + "/confirm",
+                   "client_secret=" + (*s)["client_secret"].get<std::string>() +
+                       "&email=jenny%40example.com&card[number]=4242424242424242"
+                       "&card[exp_month]=12&card[exp_year]=2034&card[cvc]=123",
+                   /*customer_side=*/true)
+             .has_value();
+       }},
+      {"checkout.session.expired",
+       [](Api& a) {
+         auto s = session(a, "hosted");
+         return s &&
+                a.post("/v1/checkout/sessions/" + (*s)["id"].get<std::string>() + "/expire", "")
+                    .has_value();
+       }},
+  };
+  return all;
+}
+
+}  // namespace
+
+std::vector<std::string> triggerable_events() {
+  std::vector<std::string> out;
+  for (const auto& [name, s] : steps()) out.push_back(name);
+  return out;
+}
+
+int trigger(const ApiTarget& target, const std::string& event) {
+  const auto it = steps().find(event);
+  if (it == steps().end()) {
+    fmt::print(stderr, "payledger trigger cannot cause '{}'. It can cause:\n", event);
+    for (const auto& name : triggerable_events()) fmt::print(stderr, "  {}\n", name);
+    return 2;
+  }
+  Api api(target);
+  if (!it->second(api)) {
+    fmt::print(stderr, "a call failed: {} may not have happened\n", event);
+    return 1;
+  }
+  fmt::print("Trigger succeeded! Check the events: GET /v1/events?type={}\n", event);
+  return 0;
+}
+
+}  // namespace payledger::cli
