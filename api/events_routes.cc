@@ -133,7 +133,11 @@ Outcome list_events(ReadCall& call) {
           patterns.empty() || std::any_of(patterns.begin(), patterns.end(), [&](const auto& p) {
             return contract::selects_event_type(p, type->second);
           });
-      const std::int64_t at = std::stoll(created->second);
+      std::int64_t at = 0;
+      const std::string& text = created->second;
+      if (std::from_chars(text.data(), text.data() + text.size(), at).ec != std::errc()) {
+        return false;
+      }
       return typed && at >= range.min && at <= range.max;
     };
   }

@@ -215,17 +215,28 @@ Status Projector::quarantine(Position p, const std::string& stream_id, const std
 // renders it now, right after the event.
 void Projector::announce(const eventstore::EventHeader& header, std::uint64_t position, Touched& t,
                          const std::vector<contract::Announcement>& announced, ViewBatch& batch) {
-  PL_ASSERT(announced.size() <= kAnnouncementsPerEvent, "an event makes at most 8 public events");
+  // A module's mistake (too many, or a document it does not render) loses that public event,
+  // said in the log, never the projection: the same on every rebuild.
+  if (announced.size() > kAnnouncementsPerEvent) {
+    spdlog::error("projector {}: {} at position {} announces {} public events; the first {} kept",
+                  name_, header.type, position, announced.size(), kAnnouncementsPerEvent);
+  }
   std::vector<contract::Document> docs;
   t.aggregate->documents(*t.state, &docs);
   const std::string& merchant = t.book.merchant;
   const std::string_view object = contract::kEventObject;
-  for (std::size_t k = 0; k < announced.size(); ++k) {
+  for (std::size_t k = 0; k < std::min<std::size_t>(announced.size(), kAnnouncementsPerEvent);
+       ++k) {
     const contract::Announcement& a = announced[k];
     const auto doc = std::find_if(docs.begin(), docs.end(), [&](const contract::Document& d) {
       return d.object == a.object && d.id == a.id;
     });
-    PL_ASSERT(doc != docs.end(), "a public event shows a document of its own stream");
+    if (doc == docs.end()) {
+      spdlog::error(
+          "projector {}: {} at position {} announces {} of {} {}, which it does not render", name_,
+          header.type, position, a.type, a.object, a.id);
+      continue;
+    }
     const std::uint64_t sequence = position * kAnnouncementsPerEvent + k;
     // A deleted document is shown as it was before (else as its tombstone).
     std::string tombstone;

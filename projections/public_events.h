@@ -21,7 +21,7 @@ std::string public_event_id(std::uint64_t sequence);
 
 // Stripe's previous_attributes: every top-level member of `after` whose value differs in
 // `before`, with its value there (null when `before` lacked it). Both are JSON objects;
-// `before` empty gives {}.
+// `before` empty (or either not an object) gives {}.
 std::string previous_attributes(std::string_view before, std::string_view after);
 
 struct PublicEvent {

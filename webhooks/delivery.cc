@@ -137,6 +137,16 @@ Expected<std::optional<std::string>, Status> Delivery::redeliver(
   p.manual = true;
   p.due_at = clock_.now().value;
   p.first_at = p.due_at;
+  // One retry of an event to an endpoint at a time: a second in the same second would have the
+  // same key (and the first one's end would remove it unattempted).
+  std::lock_guard lock(retry_mu_);
+  std::string queued;
+  const rocksdb::Status found =
+      db_.db()->Get(rocksdb::ReadOptions(), db_.webhooks(), p.key(), &queued);
+  if (found.ok())
+    return Unexpected{
+        Status::conflict("a retry of this event to this endpoint is "
+                         "being made")};
   rocksdb::WriteBatch batch;
   batch.Put(db_.webhooks(), p.key(), p.value());
   dispatcher_.watch(p.key());

@@ -7,6 +7,7 @@
 // written, so an event may arrive twice (receivers dedupe on its id), never zero times.
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -41,6 +42,7 @@ class Delivery final : private eventstore::LogConsumer {
 
   // Queues one attempt of the merchant's public event to one of its endpoints, due now, off the
   // retry schedule; returns the attempt's JSON once made, nullopt if not within `wait`.
+  // Status::conflict when a retry of the same event to the same endpoint is being made.
   // REQUIRES: the event and the endpoint are the merchant's (the route checks).
   Expected<std::optional<std::string>, eventstore::Status> redeliver(
       const std::string& merchant, const std::string& event_id, std::uint64_t sequence,
@@ -66,6 +68,7 @@ class Delivery final : private eventstore::LogConsumer {
   Directory directory_;
   Dispatcher dispatcher_;
   std::atomic<std::uint64_t> checkpoint_{0};
+  std::mutex retry_mu_;  // redeliver(): the check that no retry is queued, and the queuing
   std::unique_ptr<eventstore::LogFollower> follower_;
 };
 

@@ -20,8 +20,9 @@ namespace {
 constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
 constexpr auto kAgeReportInterval = std::chrono::seconds(5);
 constexpr auto kRescanInterval = std::chrono::seconds(10);
-// A delivery whose event is not in the views yet (they were being rebuilt) waits this long.
-constexpr std::int64_t kEventMissingWaitSeconds = 5;
+// A delivery whose event or endpoint is not in the views yet (they are being rebuilt) waits
+// this long.
+constexpr std::int64_t kNotInViewsWaitSeconds = 5;
 
 std::size_t discard_body(char*, std::size_t size, std::size_t count, void*) {
   return size * count;
@@ -131,8 +132,11 @@ void Dispatcher::take_woken() {
 }
 
 int Dispatcher::share() const {
-  const int busy = std::max<int>(1, static_cast<int>(queues_.size()));
-  return std::clamp(options_.shared_in_flight / busy, 1, options_.max_in_flight_per_endpoint);
+  const auto busy = std::count_if(queues_.begin(), queues_.end(), [](const auto& entry) {
+    return entry.second.in_flight > 0 || entry.second.dirty;
+  });
+  return std::clamp(options_.shared_in_flight / std::max<int>(1, static_cast<int>(busy)), 1,
+                    options_.max_in_flight_per_endpoint);
 }
 
 void Dispatcher::run() {
@@ -224,16 +228,20 @@ bool Dispatcher::launch(Pending p, std::string key, std::int64_t now, rocksdb::W
     return false;
   }
   const EndpointRef& e = *found;
-  if (!e || e->deleted) {  // nothing more goes to a deleted endpoint
-    batch.Delete(db_.webhooks(), key);
-    return false;
-  }
   auto put_off = [&](std::int64_t seconds) {
     batch.Delete(db_.webhooks(), key);
     p.due_at = now + seconds;
     batch.Put(db_.webhooks(), p.key(), p.value());  // sorts after `resume`: a later due time
     put_off_until_ = std::min(put_off_until_, p.due_at);
   };
+  if (!e) {  // not in the views (yet: they may be being rebuilt)
+    put_off(kNotInViewsWaitSeconds);
+    return false;
+  }
+  if (e->deleted) {  // nothing more goes to a deleted endpoint
+    batch.Delete(db_.webhooks(), key);
+    return false;
+  }
   if (e->disabled) {
     put_off(options_.disabled_recheck_seconds);
     return false;
@@ -242,12 +250,15 @@ bool Dispatcher::launch(Pending p, std::string key, std::int64_t now, rocksdb::W
   const std::string event_key =
       projections::ViewKeys::object(contract::kEventObject, p.merchant, p.event_id);
   if (!db_.db()->Get(rocksdb::ReadOptions(), db_.views(), event_key, &flight->body).ok()) {
-    put_off(kEventMissingWaitSeconds);
+    put_off(kNotInViewsWaitSeconds);
     return false;
   }
-  if (e->secret.empty()) {  // the server's key changed: nothing can be signed
-    batch.Delete(db_.webhooks(), key);
-    (void)conclude(std::move(p), 0, "the signing secret cannot be unsealed", false, now, batch);
+  if (e->secret.empty()) {  // the server's secret file is not the one that sealed it
+    spdlog::error(
+        "webhooks: the signing secret of {} cannot be unsealed (another --secret-file?); "
+        "its deliveries wait",
+        e->id);
+    put_off(options_.disabled_recheck_seconds);
     return false;
   }
   flight->pending = std::move(p);

@@ -58,7 +58,8 @@ Expected<EndpointRef, Status> Directory::endpoint(const std::string& id) {
   auto loaded = load(id);
   if (!loaded) return loaded;
   std::lock_guard lock(mu_);
-  if (generation == generation_) by_id_[id] = *loaded;
+  // A miss is not kept: the views may be being rebuilt, and will have it.
+  if (generation == generation_ && *loaded) by_id_[id] = *loaded;
   return loaded;
 }
 

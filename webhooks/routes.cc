@@ -124,6 +124,13 @@ api::Outcome retry(Delivery& delivery, api::Call& call) {
   const std::string type = (*meta)->index["type"];
   auto attempt = delivery.redeliver(call.merchant.value, event_id, (*meta)->position.value, type,
                                     endpoint, kRetryWait);
+  if (!attempt && attempt.error().code() == eventstore::Status::Code::conflict) {
+    api::ApiError busy;
+    busy.http_status = 409;
+    busy.code = "retry_in_progress";
+    busy.message = "A retry of this event to this endpoint is being made; see its attempts.";
+    return api::error_outcome(busy);
+  }
   if (!attempt) return api::storage_failure(attempt.error());
   if (*attempt) return api::Outcome{200, std::move(**attempt), {}};
   eventstore::JsonWriter w;  // not made in time: it is queued, and will be

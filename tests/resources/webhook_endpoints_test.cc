@@ -17,7 +17,8 @@ namespace {
 std::string everything_stored(Server& s) {
   eventstore::Database& db = s.app().db();
   std::string all;
-  for (rocksdb::ColumnFamilyHandle* h : {db.log(), db.idempotency(), db.views(), db.relay()}) {
+  for (rocksdb::ColumnFamilyHandle* h :
+       {db.log(), db.idempotency(), db.views(), db.relay(), db.webhooks()}) {
     std::unique_ptr<rocksdb::Iterator> it(db.db()->NewIterator(rocksdb::ReadOptions(), h));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       all += it->key().ToString();
