@@ -113,7 +113,7 @@ class Results:
         self.runs.setdefault(name, []).append(result)
 
     def stat(self, name, field):
-        values = [r[field] for r in self.runs.get(name, [])]
+        values = [r[field] for r in self.runs.get(name, []) if field in r]
         if not values:
             return None
         return statistics.median(values), min(values), max(values)
