@@ -112,6 +112,7 @@ class CommandService {
   Outcome retrying(const std::function<Outcome()>& attempt);
 
   std::string new_id(std::string_view prefix) { return ids_.next(prefix); }
+  IdGenerator& ids() { return ids_; }
   // `prefix` + "_" + a random UUID (pay_a1b2c3d4-...).
   std::string new_uuid_id(std::string_view prefix) { return std::string(prefix) + "_" + uuid_v4(); }
   // Keyed fingerprint (HMAC-SHA256 hex) of `data` for the use `domain` (Secrets::fingerprint).

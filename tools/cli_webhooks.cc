@@ -1,7 +1,6 @@
 #include "tools/cli_webhooks.h"
 
 #include <httplib.h>
-#include <openssl/rand.h>
 
 #include <chrono>
 #include <cstdio>
@@ -14,7 +13,9 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include "api/ids.h"
 #include "contract/aggregate.h"
+#include "resources/webhook_endpoints/module.h"
 #include "webhooks/signature.h"
 
 namespace payledger::cli {
@@ -37,16 +38,6 @@ std::string now_text() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
   return buf;
-}
-
-std::string new_secret() {
-  static constexpr std::string_view kDigits =
-      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-  unsigned char bytes[32];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) return {};
-  std::string s = "whsec_";
-  for (unsigned char b : bytes) s.push_back(kDigits[b % kDigits.size()]);
-  return s;
 }
 
 // One page of events: those just newer than `cursor` (ending_before), or without one the
@@ -100,7 +91,10 @@ void forward(const ListenOptions& o, httplib::Client& receiver, const std::strin
 
 int listen(const ListenOptions& given) {
   ListenOptions o = given;
-  if (o.secret.empty()) o.secret = new_secret();
+  if (o.secret.empty()) {
+    api::RandomIds ids;
+    o.secret = webhooks::new_signing_secret(ids);
+  }
   httplib::Client api = client_for(o.target.api);
   const auto scheme_end = o.forward_to.find("://");
   const auto path_start =

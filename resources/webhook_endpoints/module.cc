@@ -48,6 +48,13 @@ void Module::documents(const Endpoint& e, std::vector<contract::Document>* out) 
   out->push_back(std::move(doc));
 }
 
+std::string new_signing_secret(api::IdGenerator& ids) {
+  constexpr std::size_t kChars = 32;
+  std::string random;
+  while (random.size() < kChars) random += ids.next("x").substr(2);  // "x_" + 24 base62
+  return "whsec_" + random.substr(0, kChars);
+}
+
 const contract::Aggregate& aggregate() {
   static const contract::AggregateOf<Module> instance;
   return instance;

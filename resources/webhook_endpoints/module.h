@@ -4,6 +4,7 @@
 #include <optional>
 #include <vector>
 
+#include "api/ids.h"
 #include "api/routes.h"
 #include "contract/aggregate.h"
 #include "resources/webhook_endpoints/endpoint.h"
@@ -35,6 +36,10 @@ const contract::Aggregate& aggregate();
 std::string render(const Endpoint& e);
 // The same with one more field: `key` ("secret" or "secret_sealed") holding `value`.
 std::string render_with(const Endpoint& e, std::string_view key, const std::string& value);
+
+// A new signing secret: whsec_ and 32 random base62 characters, as Stripe's secrets look (the
+// endpoints' own, and the one `payledger listen` signs with).
+std::string new_signing_secret(api::IdGenerator& ids);
 
 // What a signing secret is sealed for (api::Secrets::seal's domain).
 inline constexpr std::string_view kSecretUse = "webhook_secret";

@@ -40,13 +40,6 @@ std::optional<api::ApiError> url_error(const std::optional<std::string>& url) {
                             "url must be an absolute http or https URL without a fragment.");
 }
 
-// whsec_ and 32 random base62 characters, as Stripe's secrets look.
-std::string new_secret(api::CommandService& commands) {
-  std::string secret = "whsec_";
-  while (secret.size() < 6 + 32) secret += commands.new_id("x").substr(2);
-  return secret.substr(0, 6 + 32);
-}
-
 template <class Decide, class Answer>
 Outcome run(Call& call, const std::string& id, bool fresh, Decide&& decide, Answer&& answer) {
   return api::decide_and_append<Module>(
@@ -67,7 +60,7 @@ Outcome create(Call& call) {
   if (auto e = p.finish()) return api::error_outcome(*e);
   if (auto e = url_error(s.url)) return api::error_outcome(*e);
   const std::string id = call.commands.new_id("we");
-  const std::string secret = new_secret(call.commands);
+  const std::string secret = new_signing_secret(call.commands.ids());
   const std::string sealed = call.commands.seal(kSecretUse, secret);
   return run(
       call, id, true,
