@@ -14,8 +14,11 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "percentile.h"
+
 namespace {
 
+using payledger::bench::percentile;
 using Clock = std::chrono::steady_clock;
 
 struct Options {
@@ -105,13 +108,6 @@ void run_checkout(Session& s, Worker& w, const std::string& price) {
     return;
   }
   ++w.flows;
-}
-
-double percentile(std::vector<double>& v, double p) {
-  if (v.empty()) return 0;
-  const auto k = static_cast<std::size_t>(p / 100.0 * static_cast<double>(v.size() - 1));
-  std::nth_element(v.begin(), v.begin() + static_cast<long>(k), v.end());
-  return v[k];
 }
 
 }  // namespace

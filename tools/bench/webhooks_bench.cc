@@ -21,8 +21,11 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "percentile.h"
+
 namespace {
 
+using payledger::bench::percentile;
 using Clock = std::chrono::steady_clock;
 using Json = nlohmann::json;
 
@@ -92,13 +95,6 @@ class Receiver {
   int port_ = 0;
   std::thread thread_;
 };
-
-double percentile(std::vector<double>& v, double p) {
-  if (v.empty()) return 0;
-  const auto k = static_cast<std::size_t>(p / 100.0 * static_cast<double>(v.size() - 1));
-  std::nth_element(v.begin(), v.begin() + static_cast<long>(k), v.end());
-  return v[k];
-}
 
 int fill(const Options& o) {
   if (!make_endpoints(o, o.url)) return 1;
