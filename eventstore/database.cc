@@ -5,6 +5,9 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
+#include <spdlog/spdlog.h>
+
+#include "eventstore/chain.h"
 
 namespace payledger::eventstore {
 namespace {
@@ -22,6 +25,10 @@ class EventKeyHint final : public rocksdb::SliceTransform {
     return key.size() == 9 && key[0] == 'g';
   }
 };
+
+void log_upgrade_progress(std::uint64_t done, std::uint64_t total) {
+  spdlog::info("upgrading the log to format {}: {}/{} events hashed", kLogFormat, done, total);
+}
 
 }  // namespace
 
@@ -66,6 +73,7 @@ Expected<std::unique_ptr<Database>, Status> Database::open(const std::string& di
   db->views_ = handles[3];
   db->relay_ = handles[4];
   db->webhooks_ = handles[5];
+  if (Status up = upgrade_log(*db, log_upgrade_progress); !up.is_ok()) return Unexpected{up};
   return db;
 }
 

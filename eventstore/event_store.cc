@@ -48,6 +48,9 @@ std::string stream_index_key(const std::string& stream_id, std::uint64_t version
 EventStore::EventStore(Database& db, StoreObserver* observer)
     : db_(db), observer_(observer), durable_(find_last_position(db.db(), db.log())) {
   written_position_ = durable_.reached();
+  const Status head = read_chain_hash(db_, written_position_, &chain_head_);
+  // Database::open brought the log to the chained format: a missing head hash is damage.
+  PL_ASSERT(head.is_ok(), "the last event of the log has its hash");
   syncer_ = std::thread([this] { syncer_loop(); });
   writer_ = std::thread([this] { writer_loop(); });
 }
@@ -194,16 +197,20 @@ EventStore::Written EventStore::write_group(std::vector<std::unique_ptr<Pending>
   return w;
 }
 
-// Puts an accepted append's events (from position `next`), stream index entries and idempotency
-// writes into `batch`.
+// Puts an accepted append's events (from position `next`), their chain hashes, stream index
+// entries and idempotency writes into `batch`.
 AppendResult EventStore::place(const AppendRequest& r, std::uint64_t next,
-                               rocksdb::WriteBatch& batch) const {
+                               rocksdb::WriteBatch& batch) {
   const Position first{next};
   for (const StreamAppend& sa : r.streams) {
     for (std::size_t i = 0; i < sa.events.size(); ++i) {
       std::string pos;
       put_be64(pos, next);
       (void)batch.Put(db_.log(), event_key(Position{next}), sa.events[i]);
+      chain_head_ = chain_next(chain_head_, next, sa.events[i]);
+      (void)batch.Put(
+          db_.log(), chain_key(next),
+          rocksdb::Slice(reinterpret_cast<const char*>(chain_head_.data()), chain_head_.size()));
       (void)batch.Put(db_.log(), stream_index_key(sa.stream_id, sa.expected_version + i + 1), pos);
       ++next;
     }

@@ -25,6 +25,7 @@
 
 #include "domain/expected.h"
 #include "domain/types.h"
+#include "eventstore/chain.h"
 #include "eventstore/database.h"
 #include "eventstore/position_gate.h"
 #include "eventstore/status.h"
@@ -112,7 +113,7 @@ class EventStore {
   void writer_loop();
   void syncer_loop();
   Written write_group(std::vector<std::unique_ptr<Pending>> group);
-  AppendResult place(const AppendRequest& r, std::uint64_t next, rocksdb::WriteBatch& batch) const;
+  AppendResult place(const AppendRequest& r, std::uint64_t next, rocksdb::WriteBatch& batch);
   // ok when the stream is at `version` now; else conflict (saying where it is) or an I/O error.
   Status stream_at(const std::string& stream_id, std::uint64_t version) const;
   Status conflict(const std::string& stream_id, std::uint64_t expected) const;
@@ -123,6 +124,7 @@ class EventStore {
   StoreObserver* observer_;
   PositionGate durable_;                // the last durable position
   std::uint64_t written_position_ = 0;  // the last written one; owned by the writer thread
+  ChainHash chain_head_{};              // the hash of written_position_ (eventstore/chain.h)
 
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
