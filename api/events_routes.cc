@@ -10,12 +10,6 @@ namespace {
 
 constexpr std::size_t kMaxTypes = 20;  // Stripe's limit on types[]
 
-// The bounds of `created` the request asks for, inclusive.
-struct CreatedRange {
-  std::int64_t min = std::numeric_limits<std::int64_t>::min();
-  std::int64_t max = std::numeric_limits<std::int64_t>::max();
-};
-
 // What GET /v1/events was asked, parsed.
 struct EventQuery {
   projections::ListRequest list;
@@ -23,36 +17,6 @@ struct EventQuery {
   bool type_given = false;
   CreatedRange created;
 };
-
-Expected<std::int64_t, ApiError> parse_time(const std::string& name, const std::string& value) {
-  std::int64_t v = 0;
-  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
-  if (ec != std::errc() || end != value.data() + value.size()) {
-    return Unexpected{invalid_param(name, "parameter_invalid_integer",
-                                    name + " must be a Unix timestamp in seconds.")};
-  }
-  return v;
-}
-
-// created, created[gt], created[gte], created[lt], created[lte].
-std::optional<ApiError> read_created(const std::string& name, const std::string& value,
-                                     CreatedRange& range) {
-  auto t = parse_time(name, value);
-  if (!t) return t.error();
-  if (name == "created") {
-    range.min = std::max(range.min, *t);
-    range.max = std::min(range.max, *t);
-  } else if (name == "created[gt]") {
-    range.min = std::max(range.min, *t == std::numeric_limits<std::int64_t>::max() ? *t : *t + 1);
-  } else if (name == "created[gte]") {
-    range.min = std::max(range.min, *t);
-  } else if (name == "created[lt]") {
-    range.max = std::min(range.max, *t == std::numeric_limits<std::int64_t>::min() ? *t : *t - 1);
-  } else {
-    range.max = std::min(range.max, *t);
-  }
-  return std::nullopt;
-}
 
 std::optional<ApiError> read_type(const std::string& name, const std::string& value,
                                   EventQuery& q) {
@@ -81,17 +45,10 @@ bool is_types(const std::string& name) {
 
 std::optional<ApiError> read_param(const std::string& name, const std::string& value,
                                    EventQuery& q) {
-  if (name == "limit") {
-    auto limit = parse_limit(value);
-    if (!limit) return limit.error();
-    q.list.limit = *limit;
-  } else if (name == "starting_after" || name == "ending_before") {
-    if (!value.empty())
-      (name == "starting_after" ? q.list.starting_after : q.list.ending_before) = value;
-  } else if (name == "created" || name == "created[gt]" || name == "created[gte]" ||
-             name == "created[lt]" || name == "created[lte]") {
-    return read_created(name, value, q.created);
-  } else if (name == "type" || is_types(name)) {
+  auto listed = read_list_param(name, value, q.list, q.created);
+  if (!listed) return listed.error();
+  if (*listed) return std::nullopt;
+  if (name == "type" || is_types(name)) {
     return read_type(name == "type" ? name : "types", value, q);
   } else {
     return invalid_param(name, "parameter_unknown", "Received unknown parameter: " + name + ".");
@@ -111,10 +68,7 @@ Expected<EventQuery, ApiError> parse_query(const ReadCall& call) {
   if (q.type_given && types_given) {
     return Unexpected{invalid_param("types", "parameter_invalid", "Pass type or types, not both.")};
   }
-  if (q.list.starting_after && q.list.ending_before) {
-    return Unexpected{invalid_param("ending_before", "parameter_invalid",
-                                    "Pass starting_after or ending_before, not both.")};
-  }
+  if (auto e = check_cursors(q.list)) return Unexpected{*e};
   return q;
 }
 
@@ -122,23 +76,15 @@ Outcome list_events(ReadCall& call) {
   auto parsed = parse_query(call);
   if (!parsed) return error_outcome(parsed.error());
   EventQuery& q = *parsed;
-  const bool any_created = q.created.min != std::numeric_limits<std::int64_t>::min() ||
-                           q.created.max != std::numeric_limits<std::int64_t>::max();
-  if (!q.patterns.empty() || any_created) {
+  if (!q.patterns.empty() || q.created.any()) {
     q.list.accept = [patterns = q.patterns, range = q.created](const domain::Metadata& index) {
       const auto type = index.find("type");
-      const auto created = index.find("created");
-      if (type == index.end() || created == index.end()) return false;
+      if (type == index.end()) return false;
       const bool typed =
           patterns.empty() || std::any_of(patterns.begin(), patterns.end(), [&](const auto& p) {
             return contract::selects_event_type(p, type->second);
           });
-      std::int64_t at = 0;
-      const std::string& text = created->second;
-      if (std::from_chars(text.data(), text.data() + text.size(), at).ec != std::errc()) {
-        return false;
-      }
-      return typed && at >= range.min && at <= range.max;
+      return typed && range.holds(index);
     };
   }
   auto page = call.queries.list(q.list);
@@ -147,12 +93,7 @@ Outcome list_events(ReadCall& call) {
 }
 
 Outcome retrieve_event(ReadCall& call) {
-  const std::string& id = call.path.at(0);
-  const std::string object(contract::kEventObject);
-  auto found = call.queries.object(object, call.merchant.value, id);
-  if (!found) return error_outcome(storage_error(found.error().to_string()));
-  if (!*found) return error_outcome(not_found(object, id));
-  return Outcome{200, std::move(**found), {}};
+  return retrieve_document(call, std::string(contract::kEventObject));
 }
 
 }  // namespace

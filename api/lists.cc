@@ -93,4 +93,83 @@ Outcome list_of(const std::vector<std::pair<std::string, std::string>>& items,
   return Outcome{200, list_json(page, url, before.has_value()), {}};
 }
 
+namespace {
+
+Expected<std::int64_t, ApiError> parse_time(const std::string& name, const std::string& value) {
+  std::int64_t v = 0;
+  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+  if (ec != std::errc() || end != value.data() + value.size()) {
+    return Unexpected{invalid_param(name, "parameter_invalid_integer",
+                                    name + " must be a Unix timestamp in seconds.")};
+  }
+  return v;
+}
+
+// created, created[gt], created[gte], created[lt], created[lte].
+std::optional<ApiError> read_created(const std::string& name, const std::string& value,
+                                     CreatedRange& range) {
+  auto t = parse_time(name, value);
+  if (!t) return t.error();
+  constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  if (name == "created") {
+    range.min = std::max(range.min, *t);
+    range.max = std::min(range.max, *t);
+  } else if (name == "created[gt]") {
+    range.min = std::max(range.min, *t == kMax ? *t : *t + 1);
+  } else if (name == "created[gte]") {
+    range.min = std::max(range.min, *t);
+  } else if (name == "created[lt]") {
+    range.max = std::min(range.max, *t == kMin ? *t : *t - 1);
+  } else {
+    range.max = std::min(range.max, *t);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool CreatedRange::holds(const domain::Metadata& index) const {
+  const auto created = index.find("created");
+  if (created == index.end()) return false;
+  std::int64_t at = 0;
+  const std::string& text = created->second;
+  if (std::from_chars(text.data(), text.data() + text.size(), at).ec != std::errc()) return false;
+  return at >= min && at <= max;
+}
+
+Expected<bool, ApiError> read_list_param(const std::string& name, const std::string& value,
+                                         projections::ListRequest& list, CreatedRange& created) {
+  if (name == "limit") {
+    auto limit = parse_limit(value);
+    if (!limit) return Unexpected{limit.error()};
+    list.limit = *limit;
+  } else if (name == "starting_after" || name == "ending_before") {
+    if (!value.empty())
+      (name == "starting_after" ? list.starting_after : list.ending_before) = value;
+  } else if (name == "created" || name == "created[gt]" || name == "created[gte]" ||
+             name == "created[lt]" || name == "created[lte]") {
+    if (auto e = read_created(name, value, created)) return Unexpected{*e};
+  } else {
+    return false;
+  }
+  return true;
+}
+
+Outcome retrieve_document(const ReadCall& call, const std::string& object) {
+  const std::string& id = call.path.at(0);
+  auto found = call.queries.object(object, call.merchant.value, id);
+  if (!found) return error_outcome(storage_error(found.error().to_string()));
+  if (!*found) return error_outcome(not_found(object, id));
+  return Outcome{200, std::move(**found), {}};
+}
+
+std::optional<ApiError> check_cursors(const projections::ListRequest& list) {
+  if (list.starting_after && list.ending_before) {
+    return invalid_param("ending_before", "parameter_invalid",
+                         "Pass starting_after or ending_before, not both.");
+  }
+  return std::nullopt;
+}
+
 }  // namespace payledger::api

@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "api/balance_routes.h"
 #include "api/events_routes.h"
 #include "api/lists.h"
 #include "api/params.h"
@@ -564,6 +565,7 @@ void ApiServer::install_routes() {
   // On a read replica, add() and add_page() keep nothing: a module's own reads remain.
   for (const contract::Aggregate* a : registry_.aggregates()) a->routes(*this);
   add_event_routes(*this);
+  add_balance_routes(*this);
   for (const auto& add_routes : options_.extra_routes) add_routes(*this);
   install_read_routes();
 }

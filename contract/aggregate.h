@@ -3,6 +3,7 @@
 // (command service, projector, queries, routes, sweeper, relay, schema check) asks of it. The
 // generic layers see only `Aggregate`; a module is a struct of static members (see
 // docs/architecture.md, "Adding a resource") turned into one by `AggregateOf<Module>`.
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
@@ -86,10 +87,22 @@ struct Announcement {
   std::string before = {};
 };
 
+// Money moving into or out of a merchant's balance (docs/ledger.md): an event of a money-moving
+// resource reports each movement it makes, and the ledger projection books each as a balance
+// transaction whose double entries balance.
+struct Movement {
+  std::string_view type;                // Stripe's balance transaction type: "charge", "refund"...
+  std::string_view reporting_category;  // Stripe's: "charge", "refund"
+  std::string source;                   // the charge, payment or refund id
+  std::int64_t amount_minor = 0;        // > 0 into the merchant's balance, < 0 out of it
+  std::string currency;                 // ISO 4217, lowercase
+};
+
 // What applying one event brings besides the new state.
 struct Applied {
   std::vector<DocumentRef> created;     // the documents it creates
   std::vector<Announcement> announced;  // the public events it makes, in order
+  std::vector<Movement> moved = {};     // the money it moves, in order
 };
 
 // The API version the server speaks, which public events carry (api_version).
@@ -143,6 +156,10 @@ class Aggregate {
   virtual eventstore::Status read_state(simdjson::dom::element json, State& state) const = 0;
   // Created and not deleted.
   virtual bool exists(const State& state) const = 0;
+  // Empty when every money invariant of the state holds (captured <= authorized, refunded <=
+  // captured, ...); else which one is broken, with the amounts. `payledger verify` asks after
+  // every event.
+  virtual std::string broken_invariant(const State& state) const = 0;
 
   // --- views ---
   virtual void documents(const State& state, std::vector<Document>* out) const = 0;

@@ -22,6 +22,11 @@
 //   static constexpr bool kAnnouncesUpdates = true;
 //     (when it announces "*.updated" or "*.deleted" events: their documents are rendered as
 //     they were before the event too)
+//   static void ledger(const domain::RecordedOf<Event>&, const State& after,
+//                      std::vector<contract::Movement>*);
+//     (default: none; the money an event moves into or out of the merchant's balance)
+//   static std::string broken_invariant(const State&);
+//     (default: none can break; which money invariant the state breaks, empty when none)
 #include <memory>
 #include <optional>
 #include <utility>
@@ -87,6 +92,9 @@ class AggregateOf final : public Aggregate {
         if (box.state) M::announce(rec, *box.state, &applied->announced);
       }
     }
+    if constexpr (requires { M::ledger(rec, *box.state, &applied->moved); }) {
+      if (box.state) M::ledger(rec, *box.state, &applied->moved);
+    }
     return eventstore::Status::ok();
   }
 
@@ -107,6 +115,13 @@ class AggregateOf final : public Aggregate {
   bool exists(const State& s) const override {
     const StateType* state = typed(s);
     return state != nullptr && M::exists(*state);
+  }
+
+  std::string broken_invariant(const State& s) const override {
+    if constexpr (requires(const StateType& st) { M::broken_invariant(st); }) {
+      if (const StateType* state = typed(s)) return M::broken_invariant(*state);
+    }
+    return {};
   }
 
   void documents(const State& s, std::vector<Document>* out) const override {

@@ -77,6 +77,39 @@ Expected<std::unique_ptr<Database>, Status> Database::open(const std::string& di
   return db;
 }
 
+Expected<std::unique_ptr<Database>, Status> Database::open_follower(
+    const std::string& dir, const std::string& scratch_dir) {
+  rocksdb::DBOptions options;
+  options.max_open_files = -1;  // a secondary instance keeps every table file open
+  const rocksdb::ColumnFamilyOptions cf = column_family_options();
+  std::vector<rocksdb::ColumnFamilyDescriptor> families = {
+      {rocksdb::kDefaultColumnFamilyName, cf},
+      {"log", cf},
+      {"idempotency", cf},
+      {"views", cf},
+      {"relay", cf},
+      {"webhooks", cf},
+  };
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s =
+      rocksdb::DB::OpenAsSecondary(options, dir, scratch_dir, families, &handles, &raw);
+  if (!s.ok()) return Unexpected{Status::io_error("opening " + dir + ": " + s.ToString())};
+  std::unique_ptr<Database> db(new Database());
+  db->db_.reset(raw);
+  db->default_ = handles[0];
+  db->log_ = handles[1];
+  db->idempotency_ = handles[2];
+  db->views_ = handles[3];
+  db->relay_ = handles[4];
+  db->webhooks_ = handles[5];
+  // What the primary wrote since its last flush is in its WAL: read it too.
+  if (s = raw->TryCatchUpWithPrimary(); !s.ok()) {
+    return Unexpected{Status::io_error("catching up with " + dir + ": " + s.ToString())};
+  }
+  return db;
+}
+
 Database::~Database() {
   for (auto* h : {default_, log_, idempotency_, views_, relay_, webhooks_}) {
     if (h != nullptr) (void)db_->DestroyColumnFamilyHandle(h);

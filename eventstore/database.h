@@ -20,6 +20,11 @@ class Database {
  public:
   // Opens (creating if missing) the database in `dir`.
   static Expected<std::unique_ptr<Database>, Status> open(const std::string& dir);
+  // Opens the database in `dir` read-only as a RocksDB secondary instance, whose own files go to
+  // `scratch_dir`: it works while payledgerd runs on `dir`, and reads what had been written when
+  // it opened. Nothing is created or upgraded. For `payledger verify`, `reconcile`, `export`.
+  static Expected<std::unique_ptr<Database>, Status> open_follower(const std::string& dir,
+                                                                   const std::string& scratch_dir);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;

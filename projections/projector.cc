@@ -8,6 +8,7 @@
 #include "contract/field_codec.h"
 #include "domain/assert.h"
 #include "projections/documents.h"
+#include "projections/ledger.h"
 #include "projections/public_events.h"
 
 namespace payledger::projections {
@@ -165,6 +166,11 @@ Status Projector::apply_event(const eventstore::StoredEvent& event, ViewBatch& b
   if (t.book.merchant.empty()) t.book.merchant = h.meta.merchant.value;
   for (auto& ref : applied.created) t.created.emplace_back(std::move(ref), event.position.value);
   if (!applied.announced.empty()) announce(h, event.position.value, t, applied.announced, batch);
+  if (!applied.moved.empty()) {
+    if (Status s = book_movements(h, event.position.value, applied.moved, batch); !s.is_ok()) {
+      return s;
+    }
+  }
   reached(event.position.value);
   return Status::ok();
 }

@@ -20,11 +20,15 @@ std::uint64_t mix(std::uint64_t x) {
 }  // namespace
 
 std::string public_event_id(std::uint64_t sequence) {
+  return sequence_id("evt_", sequence, 0);
+}
+
+std::string sequence_id(std::string_view prefix, std::uint64_t sequence, std::uint64_t salt) {
   static constexpr std::string_view kDigits =
       "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   constexpr std::size_t kChars = 11;  // 62^11 > 2^64
-  std::string id = "evt_" + std::string(kChars, '0');
-  std::uint64_t v = mix(sequence);
+  std::string id = std::string(prefix) + std::string(kChars, '0');
+  std::uint64_t v = mix(sequence ^ salt);
   for (std::size_t i = 0; i < kChars; ++i) {
     id[id.size() - 1 - i] = kDigits[v % kDigits.size()];
     v /= kDigits.size();

@@ -19,6 +19,10 @@ inline constexpr std::uint64_t kAnnouncementsPerEvent = 8;
 // of a bijective mix of the number, so ids are unique and do not count the log's events.
 std::string public_event_id(std::uint64_t sequence);
 
+// `prefix` and 11 base62 characters of a bijective mix of `sequence` xor `salt`: the ids of
+// documents the projector makes itself (public events, balance transactions).
+std::string sequence_id(std::string_view prefix, std::uint64_t sequence, std::uint64_t salt);
+
 // Stripe's previous_attributes: every top-level member of `after` whose value differs in
 // `before`, with its value there (null when `before` lacked it). Both are JSON objects;
 // `before` empty (or either not an object) gives {}.

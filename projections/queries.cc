@@ -129,4 +129,9 @@ Expected<std::vector<DueStream>, Status> Queries::due(std::int64_t now,
   return out;
 }
 
+Expected<std::vector<AccountTotals>, eventstore::Status> Queries::account_totals(
+    const std::string& merchant) const {
+  return projections::account_totals(db_, merchant);
+}
+
 }  // namespace payledger::projections

@@ -10,6 +10,7 @@
 #include "domain/types.h"
 #include "eventstore/database.h"
 #include "eventstore/status.h"
+#include "projections/ledger.h"
 
 namespace payledger::projections {
 
@@ -52,6 +53,9 @@ class Queries {
       const std::string& key_sha256) const;
   // Status::not_found names the cursor parameter whose id the merchant does not have.
   Expected<ListPage, eventstore::Status> list(const ListRequest& request) const;
+  // The merchant's ledger account totals (projections/ledger.h), by currency then account.
+  Expected<std::vector<AccountTotals>, eventstore::Status> account_totals(
+      const std::string& merchant) const;
   // Streams whose time-driven work is due at or before `now`, oldest first.
   Expected<std::vector<DueStream>, eventstore::Status> due(std::int64_t now,
                                                            std::size_t max_items) const;

@@ -40,7 +40,7 @@ struct ViewKeys {
   static constexpr std::string_view kQuarantinePrefix = "z/";
   // The layout of these keys; views of another format are rebuilt from the log.
   static constexpr std::string_view kFormatKey = "f/format";
-  static constexpr std::string_view kFormat = "3";
+  static constexpr std::string_view kFormat = "4";
 };
 
 // Reads see the batch's own writes first. Nothing reaches the database before commit().

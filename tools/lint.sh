@@ -7,7 +7,7 @@ cd "$root"
 out="$(mktemp)"
 status=0
 git ls-files 'domain/*.cc' 'eventstore/*.cc' 'contract/*.cc' 'projections/*.cc' 'kafka/*.cc' \
-  'api/*.cc' 'resources/*.cc' 'webhooks/*.cc' 'app/*.cc' 'tools/*.cc' |
+  'api/*.cc' 'resources/*.cc' 'webhooks/*.cc' 'finance/*.cc' 'app/*.cc' 'tools/*.cc' |
   xargs -P "$(nproc)" -n 4 clang-tidy -p "$build_dir" --quiet --warnings-as-errors='*' \
     >"$out" 2>&1 || status=$?
 grep -v -E '^[0-9]+ warnings? (and [0-9]+ errors? )?generated|^Suppressed|^Use -header-filter' \

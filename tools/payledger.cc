@@ -3,6 +3,7 @@
 //   payledger schemas [--check]        the event schemas and docs/events.md's table
 //   payledger listen --key K --forward-to URL   forward events, signed (tools/cli_webhooks.h)
 //   payledger trigger EVENT --key K    cause an event
+//   payledger verify | reconcile | export --data-dir DIR   for finance (tools/cli_finance.h)
 #include <chrono>
 #include <cstdio>
 #include <future>
@@ -19,35 +20,13 @@
 #include "projections/projector.h"
 #include "projections/runner.h"
 #include "resources/registry.h"
+#include "tools/cli_finance.h"
 #include "tools/cli_webhooks.h"
+#include "tools/progress.h"
 
 namespace {
 
 using namespace payledger;
-
-// A one-line progress bar on stderr, redrawn at most ten times a second.
-class ProgressBar {
- public:
-  explicit ProgressBar(std::uint64_t total) : total_(total) {}
-  void update(std::uint64_t done, bool force = false) {
-    const auto now = std::chrono::steady_clock::now();
-    if (!force && now - last_ < std::chrono::milliseconds(100)) return;
-    last_ = now;
-    const double fraction = total_ == 0 ? 1.0 : static_cast<double>(done) / total_;
-    const int filled = static_cast<int>(fraction * 40);
-    fmt::print(stderr, "\r[{:=<{}}{: <{}}] {:>5.1f}% {}/{} events", "", filled, "", 40 - filled,
-               fraction * 100, done, total_);
-    std::fflush(stderr);
-  }
-  void finish(std::uint64_t done) {
-    update(done, true);
-    fmt::print(stderr, "\n");
-  }
-
- private:
-  std::uint64_t total_;
-  std::chrono::steady_clock::time_point last_{};
-};
 
 // Events per projector batch: an intent's events mostly fall in one batch, so its view is
 // rendered once rather than once per event.
@@ -69,7 +48,7 @@ int replay(const std::string& data_dir) {
   // midway leaves a consistent prefix (checkpoint included) that payledgerd continues from.
   projections::Projector projector(**db, resources::registry(), "read_side", /*bulk=*/true);
   const std::uint64_t total = store.last_position().value;
-  ProgressBar bar(total);
+  cli::ProgressBar bar(total);
   const auto started = std::chrono::steady_clock::now();
   // Reads the next batch on a second thread while this one projects the current batch.
   const auto read_from = [&store](std::uint64_t from) {
@@ -196,7 +175,10 @@ int main(int argc, char** argv) {
   trigger_cmd->add_option("event", event, "the event to cause")
       ->required()
       ->check(CLI::IsMember(cli::triggerable_events()));
+  int finance_exit = -1;
+  cli::add_finance_commands(cli, &finance_exit);
   CLI11_PARSE(cli, argc, argv);
+  if (finance_exit >= 0) return finance_exit;
   if (replay_cmd->parsed()) return replay(data_dir);
   if (schemas_cmd->parsed()) return schemas(docs, check);
   if (listen_cmd->parsed()) return cli::listen(listen);

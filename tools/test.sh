@@ -10,6 +10,7 @@ command -v npm >/dev/null 2>&1 || node_packages+=(npm)
 "$root/tools/install-deps.sh" chromium python3-venv "${node_packages[@]}"
 "$root/tests/browser/setup.sh"
 "$root/tests/webhooks/setup.sh"
+"$root/tests/finance/setup.sh"
 "$root/tools/build.sh"
 cd "$root"
 echo "== clang-format"

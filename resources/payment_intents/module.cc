@@ -88,6 +88,49 @@ void Module::announce(const domain::Recorded& e, const State& pi,
       e.body);
 }
 
+void Module::ledger(const domain::Recorded& e, const State& pi,
+                    std::vector<contract::Movement>* out) {
+  const std::string currency(pi.amount.currency.code());
+  if (const auto* c = std::get_if<domain::IntentCaptured>(&e.body)) {
+    out->push_back({"charge", "charge", c->charge_id.value, c->amount.minor(), currency});
+  } else if (const auto* r = std::get_if<domain::RefundCreated>(&e.body)) {
+    out->push_back({"refund", "refund", r->id.value, -r->amount.minor(), currency});
+  }
+}
+
+std::string Module::broken_invariant(const State& pi) {
+  const auto said = [](std::string_view what, std::int64_t a, std::string_view than,
+                       std::int64_t b) {
+    return std::string(what) + " " + std::to_string(a) + " exceeds " + std::string(than) + " " +
+           std::to_string(b);
+  };
+  if (pi.amount_received.minor() > pi.amount.amount.minor()) {
+    return said("amount_received", pi.amount_received.minor(), "amount", pi.amount.amount.minor());
+  }
+  if (pi.amount_refunded.minor() > pi.amount_received.minor()) {
+    return said("amount_refunded", pi.amount_refunded.minor(), "amount_received",
+                pi.amount_received.minor());
+  }
+  std::int64_t refunds_minor = 0;
+  for (const domain::Refund& r : pi.refunds) refunds_minor += r.amount.minor();
+  if (refunds_minor != pi.amount_refunded.minor()) {
+    return "its refunds add up to " + std::to_string(refunds_minor) + ", amount_refunded is " +
+           std::to_string(pi.amount_refunded.minor());
+  }
+  for (const domain::Charge& c : pi.charges) {
+    if (c.amount_captured.minor() > c.amount.minor()) {
+      return c.id.value + ": " +
+             said("amount_captured", c.amount_captured.minor(), "amount", c.amount.minor());
+    }
+    if (c.captured && c.amount_refunded.minor() > c.amount_captured.minor()) {
+      return c.id.value + ": " +
+             said("amount_refunded", c.amount_refunded.minor(), "amount_captured",
+                  c.amount_captured.minor());
+    }
+  }
+  return {};
+}
+
 void Module::documents(const State& pi, std::vector<contract::Document>* out) {
   contract::Document intent{"payment_intent", pi.id.value, render_intent(pi), {}, false, true};
   if (!pi.customer.empty()) intent.index["customer"] = pi.customer;

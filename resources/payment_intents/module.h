@@ -28,6 +28,12 @@ struct Module {
   // Stripe's payment_intent.*, charge.* and refund.created (docs/events.md).
   static void announce(const domain::Recorded& e, const State& pi,
                        std::vector<contract::Announcement>* out);
+  // A capture brings the captured amount into the merchant's balance; a refund takes it out.
+  static void ledger(const domain::Recorded& e, const State& pi,
+                     std::vector<contract::Movement>* out);
+  // received <= amount, refunded <= received, and per charge captured <= authorized and
+  // refunded <= captured.
+  static std::string broken_invariant(const State& pi);
   static std::optional<domain::UnixSeconds> due_at(const State& pi) { return domain::due_at(pi); }
   static void routes(api::Routes& routes);
   // Expires an authorization past its 7 days, or settles an asynchronous payment.

@@ -119,6 +119,42 @@ std::vector<contract::ObjectSpec> Module::objects() {
   return {{"payment", "pay_", "/v1/payments", {{"status", FilterKind::text, statuses}}}};
 }
 
+void Module::ledger(const domain::RecordedOf<Event>& e, const Payment& p,
+                    std::vector<contract::Movement>* out) {
+  const std::string currency(p.currency.code());
+  if (std::holds_alternative<PaymentSucceeded>(e.body)) {
+    out->push_back({"payment", "charge", p.id.value, p.amount.minor(), currency});
+  } else if (const auto* r = std::get_if<RefundSucceeded>(&e.body)) {
+    for (const Refund& refund : p.refunds) {
+      if (refund.id == r->refund_id) {
+        out->push_back(
+            {"payment_refund", "refund", refund.id.value, -refund.amount.minor(), currency});
+      }
+    }
+  }
+}
+
+std::string Module::broken_invariant(const Payment& p) {
+  std::int64_t succeeded_minor = 0;
+  std::int64_t claimed_minor = 0;  // refunds pending or succeeded
+  for (const Refund& r : p.refunds) {
+    if (r.status == RefundStatus::succeeded) succeeded_minor += r.amount.minor();
+    if (r.status != RefundStatus::failed) claimed_minor += r.amount.minor();
+  }
+  if (succeeded_minor != p.refunded_amount.minor()) {
+    return "its succeeded refunds add up to " + std::to_string(succeeded_minor) +
+           ", refunded_amount is " + std::to_string(p.refunded_amount.minor());
+  }
+  if (claimed_minor > p.amount.minor()) {
+    return "refunds of " + std::to_string(claimed_minor) + " exceed the amount " +
+           std::to_string(p.amount.minor());
+  }
+  if (!p.refunds.empty() && p.status != Status::succeeded) {
+    return "refunds of a payment that did not succeed";
+  }
+  return {};
+}
+
 void Module::documents(const Payment& p, std::vector<contract::Document>* out) {
   out->push_back({"payment",
                   p.id.value,

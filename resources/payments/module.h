@@ -29,6 +29,12 @@ struct Module {
   // Every event of a payment, under its own type (payment.succeeded, ...), showing the payment.
   static void announce(const domain::RecordedOf<Event>& e, const Payment& p,
                        std::vector<contract::Announcement>* out);
+  // A success brings the amount into the merchant's balance; a refund's success takes it out.
+  static void ledger(const domain::RecordedOf<Event>& e, const Payment& p,
+                     std::vector<contract::Movement>* out);
+  // refunded <= amount, succeeded refunds add up to refunded_amount, refunds not failed add up
+  // to at most the amount, and only a succeeded payment has any.
+  static std::string broken_invariant(const Payment& p);
   static std::optional<domain::UnixSeconds> due_at(const Payment& p) { return payments::due_at(p); }
   static void routes(api::Routes& routes);
   // The test network's answers: processes a pending payment, expires an unanswered challenge,
