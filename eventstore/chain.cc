@@ -1,13 +1,13 @@
 #include "eventstore/chain.h"
 
 #include <openssl/evp.h>
-#include <rocksdb/iterator.h>
 #include <rocksdb/write_batch.h>
 
 #include <memory>
 
 #include "domain/assert.h"
 #include "eventstore/event_store.h"
+#include "eventstore/log_scan.h"
 
 namespace payledger::eventstore {
 namespace {
@@ -86,34 +86,28 @@ Status upgrade_log(Database& db, void (*progress)(std::uint64_t, std::uint64_t))
     return Status::invalid_argument("the log is of format " + format + "; this build knows " +
                                     std::string(kLogFormat) + " (a newer payledger wrote it)");
   }
-  rocksdb::ReadOptions read;
-  const std::string upper = "h";
-  rocksdb::Slice upper_slice(upper);
-  read.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(db.db()->NewIterator(read, db.log()));
-  it->SeekForPrev(std::string("g\xff", 2));
-  const std::uint64_t total = it->Valid() ? get_be64(it->key().data() + 1) : 0;
+  const std::uint64_t total = last_event_position(db);
   ChainHash hash{};
   std::uint64_t expect = 1;
   rocksdb::WriteBatch batch;
-  for (it->Seek("g"); it->Valid(); it->Next()) {
-    const std::uint64_t position = get_be64(it->key().data() + 1);
+  Status scanned = scan_events(db, 1, kLogEnd, [&](std::uint64_t position, std::string_view event) {
     if (position != expect) {
       return Status::corruption("the log has no event at position " + std::to_string(expect));
     }
-    hash = chain_next(hash, position, std::string_view(it->value().data(), it->value().size()));
+    hash = chain_next(hash, position, event);
     (void)batch.Put(db.log(), chain_key(position),
                     rocksdb::Slice(reinterpret_cast<const char*>(hash.data()), hash.size()));
     ++expect;
     if (batch.Count() >= kUpgradeBatchEvents) {
-      if (s = db.db()->Write(rocksdb::WriteOptions(), &batch); !s.ok()) {
-        return Status::io_error(s.ToString());
+      if (rocksdb::Status w = db.db()->Write(rocksdb::WriteOptions(), &batch); !w.ok()) {
+        return Status::io_error(w.ToString());
       }
       batch.Clear();
       if (progress != nullptr) progress(position, total);
     }
-  }
-  if (!it->status().ok()) return Status::io_error(it->status().ToString());
+    return Status::ok();
+  });
+  if (!scanned.is_ok()) return scanned;
   (void)batch.Put(db.log(), std::string(kLogFormatKey), std::string(kLogFormat));
   rocksdb::WriteOptions sync;
   sync.sync = true;

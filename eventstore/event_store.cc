@@ -7,18 +7,12 @@
 #include <simdjson.h>
 
 #include "domain/assert.h"
+#include "eventstore/log_scan.h"
 
 namespace payledger::eventstore {
 namespace {
 
 constexpr std::size_t kMaxGroupAppends = 4096;
-
-std::uint64_t find_last_position(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* log) {
-  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), log));
-  it->SeekForPrev(std::string("g\xff", 2));
-  if (!it->Valid() || it->key().size() != 9 || it->key()[0] != 'g') return 0;
-  return get_be64(it->key().data() + 1);
-}
 
 }  // namespace
 
@@ -46,7 +40,7 @@ std::string stream_index_key(const std::string& stream_id, std::uint64_t version
 }
 
 EventStore::EventStore(Database& db, StoreObserver* observer)
-    : db_(db), observer_(observer), durable_(find_last_position(db.db(), db.log())) {
+    : db_(db), observer_(observer), durable_(last_event_position(db)) {
   written_position_ = durable_.reached();
   const Status head = read_chain_hash(db_, written_position_, &chain_head_);
   // Database::open brought the log to the chained format: a missing head hash is damage.

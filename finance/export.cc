@@ -12,6 +12,7 @@
 #include "eventstore/codec.h"
 #include "eventstore/event_store.h"
 #include "eventstore/json_writer.h"
+#include "eventstore/log_scan.h"
 #include "projections/ledger.h"
 #include "projections/view_store.h"
 
@@ -171,30 +172,22 @@ Status export_balance_transactions(const eventstore::Database& db, const ExportO
 }
 
 Status export_events(const eventstore::Database& db, const ExportOptions& o, RowWriter& rows) {
-  rocksdb::ReadOptions read;
-  const std::string upper = "h";
-  rocksdb::Slice upper_slice(upper);
-  read.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(db.db()->NewIterator(read, db.log()));
   eventstore::EnvelopeParser parser;
-  for (it->Seek("g"); it->Valid(); it->Next()) {
-    const std::uint64_t position = eventstore::get_be64(it->key().data() + 1);
-    eventstore::EventHeader h;
-    simdjson::dom::element data;
-    if (Status s =
-            parser.parse(std::string_view(it->value().data(), it->value().size()), &h, &data);
-        !s.is_ok()) {
-      return Status::corruption("position " + std::to_string(position) + ": " + s.message());
-    }
-    if (o.merchant && *o.merchant != h.meta.merchant.value) continue;
-    if (!in_range(o, h.meta.occurred_at.value)) continue;
-    rows.row({integer(static_cast<std::int64_t>(position)), text(h.meta.id.value), text(h.type),
-              text(h.meta.stream_id), integer(static_cast<std::int64_t>(h.meta.version.value)),
-              text(h.meta.merchant.value), integer(h.meta.occurred_at.value),
-              text(utc(h.meta.occurred_at.value)), text(simdjson::minify(data))});
-  }
-  if (!it->status().ok()) return Status::io_error(it->status().ToString());
-  return Status::ok();
+  return eventstore::scan_events(
+      db, 1, eventstore::kLogEnd, [&](std::uint64_t position, std::string_view event) {
+        eventstore::EventHeader h;
+        simdjson::dom::element data;
+        if (Status s = parser.parse(event, &h, &data); !s.is_ok()) {
+          return Status::corruption("position " + std::to_string(position) + ": " + s.message());
+        }
+        if (o.merchant && *o.merchant != h.meta.merchant.value) return Status::ok();
+        if (!in_range(o, h.meta.occurred_at.value)) return Status::ok();
+        rows.row({integer(static_cast<std::int64_t>(position)), text(h.meta.id.value), text(h.type),
+                  text(h.meta.stream_id), integer(static_cast<std::int64_t>(h.meta.version.value)),
+                  text(h.meta.merchant.value), integer(h.meta.occurred_at.value),
+                  text(utc(h.meta.occurred_at.value)), text(simdjson::minify(data))});
+        return Status::ok();
+      });
 }
 
 // One object kind's documents (b/ object \0 merchant \0 id), every merchant's.

@@ -11,6 +11,7 @@
 #include "domain/assert.h"
 #include "eventstore/codec.h"
 #include "eventstore/event_store.h"
+#include "eventstore/log_scan.h"
 #include "projections/ledger.h"
 #include "projections/view_store.h"
 
@@ -115,32 +116,27 @@ void Reconciler::fold(std::uint64_t position, const eventstore::EventHeader& h,
 }
 
 Status Reconciler::fold_log() {
-  rocksdb::ReadOptions read;
-  const std::string upper = "h";
-  rocksdb::Slice upper_slice(upper);
-  read.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(read, db_.log()));
   std::uint64_t expect = 1;
-  for (it->Seek("g"); it->Valid(); it->Next()) {
-    const std::uint64_t position = eventstore::get_be64(it->key().data() + 1);
-    if (position > report_.position) break;
-    if (position != expect) {
-      return Status::corruption("the log has no event at position " + std::to_string(expect) +
-                                " (payledger verify says more)");
-    }
-    ++expect;
-    eventstore::EventHeader h;
-    simdjson::dom::element data;
-    if (Status s =
-            parser_.parse(std::string_view(it->value().data(), it->value().size()), &h, &data);
-        !s.is_ok()) {
-      differ("position " + std::to_string(position) + ": " + s.message());
-      continue;
-    }
-    fold(position, h, data);
-    if (options_.progress && position % 4096 == 0) options_.progress(position, report_.position);
-  }
-  if (!it->status().ok()) return Status::io_error(it->status().ToString());
+  Status scanned = eventstore::scan_events(
+      db_, 1, report_.position, [&](std::uint64_t position, std::string_view event) {
+        if (position != expect) {
+          return Status::corruption("the log has no event at position " + std::to_string(expect) +
+                                    " (payledger verify says more)");
+        }
+        ++expect;
+        eventstore::EventHeader h;
+        simdjson::dom::element data;
+        if (Status s = parser_.parse(event, &h, &data); !s.is_ok()) {
+          differ("position " + std::to_string(position) + ": " + s.message());
+          return Status::ok();
+        }
+        fold(position, h, data);
+        if (options_.progress && position % 4096 == 0) {
+          options_.progress(position, report_.position);
+        }
+        return Status::ok();
+      });
+  if (!scanned.is_ok()) return scanned;
   if (expect <= report_.position) {
     return Status::invalid_argument("the log ends at position " + std::to_string(expect - 1));
   }
@@ -253,9 +249,7 @@ Status Reconciler::run() {
   if (Status s = read_views_position(); !s.is_ok()) return s;
   report_.position = options_.position.value_or(report_.views_position);
   if (report_.views_position == 0 && !options_.position) {
-    std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(rocksdb::ReadOptions(), db_.log()));
-    it->Seek("g");
-    if (it->Valid() && it->key().starts_with("g")) {
+    if (eventstore::last_event_position(db_) > 0) {
       differ("the views have not projected the log yet (being rebuilt?): give --position");
     }
   }

@@ -10,6 +10,7 @@
 #include "eventstore/chain.h"
 #include "eventstore/codec.h"
 #include "eventstore/event_store.h"
+#include "eventstore/log_scan.h"
 #include "projections/ledger.h"
 
 namespace payledger::finance {
@@ -157,39 +158,33 @@ Status Verifier::check_tail(std::uint64_t last) {
 }
 
 Status Verifier::run() {
-  rocksdb::ReadOptions read;
-  const std::string upper = "h";  // the event keys only
-  rocksdb::Slice upper_slice(upper);
-  read.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(read, db_.log()));
-  it->SeekForPrev(std::string("g\xff", 2));
-  const std::uint64_t total = it->Valid() ? eventstore::get_be64(it->key().data() + 1) : 0;
+  const std::uint64_t total = eventstore::last_event_position(db_);
   std::uint64_t expect = 1;
-  for (it->Seek("g"); it->Valid(); it->Next()) {
-    const std::uint64_t position = eventstore::get_be64(it->key().data() + 1);
-    for (; expect < position; ++expect) {
-      problem(expect, "missing (the log goes on at " + std::to_string(position) + ")");
-      ChainHash stored{};
-      Status read = eventstore::read_chain_hash(db_, expect, &stored);
-      if (read.code() == Status::Code::io_error) return read;
-      if (read.is_ok()) previous_ = stored;  // the chain goes on from the missing one's hash
-    }
-    const std::string_view event(it->value().data(), it->value().size());
-    if (Status s = check_chain(position, event); !s.is_ok()) return s;
-    eventstore::EventHeader h;
-    simdjson::dom::element data;
-    if (Status s = parser_.parse(event, &h, &data); !s.is_ok()) {
-      problem(position, "not an event envelope: " + s.message());
-    } else {
-      if (Status s = check_index(position, h); !s.is_ok()) return s;
-      fold(position, h, data);
-    }
-    ++report_.events;
-    report_.head_position = position;
-    expect = position + 1;
-    if (options_.progress && position % 4096 == 0) options_.progress(position, total);
-  }
-  if (!it->status().ok()) return Status::io_error(it->status().ToString());
+  Status scanned = eventstore::scan_events(
+      db_, 1, eventstore::kLogEnd, [&](std::uint64_t position, std::string_view event) {
+        for (; expect < position; ++expect) {
+          problem(expect, "missing (the log goes on at " + std::to_string(position) + ")");
+          ChainHash stored{};
+          Status read = eventstore::read_chain_hash(db_, expect, &stored);
+          if (read.code() == Status::Code::io_error) return read;
+          if (read.is_ok()) previous_ = stored;  // the chain goes on from the missing one's hash
+        }
+        if (Status s = check_chain(position, event); !s.is_ok()) return s;
+        eventstore::EventHeader h;
+        simdjson::dom::element data;
+        if (Status s = parser_.parse(event, &h, &data); !s.is_ok()) {
+          problem(position, "not an event envelope: " + s.message());
+        } else {
+          if (Status s = check_index(position, h); !s.is_ok()) return s;
+          fold(position, h, data);
+        }
+        ++report_.events;
+        report_.head_position = position;
+        expect = position + 1;
+        if (options_.progress && position % 4096 == 0) options_.progress(position, total);
+        return Status::ok();
+      });
+  if (!scanned.is_ok()) return scanned;
   if (Status s = check_tail(report_.head_position); !s.is_ok()) return s;
   if (options_.expect_head &&
       (options_.expect_head->first > report_.head_position || options_.expect_head->first == 0)) {
