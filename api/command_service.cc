@@ -67,14 +67,14 @@ Expected<std::optional<domain::MerchantId>, eventstore::Status> CommandService::
   return std::optional<domain::MerchantId>(header.meta.merchant);
 }
 
-Expected<std::optional<std::uint64_t>, eventstore::Status> CommandService::live_version(
+Expected<CommandService::Folded, eventstore::Status> CommandService::fold(
     const domain::MerchantId& merchant, const std::string& id) const {
-  using Version = std::optional<std::uint64_t>;
-  const contract::Aggregate* aggregate = registry_.for_stream(id);
-  if (aggregate == nullptr) return Version();
+  Folded out;
+  out.aggregate = registry_.for_stream(id);
+  if (out.aggregate == nullptr) return out;
   std::vector<eventstore::StoredEvent> stored;
   if (auto s = store_.read_stream(id, &stored); !s.is_ok()) return Unexpected{s};
-  auto state = aggregate->initial();
+  auto state = out.aggregate->initial();
   contract::Applied applied;
   eventstore::EventHeader header;
   simdjson::dom::element data;
@@ -82,13 +82,40 @@ Expected<std::optional<std::uint64_t>, eventstore::Status> CommandService::live_
     if (auto s = thread_parser().parse(e.payload, &header, &data); !s.is_ok()) {
       return Unexpected{s};
     }
-    if (header.meta.merchant != merchant) return Version();
-    if (auto s = aggregate->apply(*state, header, data, &applied); !s.is_ok()) {
+    if (header.meta.merchant != merchant) return out;
+    if (auto s = out.aggregate->apply(*state, header, data, &applied); !s.is_ok()) {
       return Unexpected{s};
     }
+    out.version = header.meta.version.value;
   }
-  if (!aggregate->exists(*state)) return Version();
-  return Version(header.meta.version.value);
+  if (!stored.empty()) out.state = std::move(state);
+  return out;
+}
+
+Expected<std::optional<std::uint64_t>, eventstore::Status> CommandService::live_version(
+    const domain::MerchantId& merchant, const std::string& id) const {
+  using Version = std::optional<std::uint64_t>;
+  auto folded = fold(merchant, id);
+  if (!folded) return Unexpected{folded.error()};
+  if (!folded->state || !folded->aggregate->exists(*folded->state)) return Version();
+  return Version(folded->version);
+}
+
+Expected<std::string, eventstore::Status> CommandService::clock_of(
+    const domain::MerchantId& merchant, const std::string& id) const {
+  auto folded = fold(merchant, id);
+  if (!folded) return Unexpected{folded.error()};
+  if (!folded->state) return std::string();
+  return folded->aggregate->clock_of(*folded->state);
+}
+
+Expected<domain::UnixSeconds, eventstore::Status> CommandService::time_on(
+    const domain::MerchantId& merchant, const std::string& clock) const {
+  if (clock.empty()) return now();
+  auto folded = fold(merchant, clock);
+  if (!folded) return Unexpected{folded.error()};
+  if (!folded->state) return now();
+  return folded->aggregate->frozen_time(*folded->state).value_or(now());
 }
 
 }  // namespace payledger::api

@@ -4,6 +4,7 @@
 // record) in one atomic batch, and answer with the objects as the events leave them. A version
 // conflict with a concurrent writer makes the request run again against the new state.
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -104,6 +105,23 @@ class CommandService {
   // of any resource; nullopt otherwise. Guard that version in the append that relies on it.
   Expected<std::optional<std::uint64_t>, eventstore::Status> live_version(
       const domain::MerchantId& merchant, const std::string& id) const;
+  // The test clock the merchant's stream `id` lives on (Aggregate::clock_of), of any resource;
+  // empty for the system clock, and when there is no such stream.
+  Expected<std::string, eventstore::Status> clock_of(const domain::MerchantId& merchant,
+                                                     const std::string& id) const;
+  // The time on `clock`: now() when empty; else the time that clock stands at, or now() when it
+  // is not one of the merchant's live clocks (a deleted clock's streams go back to real time).
+  Expected<domain::UnixSeconds, eventstore::Status> time_on(const domain::MerchantId& merchant,
+                                                            const std::string& clock) const;
+  // The time for a decision on a stream of M in `state`: its clock's (M::clock_of), else now().
+  template <class M>
+  Expected<domain::UnixSeconds, eventstore::Status> time_for(
+      const domain::MerchantId& merchant, const std::optional<typename M::State>& state) const {
+    if constexpr (requires(const typename M::State& s) { M::clock_of(s); }) {
+      if (state) return time_on(merchant, M::clock_of(*state));
+    }
+    return now();
+  }
   // The merchant whose stream `stream_id` is; nullopt when there is no such stream. For pages a
   // customer opens without an API key, which know only the object.
   Expected<std::optional<domain::MerchantId>, eventstore::Status> owner_of(
@@ -136,6 +154,16 @@ class CommandService {
   eventstore::EventStore& store_;
   const contract::Registry& registry_;
   IdGenerator& ids_;
+  // The merchant's stream `id` folded by its aggregate; nullopt state when there is no such
+  // stream of the merchant.
+  struct Folded {
+    const contract::Aggregate* aggregate = nullptr;
+    std::unique_ptr<contract::State> state;  // null: none
+    std::uint64_t version = 0;
+  };
+  Expected<Folded, eventstore::Status> fold(const domain::MerchantId& merchant,
+                                            const std::string& id) const;
+
   const Clock& clock_;
   const Secrets& secrets_;
   Settings settings_;

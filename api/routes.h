@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "api/command_service.h"
@@ -138,6 +139,8 @@ using Prepare = std::function<std::optional<Outcome>(Transaction&)>;
 // the stream is loaded (or taken as new when `fresh`), `decide(state)` returns the module's
 // decision, a rejection is told with `error(rejection)`, and the answer is
 // `answer(events, state after them)`, stored with the events under the Idempotency-Key.
+// `decide(state, now)` gets the time on the stream's clock (CommandService::time_for), which
+// also stamps the events; `decide(state)` decides without it.
 template <class M, class Decide, class Answer, class Error>
 Outcome decide_and_append(CommandService& commands, const domain::MerchantId& merchant,
                           const IdempotencyWrite* idempotency, const std::string& stream_id,
@@ -150,9 +153,18 @@ Outcome decide_and_append(CommandService& commands, const domain::MerchantId& me
       if (!found) return storage_failure(found.error());
       loaded = std::move(*found);
     }
-    auto decision = decide(loaded.state);
+    auto now = commands.time_for<M>(merchant, loaded.state);
+    if (!now) return storage_failure(now.error());
+    auto decision = [&] {
+      if constexpr (std::is_invocable_v<Decide&, const decltype(loaded.state)&,
+                                        domain::UnixSeconds>) {
+        return decide(loaded.state, *now);
+      } else {
+        return decide(loaded.state);
+      }
+    }();
     if (!decision) return error_outcome(error(decision.error()));
-    Transaction tx(commands, merchant, commands.now());
+    Transaction tx(commands, merchant, *now);
     if (prepare) {
       if (auto stop = prepare(tx)) return *stop;
     }

@@ -2,7 +2,8 @@
 // The due-time sweep: asks each stream whose time-driven work has come (the due index of the
 // views) to run it through its aggregate (authorizations expire after 7 days; asynchronous
 // payments settle), and purges idempotency records past their 24 hours. Time comes from the Clock,
-// so tests drive it with a ManualClock.
+// so tests drive it with a ManualClock. Streams on a test clock wait in that clock's own index:
+// their work runs when the clock is advanced (docs/api.md, "Test clocks").
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -33,6 +34,13 @@ class Sweeper {
   void stop();
 
  private:
+  // For a due stream that is a clock being advanced: runs the work due on that clock up to the
+  // time it advances to, pass after pass, until a pass writes nothing (work may make more work
+  // due). Returns whether the clock may now finish its advance; false leaves it for a later
+  // sweep (the views had not caught up, or the index could not be read).
+  bool catch_up_clock(const projections::DueStream& clock);
+
+  const projections::ReadSide* views_ = nullptr;
   eventstore::Database& db_;
   const contract::Registry& registry_;
   projections::Queries queries_;

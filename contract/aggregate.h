@@ -163,8 +163,21 @@ class Aggregate {
 
   // --- views ---
   virtual void documents(const State& state, std::vector<Document>* out) const = 0;
-  // When time-driven work is next due for this stream; nullopt when none waits.
+  // When time-driven work is next due for this stream; nullopt when none waits. The time is the
+  // stream's clock's (clock_of): the system's, or a test clock's.
   virtual std::optional<domain::UnixSeconds> due_at(const State& state) const = 0;
+
+  // --- time (Stripe's test clocks, docs/api.md) ---
+  // The stream whose time this stream lives on (a test clock's id), fixed when the stream is
+  // created; empty: the system clock. Its due work waits in that clock's due index, and runs
+  // when the clock is advanced past it.
+  virtual std::string clock_of(const State& state) const = 0;
+  // For a stream that is a clock other streams live on: the time it stands at (nullopt for
+  // every other stream, and for a deleted clock).
+  virtual std::optional<domain::UnixSeconds> frozen_time(const State& state) const = 0;
+  // Whether this aggregate's streams are clocks: the sweeper runs the work due on a clock up to
+  // its frozen time before the clock's own due work (which reports it ready).
+  virtual bool keeps_time() const = 0;
 
   // --- the API layer ---
   virtual void routes(api::Routes& routes) const = 0;

@@ -27,6 +27,10 @@
 //     (default: none; the money an event moves into or out of the merchant's balance)
 //   static std::string broken_invariant(const State&);
 //     (default: none can break; which money invariant the state breaks, empty when none)
+//   static std::string clock_of(const State&);
+//     (default: the system clock; the test clock the stream lives on)
+//   static std::optional<domain::UnixSeconds> frozen_time(const State&);
+//     (only a clock's module: the time the clock stands at)
 #include <memory>
 #include <optional>
 #include <utility>
@@ -133,6 +137,26 @@ class AggregateOf final : public Aggregate {
       if (const StateType* state = typed(s)) return M::due_at(*state);
     }
     return std::nullopt;
+  }
+
+  std::string clock_of(const State& s) const override {
+    if constexpr (requires(const StateType& st) { M::clock_of(st); }) {
+      if (const StateType* state = typed(s)) return M::clock_of(*state);
+    }
+    return {};
+  }
+
+  std::optional<domain::UnixSeconds> frozen_time(const State& s) const override {
+    if constexpr (requires(const StateType& st) { M::frozen_time(st); }) {
+      if (const StateType* state = typed(s)) return M::frozen_time(*state);
+    }
+    return std::nullopt;
+  }
+
+  bool keeps_time() const override {
+    return requires(const StateType& st) {
+      M::frozen_time(st);
+    };
   }
 
   void routes(api::Routes& routes) const override { M::routes(routes); }

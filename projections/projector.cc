@@ -272,10 +272,12 @@ void Projector::render(const std::string& stream_id, Touched& t, ViewBatch& batc
   for (auto& doc : docs) render_document(t, doc, batch);
   std::optional<std::int64_t> due;
   if (auto at = t.aggregate->due_at(*t.state)) due = at->value;
-  if (due != t.book.due_at) {
-    if (t.book.due_at) batch.erase(ViewKeys::due(*t.book.due_at, stream_id));
-    if (due) batch.put(ViewKeys::due(*due, stream_id), t.book.merchant);
+  std::string clock = t.aggregate->clock_of(*t.state);
+  if (due != t.book.due_at || clock != t.book.clock) {
+    if (t.book.due_at) batch.erase(ViewKeys::due(*t.book.due_at, stream_id, t.book.clock));
+    if (due) batch.put(ViewKeys::due(*due, stream_id, clock), t.book.merchant);
     t.book.due_at = due;
+    t.book.clock = std::move(clock);
   }
   batch.put(ViewKeys::stream(stream_id), write_record(t.book, *t.aggregate, *t.state));
 }

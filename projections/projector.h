@@ -61,12 +61,14 @@ struct StreamBook {
   std::uint64_t version = 0;
   std::string merchant;
   std::optional<std::int64_t> due_at;
+  std::string clock;  // the test clock whose due index holds due_at; empty: the system's
   std::vector<DocumentBook> documents;
   template <class S, class V>
   static void fields(S& s, V& v) {
     v("version", s.version);
     v("merchant", s.merchant);
     v("due_at", s.due_at);
+    v("clock", s.clock);
     v("documents", s.documents);
   }
 };

@@ -112,21 +112,35 @@ Expected<ListPage, Status> Queries::list(const ListRequest& req) const {
   return page;
 }
 
-Expected<std::vector<DueStream>, Status> Queries::due(std::int64_t now,
-                                                      std::size_t max_items) const {
+namespace {
+// The due entries under `prefix` (be64 due time, then the stream id) up to `up_to`.
+Expected<std::vector<DueStream>, Status> due_under(const eventstore::Database& db,
+                                                   const std::string& prefix, std::int64_t up_to,
+                                                   std::size_t max_items) {
   std::vector<DueStream> out;
-  std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(rocksdb::ReadOptions(), db_.views()));
-  const std::string prefix(ViewKeys::kDuePrefix);
+  std::unique_ptr<rocksdb::Iterator> it(db.db()->NewIterator(rocksdb::ReadOptions(), db.views()));
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix) && out.size() < max_items;
        it->Next()) {
     const std::string key = it->key().ToString();
     if (key.size() <= prefix.size() + 8) return Unexpected{Status::corruption("due key " + key)};
     const auto due_at = static_cast<std::int64_t>(eventstore::get_be64(key.data() + prefix.size()));
-    if (due_at > now) break;
+    if (due_at > up_to) break;
     out.push_back({due_at, key.substr(prefix.size() + 8), it->value().ToString()});
   }
   if (!it->status().ok()) return Unexpected{Status::io_error(it->status().ToString())};
   return out;
+}
+}  // namespace
+
+Expected<std::vector<DueStream>, Status> Queries::due(std::int64_t now,
+                                                      std::size_t max_items) const {
+  return due_under(db_, std::string(ViewKeys::kDuePrefix), now, max_items);
+}
+
+Expected<std::vector<DueStream>, Status> Queries::due_on_clock(const std::string& clock,
+                                                               std::int64_t up_to,
+                                                               std::size_t max_items) const {
+  return due_under(db_, ViewKeys::clock_due_prefix(clock), up_to, max_items);
 }
 
 Expected<std::vector<AccountTotals>, eventstore::Status> Queries::account_totals(

@@ -59,6 +59,11 @@ class Queries {
   // Streams whose time-driven work is due at or before `now`, oldest first.
   Expected<std::vector<DueStream>, eventstore::Status> due(std::int64_t now,
                                                            std::size_t max_items) const;
+  // Streams living on the test clock `clock` whose work is due at or before `up_to` (clock
+  // time), oldest first.
+  Expected<std::vector<DueStream>, eventstore::Status> due_on_clock(const std::string& clock,
+                                                                    std::int64_t up_to,
+                                                                    std::size_t max_items) const;
 
  private:
   Expected<std::optional<std::string>, eventstore::Status> get(const std::string& key) const;

@@ -56,8 +56,13 @@ std::string ViewKeys::list(std::string_view object, std::string_view scope, std:
   eventstore::put_be64(k, ~created_at.value);
   return k;
 }
-std::string ViewKeys::due(std::int64_t due_at, std::string_view stream_id) {
-  std::string k(kDuePrefix);
+std::string ViewKeys::clock_due_prefix(std::string_view clock) {
+  std::string k(kClockDuePrefix);
+  k.append(clock).append(1, '\0');
+  return k;
+}
+std::string ViewKeys::due(std::int64_t due_at, std::string_view stream_id, std::string_view clock) {
+  std::string k = clock.empty() ? std::string(kDuePrefix) : clock_due_prefix(clock);
   eventstore::put_be64(k, static_cast<std::uint64_t>(due_at));
   k.append(stream_id);
   return k;

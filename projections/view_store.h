@@ -29,18 +29,24 @@ struct ViewKeys {
                                  std::string_view filter, std::string_view value);
   static std::string list(std::string_view object, std::string_view scope, std::string_view filter,
                           std::string_view value, eventstore::Position created_at);
-  static std::string due(std::int64_t due_at, std::string_view stream_id);
+  // A stream's due work: in the system clock's index (`clock` empty) or in the index of the
+  // test clock it lives on.
+  static std::string due(std::int64_t due_at, std::string_view stream_id,
+                         std::string_view clock = {});
+  // The due index of one test clock: `e/` clock NUL.
+  static std::string clock_due_prefix(std::string_view clock);
   // The public events of the log in order (projections/public_events.h): the sequence number,
   // then merchant NUL event id NUL type. What webhook delivery follows.
   static std::string announced(std::uint64_t sequence);
   static std::string quarantined(std::string_view projector, eventstore::Position p);
   static std::string poisoned(std::string_view projector, std::string_view stream_id);
   static constexpr std::string_view kDuePrefix = "d/";
+  static constexpr std::string_view kClockDuePrefix = "e/";
   static constexpr std::string_view kAnnouncedPrefix = "a/";
   static constexpr std::string_view kQuarantinePrefix = "z/";
   // The layout of these keys; views of another format are rebuilt from the log.
   static constexpr std::string_view kFormatKey = "f/format";
-  static constexpr std::string_view kFormat = "4";
+  static constexpr std::string_view kFormat = "5";
 };
 
 // Reads see the batch's own writes first. Nothing reaches the database before commit().
