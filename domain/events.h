@@ -75,6 +75,7 @@ struct IntentCreated {  // the merchant is the envelope's (EventMeta::merchant)
   std::optional<PaymentMethodId> payment_method;
   std::string client_secret;
   std::string checkout_session;  // the session that manages it (cs_...), or ""
+  std::string test_clock = {};   // the test clock its customer lives on (clock_...), or ""
   template <class S, class V>
   static void fields(S& s, V& v) {
     v("id", s.id);
@@ -87,6 +88,7 @@ struct IntentCreated {  // the merchant is the envelope's (EventMeta::merchant)
     v("payment_method", s.payment_method);
     v("client_secret", s.client_secret);
     v("checkout_session", s.checkout_session, Field::nullable);
+    v("test_clock", s.test_clock, Field::nullable);
   }
 };
 struct IntentUpdated {  // the updatable fields, all of them after the update

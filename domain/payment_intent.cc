@@ -140,7 +140,8 @@ Decision decide(const IntentState& state, const CreateIntent& cmd) {
                         cmd.metadata,
                         std::nullopt,
                         cmd.client_secret,
-                        cmd.checkout_session};
+                        cmd.checkout_session,
+                        cmd.test_clock};
   if (cmd.payment_method) created.payment_method = PaymentMethodId{*cmd.payment_method};
   return std::vector<Event>{std::move(created)};
 }
@@ -405,6 +406,7 @@ PaymentIntent created_from(const IntentCreated& e, const EventMeta& meta) {
   pi.payment_method = e.payment_method;
   pi.client_secret = e.client_secret;
   pi.checkout_session = e.checkout_session;
+  pi.test_clock = e.test_clock;
   pi.created = meta.occurred_at;
   pi.status = e.payment_method ? IntentStatus::requires_confirmation
                                : IntentStatus::requires_payment_method;

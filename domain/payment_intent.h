@@ -151,6 +151,9 @@ struct PaymentIntent {
   std::string client_secret;
   // A Checkout Session's intent is confirmed, canceled and repriced only through that session.
   std::string checkout_session = {};
+  // The test clock it lives on (its customer's at creation, fixed): the times of its events and
+  // its authorization's expiry are that clock's.
+  std::string test_clock = {};
   std::optional<PaymentError> last_payment_error;
   std::optional<NextAction> next_action;
   std::vector<Charge> charges;
@@ -177,6 +180,7 @@ struct PaymentIntent {
     v("payment_method", s.payment_method);
     v("client_secret", s.client_secret);
     v("checkout_session", s.checkout_session, Field::nullable);
+    v("test_clock", s.test_clock, Field::nullable);
     v("last_payment_error", s.last_payment_error);
     v("next_action", s.next_action);
     v("charges", s.charges);
@@ -210,6 +214,7 @@ struct CreateIntent {
   std::string client_secret;
   UnixSeconds now;
   std::string checkout_session = {};  // the session that will manage it, or ""
+  std::string test_clock = {};        // the clock the customer lives on; `now` is its time
 };
 // `checkout_session` in a command: the session acting for its intent; "": the merchant's API.
 struct ConfirmIntent {

@@ -19,7 +19,7 @@ struct Strong {
 struct PaymentIntentIdTag {}; struct ChargeIdTag {}; struct RefundIdTag {};
 struct MerchantIdTag {}; struct EventIdTag {}; struct PaymentMethodIdTag {};
 struct StreamVersionTag {}; struct UnixSecondsTag {};
-struct CustomerIdTag {}; struct ProductIdTag {}; struct PriceIdTag {};
+struct CustomerIdTag {}; struct ProductIdTag {}; struct PriceIdTag {}; struct TestClockIdTag {};
 // clang-format on
 
 using PaymentIntentId = Strong<PaymentIntentIdTag, std::string>;
@@ -31,6 +31,7 @@ using PaymentMethodId = Strong<PaymentMethodIdTag, std::string>;
 using CustomerId = Strong<CustomerIdTag, std::string>;
 using ProductId = Strong<ProductIdTag, std::string>;
 using PriceId = Strong<PriceIdTag, std::string>;
+using TestClockId = Strong<TestClockIdTag, std::string>;
 
 // The number of events in a stream; the first event of a stream has version 1, and an absent
 // stream has version 0.

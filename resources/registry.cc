@@ -8,6 +8,7 @@
 #include "resources/payments/module.h"
 #include "resources/prices/module.h"
 #include "resources/products/module.h"
+#include "resources/test_clocks/module.h"
 #include "resources/webhook_endpoints/module.h"
 
 namespace payledger::resources {
@@ -23,6 +24,7 @@ const contract::Registry& registry() {
       &orders::aggregate(),
       &checkout::aggregate(),
       &webhooks::aggregate(),
+      &test_clocks::aggregate(),
   });
   return instance;
 }

@@ -285,8 +285,7 @@ Expected<std::vector<d::Event>, ApiError> intent_events(
 template <class Waiting>
 Outcome settle(Attempt& a, const api::Loaded<Module>& session, const std::vector<Event>& completion,
                const api::Loaded<payment_intents::Module>& intent, std::vector<d::Event> paid,
-               Waiting&& waiting) {
-  const d::UnixSeconds now = a.commands.now();
+               d::UnixSeconds now, Waiting&& waiting) {
   const auto after = api::after(intent, paid, a.merchant, now);
   api::Transaction tx(a.commands, a.merchant, now);
   switch (after.state->status) {
@@ -374,7 +373,10 @@ CompletionResult complete(api::CommandService& commands, const d::MerchantId& me
     if (!loaded) return api::storage_failure(loaded.error());
     if (!loaded->state) return stop(a, api::not_found("checkout.session", id));
     const Session& s = *loaded->state;
-    const d::UnixSeconds now = commands.now();
+    // The session's clock: a test clock's when its customer lives on one.
+    auto clock_now = commands.time_for<Module>(merchant, loaded->state);
+    if (!clock_now) return api::storage_failure(clock_now.error());
+    const d::UnixSeconds now = *clock_now;
     CompleteSession cmd;
     cmd.customer = !s.customer.empty()                               ? s.customer
                    : s.customer_creation == CustomerCreation::always ? made.customer
@@ -393,7 +395,7 @@ CompletionResult complete(api::CommandService& commands, const d::MerchantId& me
     const std::string key = s.client_secret.substr(s.client_secret.rfind('_') + 1);
     auto paid = intent_events(*intent, s, done, pm, made, challenge + key, merchant, now);
     if (!paid) return stop(a, paid.error());
-    return settle(a, *loaded, *completion, *intent, std::move(*paid),
+    return settle(a, *loaded, *completion, *intent, std::move(*paid), now,
                   [&] { return decide(loaded->state, AwaitAuthentication{cmd}); });
   });
 }
@@ -406,7 +408,9 @@ CompletionResult finish_authentication(api::CommandService& commands, const d::M
   return run(a, [&]() -> Outcome {
     auto loaded = commands.load<Module>(merchant, id);
     if (!loaded) return api::storage_failure(loaded.error());
-    const d::UnixSeconds now = commands.now();
+    auto clock_now = commands.time_for<Module>(merchant, loaded->state);
+    if (!clock_now) return api::storage_failure(clock_now.error());
+    const d::UnixSeconds now = *clock_now;
     auto completion = decide(loaded->state, FinishAuthentication{now});
     if (!completion) return stop(a, rejection_error(completion.error(), id, loaded->state));
     auto intent =
@@ -417,7 +421,7 @@ CompletionResult finish_authentication(api::CommandService& commands, const d::M
                                                            d::ChargeId{made.charge}, now, "", id})
                : d::decide(intent->state, d::FailAuthentication{d::ChargeId{made.charge}, now});
     if (!paid) return stop(a, payment_intents::rejection_error(paid.error()));
-    return settle(a, *loaded, *completion, *intent, std::move(*paid),
+    return settle(a, *loaded, *completion, *intent, std::move(*paid), now,
                   [&]() -> Decision { return Unexpected{Rejection::no_pending_authentication}; });
   });
 }

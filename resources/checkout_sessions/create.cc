@@ -375,9 +375,9 @@ struct Ids {
   std::string session, intent, secret;
 };
 
-Outcome attempt(Call& call, const CreateRequest& r, const Ids& ids) {
+// `now` is the time on the customer's test clock (the system's without one).
+Outcome attempt(Call& call, const CreateRequest& r, const Ids& ids, d::UnixSeconds now) {
   api::CommandService& commands = call.commands;
-  const d::UnixSeconds now = commands.now();
   Catalog catalog{commands, call.merchant, {}, {}, {}, {}};
   CreateSession cmd{r.session, {}, {}, now};
   SessionCreated& s = cmd.session;
@@ -416,7 +416,8 @@ Outcome attempt(Call& call, const CreateRequest& r, const Ids& ids) {
                          std::nullopt,
                          ids.intent + "_secret_" + commands.new_id("x").substr(2),
                          now,
-                         ids.session};
+                         ids.session,
+                         s.test_clock};
   const api::Loaded<payment_intents::Module> no_intent{ids.intent, 0, std::nullopt};
   auto intent_events = d::decide(no_intent.state, intent);
   if (!intent_events) {
@@ -447,7 +448,16 @@ Outcome create(Call& call) {
                                                  "shipping_options may hold at most 10 options."));
   }
   if (auto e = p.finish()) return api::error_outcome(*e);
-  if (auto e = check_request(r, call.commands.now())) return api::error_outcome(*e);
+  // A session lives on its customer's test clock, if any: its expiry is that clock's time. An
+  // unknown customer has none (the attempt's guard answers for it).
+  auto clock = r.session.customer.empty()
+                   ? Expected<std::string, eventstore::Status>(std::string())
+                   : call.commands.clock_of(call.merchant, r.session.customer);
+  if (!clock) return api::storage_failure(clock.error());
+  auto now = call.commands.time_on(call.merchant, *clock);
+  if (!now) return api::storage_failure(now.error());
+  r.session.test_clock = *clock;
+  if (auto e = check_request(r, *now)) return api::error_outcome(*e);
   Ids ids{call.commands.new_id("cs"), call.commands.new_id("pi"), ""};
   const std::string secret = ids.session + "_secret_" + call.commands.new_id("x").substr(2);
   r.session.id = SessionId{ids.session};
@@ -457,7 +467,7 @@ Outcome create(Call& call) {
     r.session.url = call.transport.base_url + "/checkout/" + ids.session +
                     "?key=" + secret.substr(secret.rfind('_') + 1);
   }
-  return call.commands.retrying([&]() { return attempt(call, r, ids); });
+  return call.commands.retrying([&]() { return attempt(call, r, ids, *now); });
 }
 
 }  // namespace payledger::checkout

@@ -24,6 +24,8 @@ struct Module {
     return checkout::evolve(std::move(s), e);
   }
   static bool exists(const Session&) { return true; }
+  // Its customer's test clock, taken at creation (docs/api.md, "Test clocks").
+  static std::string clock_of(const Session& s) { return s.test_clock; }
   static std::vector<contract::ObjectSpec> objects();
   static void documents(const Session& s, std::vector<contract::Document>* out);
   // Stripe's checkout.session.completed and checkout.session.expired.

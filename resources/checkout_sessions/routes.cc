@@ -110,7 +110,9 @@ Outcome expire_session(api::CommandService& commands, const d::MerchantId& merch
   return commands.retrying([&]() -> Outcome {
     auto loaded = commands.load<Module>(merchant, id);
     if (!loaded) return api::storage_failure(loaded.error());
-    const d::UnixSeconds now = commands.now();
+    auto clock_now = commands.time_for<Module>(merchant, loaded->state);
+    if (!clock_now) return api::storage_failure(clock_now.error());
+    const d::UnixSeconds now = *clock_now;
     auto decision = decide(loaded->state, ExpireSession{scheduled, now});
     if (!decision) {
       return api::error_outcome(rejection_error(decision.error(), id, loaded->state));

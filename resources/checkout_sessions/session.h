@@ -105,6 +105,7 @@ struct SessionCreated {
   domain::PaymentIntentId payment_intent;
   bool manual_capture = false;  // the intent authorizes only (payment_intent_data)
   std::string customer;         // cus_..., or ""
+  std::string test_clock = {};  // the customer's test clock (the session's times are its), or ""
   std::string customer_email;
   CustomerCreation customer_creation = CustomerCreation::if_required;
   std::string success_url;
@@ -129,6 +130,7 @@ struct SessionCreated {
     v("payment_intent", s.payment_intent);
     v("manual_capture", s.manual_capture);
     v("customer", s.customer, Field::nullable);
+    v("test_clock", s.test_clock, Field::nullable);
     v("customer_email", s.customer_email, Field::nullable);
     v("customer_creation", s.customer_creation);
     v("success_url", s.success_url, Field::nullable);

@@ -41,7 +41,7 @@ Profile updated(Profile p, const ProfileUpdate& u) {
 Decision decide(const State& state, const CreateCustomer& cmd) {
   if (state) return reject(Rejection::customer_exists);
   if (auto r = check(cmd.profile)) return reject(*r);
-  return std::vector<Event>{CustomerCreated{cmd.id, cmd.profile}};
+  return std::vector<Event>{CustomerCreated{cmd.id, cmd.profile, cmd.test_clock}};
 }
 
 Decision decide(const State& state, const UpdateCustomer& cmd) {
@@ -60,7 +60,7 @@ State evolve(State state, const domain::RecordedOf<Event>& event) {
   std::visit(Overloaded{
                  [&](const CustomerCreated& e) {
                    PL_ASSERT(!state.has_value(), "a customer is created once");
-                   state = Customer{e.id, e.profile, false, event.meta.occurred_at};
+                   state = Customer{e.id, e.profile, false, event.meta.occurred_at, e.test_clock};
                  },
                  [&](const CustomerUpdated& e) {
                    PL_ASSERT(state && !state->deleted, "only a live customer is updated");

@@ -71,10 +71,12 @@ struct CustomerCreated {
   static constexpr std::string_view kSummary = "a customer exists, with its profile";
   domain::CustomerId id;
   Profile profile;
+  std::string test_clock = {};  // the test clock it lives on (fixed for its life); empty: none
   template <class S, class V>
   static void fields(S& s, V& v) {
     v("id", s.id);
     Profile::fields(s.profile, v);
+    v("test_clock", s.test_clock, Field::nullable);
   }
 };
 
@@ -103,7 +105,8 @@ struct Customer {
   domain::CustomerId id;
   Profile profile;
   bool deleted = false;
-  domain::UnixSeconds created;
+  domain::UnixSeconds created;  // on its test clock, if it has one
+  std::string test_clock = {};
   bool operator==(const Customer&) const = default;
   template <class S, class V>
   static void fields(S& s, V& v) {
@@ -111,6 +114,7 @@ struct Customer {
     v("profile", s.profile);
     v("deleted", s.deleted);
     v("created", s.created);
+    v("test_clock", s.test_clock, Field::nullable);
   }
 };
 
@@ -134,6 +138,7 @@ struct ProfileUpdate {
 struct CreateCustomer {
   domain::CustomerId id;
   Profile profile;
+  std::string test_clock = {};  // a live clock of the merchant (the caller checks)
 };
 struct UpdateCustomer {
   ProfileUpdate update;

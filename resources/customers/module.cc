@@ -30,7 +30,7 @@ std::string render(const Customer& c) {
   w.key("shipping");
   contract::write_value(w, p.shipping);
   w.text("tax_exempt", "none");
-  w.text_or_null("test_clock", std::string());
+  w.text_or_null("test_clock", c.test_clock);
   w.end_object();
   return w.take();
 }

@@ -22,6 +22,8 @@ struct Module {
     return customers::evolve(std::move(s), e);
   }
   static bool exists(const Customer& c) { return !c.deleted; }
+  // Everything of the customer's lives on its test clock (docs/api.md, "Test clocks").
+  static std::string clock_of(const Customer& c) { return c.test_clock; }
   static std::vector<contract::ObjectSpec> objects() {
     return {{"customer", "cus_", "/v1/customers", {{"email", contract::FilterKind::text}}}};
   }

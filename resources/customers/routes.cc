@@ -78,10 +78,39 @@ Outcome create(Call& call) {
   if (p.is_object("address")) profile.address = address_at(p, "address");
   if (p.is_object("shipping")) profile.shipping = shipping_at(p);
   profile.metadata = p.metadata("metadata");
+  std::string test_clock = p.string("test_clock", 255).value_or("");
   if (auto e = p.finish()) return api::error_outcome(*e);
   const std::string id = call.commands.new_id("cus");
-  return run(call, id, true, [&](const State& s) {
-    return decide(s, CreateCustomer{domain::CustomerId{id}, profile});
+  if (test_clock.empty()) {
+    return run(call, id, true, [&](const State& s) {
+      return decide(s, CreateCustomer{domain::CustomerId{id}, profile, {}});
+    });
+  }
+  // On a test clock: the clock must be the merchant's and live (guarded in the append), and the
+  // customer is created at the clock's time.
+  api::CommandService& commands = call.commands;
+  return commands.retrying([&]() -> Outcome {
+    using Version = std::optional<std::uint64_t>;
+    auto clock_version = api::valid_id(test_clock, "clock_")
+                             ? commands.live_version(call.merchant, test_clock)
+                             : Expected<Version, eventstore::Status>(Version());
+    if (!clock_version) return api::storage_failure(clock_version.error());
+    if (!*clock_version) {
+      api::ApiError e = api::not_found("test_helpers.test_clock", test_clock);
+      e.http_status = 400;
+      e.param = "test_clock";
+      return api::error_outcome(e);
+    }
+    auto now = commands.time_on(call.merchant, test_clock);
+    if (!now) return api::storage_failure(now.error());
+    const api::Loaded<Module> fresh{id, 0, std::nullopt};
+    auto decision =
+        decide(fresh.state, CreateCustomer{domain::CustomerId{id}, profile, test_clock});
+    if (!decision) return api::error_outcome(rejection_error(decision.error(), id));
+    api::Transaction tx(commands, call.merchant, *now);
+    tx.guard(test_clock, **clock_version);
+    const auto next = tx.add(fresh, *decision);
+    return tx.commit(Outcome{200, render(*next), {}}, call.idempotency);
   });
 }
 

@@ -22,6 +22,8 @@ struct Module {
     return domain::evolve(std::move(s), e);
   }
   static bool exists(const State&) { return true; }
+  // Its customer's test clock, taken at creation (docs/api.md, "Test clocks").
+  static std::string clock_of(const State& pi) { return pi.test_clock; }
   static std::vector<contract::ObjectSpec> objects();
   static void created(const domain::Recorded& e, std::vector<contract::DocumentRef>* out);
   static void documents(const State& pi, std::vector<contract::Document>* out);

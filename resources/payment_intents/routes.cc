@@ -91,7 +91,12 @@ Outcome decide_on(api::CommandService& commands, const d::MerchantId& merchant,
                   const api::IdempotencyWrite* idem, const api::Prepare& prepare = {}) {
   return api::decide_and_append<Module>(
       commands, merchant, idem, id, false,
-      [&](const d::IntentState& s) { return d::decide(s, cmd); },
+      // The time is the intent's clock's (a test clock's when its customer lives on one).
+      [&](const d::IntentState& s, d::UnixSeconds now) {
+        Command at_now = cmd;
+        at_now.now = now;
+        return d::decide(s, at_now);
+      },
       [&](const std::vector<d::Event>& events, const std::optional<d::PaymentIntent>& next) {
         return answer_of(events, *next, answer);
       },
@@ -127,12 +132,21 @@ Outcome create(Call& call) {
   const std::string id = commands.new_id("pi");
   cmd.id = d::PaymentIntentId{id};
   cmd.client_secret = id + "_secret_" + commands.new_id("cs").substr(3);
-  cmd.now = commands.now();
-  const d::ConfirmIntent confirm_cmd{std::nullopt, std::move(return_url),
-                                     d::ChargeId{commands.new_id("ch")}, cmd.now,
-                                     authentication_url(id)};
+  d::ConfirmIntent confirm_cmd{std::nullopt,
+                               std::move(return_url),
+                               d::ChargeId{commands.new_id("ch")},
+                               {},
+                               authentication_url(id)};
   // Create and confirm=true are one decision and one append, with the idempotency record.
   return commands.retrying([&]() -> Outcome {
+    // An intent lives on its customer's test clock, if it has one (checked again by the guard).
+    auto clock = cmd.customer.empty() ? Expected<std::string, eventstore::Status>(std::string())
+                                      : commands.clock_of(call.merchant, cmd.customer);
+    if (!clock) return api::storage_failure(clock.error());
+    auto now = commands.time_on(call.merchant, *clock);
+    if (!now) return api::storage_failure(now.error());
+    cmd.test_clock = *clock;
+    cmd.now = confirm_cmd.now = *now;
     const api::Loaded<Module> fresh{id, 0, std::nullopt};
     d::Decision created = d::decide(fresh.state, cmd);
     if (!created) return api::error_outcome(rejection_error(created.error()));
@@ -170,7 +184,6 @@ Outcome update(Call& call) {
   cmd.customer = p.update_string("customer", 255);
   cmd.description = p.update_string("description", 1000);
   cmd.metadata = p.metadata_patch("metadata").value_or(d::MetadataPatch{});
-  cmd.now = call.commands.now();
   if (auto e = p.finish()) return api::error_outcome(*e);
   return decide_on(
       call.commands, call.merchant, call.path[0], cmd, Answer::intent, call.idempotency,
@@ -235,11 +248,11 @@ void Module::routes(api::Routes& routes) {
 
 bool Module::run_due(api::CommandService& commands, const d::MerchantId& merchant,
                      const std::string& stream_id) {
-  const d::UnixSeconds now = commands.now();
-  // The work is chosen on the state each attempt loads: one read of the stream, not two.
+  // The work is chosen on the state each attempt loads: one read of the stream, not two. The
+  // time is the intent's clock's.
   const Outcome o = api::decide_and_append<Module>(
       commands, merchant, nullptr, stream_id, false,
-      [&](const d::IntentState& s) {
+      [&](const d::IntentState& s, d::UnixSeconds now) {
         const bool settle = s && s->status == d::IntentStatus::processing;
         return settle ? d::decide(s, d::SettleIntent{now}) : d::decide(s, d::ExpireIntent{now});
       },

@@ -221,7 +221,7 @@ void audit(api::App& app, const std::map<std::string, Told>& told) {
 
 // Every catalog event type, for the schema check: customers, products and prices made, changed
 // and deleted through the API.
-void catalog(api::App& app, const d::MerchantId& m) {
+void catalog(api::App& app, const d::MerchantId& m, std::map<std::string, Told>& told) {
   auto post = [&](const std::string& path, const Json& body) {
     api::Outcome o = app.call("POST", path, m, body.dump());
     REQUIRE(o.http_status == 200);
@@ -243,6 +243,24 @@ void catalog(api::App& app, const d::MerchantId& m) {
                                                           {"enabled_events", {"*"}}})["id"];
   (void)post("/v1/webhook_endpoints/" + hook, {{"disabled", true}});
   REQUIRE(app.call("DELETE", "/v1/webhook_endpoints/" + hook, m).http_status == 200);
+  // A test clock advanced past its customer's authorization (which expires), then deleted.
+  const Json clock = post("/v1/test_helpers/test_clocks", {{"frozen_time", kT0}});
+  const std::string clock_id = clock["id"];
+  const std::string on_clock = post("/v1/customers", {{"test_clock", clock_id}})["id"];
+  const std::string expiring = post("/v1/payment_intents", {{"amount", 700},
+                                                            {"currency", "usd"},
+                                                            {"customer", on_clock},
+                                                            {"capture_method", "manual"},
+                                                            {"payment_method", "pm_card_visa"},
+                                                            {"confirm", true}})["id"];
+  told[expiring] = Told{0, 0, m.value};  // an authorization moves no money
+  (void)post("/v1/test_helpers/test_clocks/" + clock_id + "/advance",
+             {{"frozen_time", kT0 + 8 * 86400}});
+  for (int pass = 0; pass < 2; ++pass) {  // the intent's expiry, then the clock's ready
+    REQUIRE(app.runner().wait_for(app.store().last_position(), std::chrono::seconds(10)));
+    (void)app.sweeper().sweep_once();
+  }
+  REQUIRE(app.call("DELETE", "/v1/test_helpers/test_clocks/" + clock_id, m).http_status == 200);
 }
 
 // Every payment event type (seed 002): processed by the sweeper as in production, a challenge
@@ -406,9 +424,9 @@ TEST_CASE("seeded random workload: the auditor recomputes every balance and view
       merchants.push_back(*id);
     }
     Driver driver(**app, clock, merchants, seed);
-    for (const auto& m : merchants) catalog(**app, m);
-    payments_catalog(**app, clock, merchants.front());
     std::map<std::string, Told> told;
+    for (const auto& m : merchants) catalog(**app, m, told);
+    payments_catalog(**app, clock, merchants.front());
     checkout_catalog(**app, clock, merchants.front(), told);
     for (int i = 0; i < 1500; ++i) driver.step();
     told.insert(driver.told().begin(), driver.told().end());
