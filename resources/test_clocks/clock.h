@@ -71,7 +71,7 @@ struct ClockDeleted {
   static constexpr std::string_view kType = "test_helpers.test_clock.deleted";
   static constexpr int kSchemaVersion = 1;
   static constexpr std::string_view kSummary =
-      "the clock was deleted; what lived on it goes back to the system's time";
+      "the clock was deleted; what lived on it decides on the system's time, its due work stops";
   template <class S, class V>
   static void fields(S&, V&) {}
 };

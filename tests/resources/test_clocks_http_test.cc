@@ -117,7 +117,10 @@ TEST_CASE("test clocks: create, retrieve, list, advance forward only, delete") {
 
 TEST_CASE("test clocks: a customer's authorization and session expire by advancing the clock") {
   Server s;
-  const std::int64_t frozen = kT0 - kDay;  // the clock starts a day behind the system
+  // The clock starts 400 days ahead of the system: work due on it is never due by the system's
+  // time (were it kept in the system's due index, no advance of the clock would run it), and a
+  // session's expires_at an hour after the clock's time is valid only by the clock's.
+  const std::int64_t frozen = kT0 + 400 * kDay;
   const std::string clock = s.post(kClocks, {{"frozen_time", frozen}}).body["id"];
 
   check_error(s.post("/v1/customers", {{"test_clock", "clock_nope"}}), 400, "test_clock");
@@ -135,8 +138,8 @@ TEST_CASE("test clocks: a customer's authorization and session expire by advanci
   CHECK(pi["created"] == frozen);
   CHECK(s.get("/v1/payment_intents/" + on_system).body["created"] == kT0);
 
-  // A session for the customer expires an hour after the clock's time, which the system's time
-  // has long passed: it is valid because it is the clock's.
+  // A session for the customer expires an hour after the clock's time: more than a year ahead of
+  // the system's, valid because it is the clock's.
   Reply product = s.post("/v1/products", {{"name", "Desk Lamp"}});
   Reply price = s.post(
       "/v1/prices", {{"currency", "usd"}, {"unit_amount", 2500}, {"product", product.body["id"]}});
