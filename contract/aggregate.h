@@ -148,7 +148,10 @@ class Aggregate {
   virtual std::unique_ptr<State> initial() const = 0;
   // Decodes `data` as `header.type` and evolves `state` by it; `applied` gets the documents the
   // event creates and the public events it announces. Returns corruption (and leaves `state`
-  // as it was) when the data does not decode. REQUIRES: the event is the stream's next.
+  // as it was) when the data does not decode. Under ThrowingAssertions, an event that breaks
+  // an invariant of the state throws InvariantBroken and leaves `state` unspecified (evolve
+  // took it by value, and copying every state to keep it would tax every event): the caller
+  // drops the stream or rebuilds its state. REQUIRES: the event is the stream's next.
   virtual eventstore::Status apply(State& state, const eventstore::EventHeader& header,
                                    simdjson::dom::element data, Applied* applied) const = 0;
   // The state in its own encoding (not the API's rendering), and back.

@@ -2,9 +2,10 @@
 // Invariant assertions that stay on in release builds (TigerBeetle style): a broken invariant
 // in a ledger must stop the process, never let it write a wrong balance.
 //
-// One exception: the tools that fold a log they must judge rather than trust (`payledger
-// verify`, `reconcile`) run the same evolve code under a ThrowingAssertions, so that a forged
-// event is reported at its position instead of stopping them. Never on the write path.
+// One exception: the code that folds a log it must judge rather than trust (`payledger verify`,
+// `reconcile`, and the projectors, which quarantine such an event as they do one that does not
+// decode) runs the same evolve code under a ThrowingAssertions, so that a forged event is
+// reported at its position instead of stopping them. Never on the write path.
 #include <cstdio>
 #include <cstdlib>
 #include <string>

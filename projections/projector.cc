@@ -159,9 +159,19 @@ Status Projector::apply_event(const eventstore::StoredEvent& event, ViewBatch& b
         batch);
   }
   contract::Applied applied;
-  if (Status s = aggregate->apply(*t.state, h, data, &applied); !s.is_ok()) {
-    return quarantine(event.position, stream, h.type, s.message(), batch);
+  try {
+    // Judged, not trusted: an event that decodes but breaks an invariant of its stream (a forged
+    // or damaged log, a foreign Kafka message) is quarantined like one that does not decode.
+    const ThrowingAssertions judging;
+    if (Status s = aggregate->apply(*t.state, h, data, &applied); !s.is_ok()) {
+      return quarantine(event.position, stream, h.type, s.message(), batch);
+    }
+  } catch (const InvariantBroken& e) {
+    // evolve took the state and lost it: rebuild it as it was before this event.
+    if (Status s = restore(stream, t, batch); !s.is_ok()) return s;
+    return quarantine(event.position, stream, h.type, "breaks an invariant: " + e.what, batch);
   }
+  t.applied.push_back(&event);
   t.book.version = version;
   if (t.book.merchant.empty()) t.book.merchant = h.meta.merchant.value;
   for (auto& ref : applied.created) t.created.emplace_back(std::move(ref), event.position.value);
@@ -172,6 +182,30 @@ Status Projector::apply_event(const eventstore::StoredEvent& event, ViewBatch& b
     }
   }
   reached(event.position.value);
+  return Status::ok();
+}
+
+// The stream's state as it was before the event being applied: its record as this call found it,
+// and the events this call applied to it since (they decoded and evolved once; again they do).
+Status Projector::restore(const std::string& stream_id, Touched& t, const ViewBatch& batch) {
+  t.state = t.aggregate->initial();
+  std::string record;
+  Status s = batch.get(ViewKeys::stream(stream_id), &record);
+  if (s.is_ok()) {
+    StreamBook book;
+    s = read_record(record, *t.aggregate, &book, *t.state);
+  } else if (s.code() == Status::Code::not_found) {
+    s = Status::ok();
+  }
+  if (!s.is_ok()) return s;
+  for (const eventstore::StoredEvent* e : t.applied) {
+    eventstore::EventHeader h;
+    simdjson::dom::element data;
+    contract::Applied again;
+    PL_ASSERT(parser_.parse(e->payload, &h, &data).is_ok() &&
+                  t.aggregate->apply(*t.state, h, data, &again).is_ok(),
+              "an event applied once applies again");
+  }
   return Status::ok();
 }
 

@@ -107,12 +107,16 @@ class Projector {
     std::unique_ptr<contract::State> state;
     StreamBook book;
     std::vector<std::pair<contract::DocumentRef, std::uint64_t>> created;  // with positions
+    // The events of this stream applied by this apply() call, in order: what rebuilding the
+    // state after an event that broke an invariant (restore) applies again.
+    std::vector<const eventstore::StoredEvent*> applied;
   };
   eventstore::Status load_checkpoint();
   eventstore::Status apply_event(const eventstore::StoredEvent& event, ViewBatch& batch);
   Expected<Touched*, eventstore::Status> touch(const eventstore::EventHeader& header,
                                                const contract::Aggregate& aggregate,
                                                const ViewBatch& batch);
+  eventstore::Status restore(const std::string& stream_id, Touched& t, const ViewBatch& batch);
   eventstore::Status quarantine(eventstore::Position p, const std::string& stream_id,
                                 const std::string& type, const std::string& reason,
                                 ViewBatch& batch);

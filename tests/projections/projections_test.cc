@@ -92,6 +92,44 @@ projections::ListRequest list_of(const std::string& merchant, int limit,
   return {"payment_intent", merchant, {}, limit, std::move(after), std::move(before)};
 }
 
+// A log holding one intent (`good`) of a live server, and a second projector over fresh views
+// of another database: the tests feed it the log plus events of their own making.
+struct SecondProjector {
+  TempDir dir;
+  TempDir other;
+  std::unique_ptr<api::App> app;
+  domain::MerchantId merchant;
+  std::string good;
+  std::vector<eventstore::StoredEvent> log;
+  std::unique_ptr<eventstore::Database> db;
+  std::unique_ptr<projections::Projector> projector;
+
+  SecondProjector(const std::string& key, const std::string& name, std::int64_t amount) {
+    app = open_app(dir.path());
+    auto m = app->ensure_key(key);
+    REQUIRE(m.has_value());
+    merchant = *m;
+    good = id_of(app->call("POST", "/v1/payment_intents", merchant, intent(amount)));
+    REQUIRE(app->runner().wait_for(app->store().last_position(), std::chrono::seconds(10)));
+    REQUIRE(app->store().read_all(eventstore::Position{1}, 100, &log).is_ok());
+    auto opened = eventstore::Database::open(other.path());
+    REQUIRE(opened.has_value());
+    db = std::move(*opened);
+    REQUIRE(projections::ensure_view_format(*db).is_ok());
+    projector = std::make_unique<projections::Projector>(*db, resources::registry(), name);
+  }
+  std::uint64_t last() const { return log.back().position.value; }
+  // Why the projector quarantined the event at `p`.
+  std::string why(const std::string& name, std::uint64_t p) const {
+    std::string reason;
+    REQUIRE(db->db()
+                ->Get(rocksdb::ReadOptions(), db->views(),
+                      projections::ViewKeys::quarantined(name, eventstore::Position{p}), &reason)
+                .ok());
+    return reason;
+  }
+};
+
 }  // namespace
 
 TEST_CASE("the views hold the log's fold: state round-trips, renderings match, in every status") {
@@ -233,23 +271,36 @@ TEST_CASE("streams interleaved in any order, with redeliveries, build the same v
   }
 }
 
+TEST_CASE("an event that decodes but breaks an invariant is quarantined, its state untouched") {
+  SecondProjector second("sk_test_projections_6", "forged", 700);
+  const std::uint64_t last = second.last();
+  std::vector<eventstore::StoredEvent> events = second.log;
+  // A capture of an intent nobody paid: well-formed, in sequence, and impossible. evolve's
+  // assertion would stop the process; the projector quarantines it (found by fuzz_event_decoder).
+  events.push_back(
+      {eventstore::Position{last + 1},
+       R"({"id":"evt_f","type":"payment_intent.captured","schema_version":1,"stream_id":")" +
+           second.good + R"(","stream_version":2,"merchant_id":")" + second.merchant.value +
+           R"(","occurred_at":1,"data":{"charge":"ch_forged","amount":700}})"});
+  REQUIRE(second.projector->apply(events).is_ok());
+  CHECK(second.projector->quarantined() == 1);
+  CHECK(second.projector->watermark().value == last + 1);
+  CHECK(second.why("forged", last + 1).find("breaks an invariant") != std::string::npos);
+  projections::Queries q(*second.db);
+  auto view = q.object("payment_intent", second.merchant.value, second.good);
+  REQUIRE(view.has_value());
+  REQUIRE(view->has_value());
+  const auto pi = nlohmann::json::parse(**view);
+  CHECK(pi["status"] == "requires_payment_method");
+  CHECK(pi["amount_received"] == 0);
+}
+
 TEST_CASE("a poison event is quarantined; its stream stops, every other stream goes on") {
-  TempDir dir;
-  auto app = open_app(dir.path());
-  auto merchant = app->ensure_key("sk_test_projections_5");
-  REQUIRE(merchant.has_value());
-  const std::string good = id_of(app->call("POST", "/v1/payment_intents", *merchant, intent(500)));
-  REQUIRE(app->runner().wait_for(app->store().last_position(), std::chrono::seconds(10)));
-  std::vector<eventstore::StoredEvent> all;
-  REQUIRE(app->store().read_all(eventstore::Position{1}, 100, &all).is_ok());
-  const std::uint64_t last = all.back().position.value;
-  // A second projector over fresh views gets the log plus garbage, an unknown type and a gap.
-  TempDir other;
-  auto db = eventstore::Database::open(other.path());
-  REQUIRE(db.has_value());
-  REQUIRE(projections::ensure_view_format(**db).is_ok());
-  projections::Projector projector(**db, resources::registry(), "poison");
-  std::vector<eventstore::StoredEvent> events = all;
+  // The second projector gets the log plus garbage, an unknown type and a gap.
+  SecondProjector second("sk_test_projections_5", "poison", 500);
+  const std::uint64_t last = second.last();
+  const std::string& good = second.good;
+  std::vector<eventstore::StoredEvent> events = second.log;
   events.push_back({eventstore::Position{last + 1}, "not json at all"});
   events.push_back(
       {eventstore::Position{last + 2},
@@ -260,32 +311,27 @@ TEST_CASE("a poison event is quarantined; its stream stops, every other stream g
       {eventstore::Position{last + 3},
        R"({"id":"evt_y","type":"payment_intent.canceled","schema_version":1,"stream_id":")" + good +
            R"(","stream_version":3,"merchant_id":"m","occurred_at":1,"data":{"cancellation_reason":"duplicate"}})"});
-  REQUIRE(projector.apply(events).is_ok());
-  CHECK(projector.quarantined() == 3);
-  CHECK(projector.watermark().value == last + 3);
+  REQUIRE(second.projector->apply(events).is_ok());
+  CHECK(second.projector->quarantined() == 3);
+  CHECK(second.projector->watermark().value == last + 3);
   // Every other stream, and everything before the poison, is in the views.
-  projections::Queries q(**db);
-  auto view = q.object("payment_intent", merchant->value, good);
+  projections::Queries q(*second.db);
+  auto view = q.object("payment_intent", second.merchant.value, good);
   REQUIRE(view.has_value());
   REQUIRE(view->has_value());
   CHECK(nlohmann::json::parse(**view)["status"] == "requires_payment_method");
   // Each quarantined event is recorded with its position and why.
-  std::string why;
-  REQUIRE(db.value()
-              ->db()
-              ->Get(rocksdb::ReadOptions(), db.value()->views(),
-                    projections::ViewKeys::quarantined("poison", eventstore::Position{last + 2}),
-                    &why)
-              .ok());
-  CHECK(why.find("no aggregate declares") != std::string::npos);
+  CHECK(second.why("poison", last + 2).find("no aggregate declares") != std::string::npos);
   // A later, healthy stream still projects.
-  const std::string next = id_of(app->call("POST", "/v1/payment_intents", *merchant, intent(600)));
-  REQUIRE(app->runner().wait_for(app->store().last_position(), std::chrono::seconds(10)));
+  api::App& app = *second.app;
+  const std::string next =
+      id_of(app.call("POST", "/v1/payment_intents", second.merchant, intent(600)));
+  REQUIRE(app.runner().wait_for(app.store().last_position(), std::chrono::seconds(10)));
   std::vector<eventstore::StoredEvent> more;
-  REQUIRE(app->store().read_all(eventstore::Position{last + 1}, 100, &more).is_ok());
+  REQUIRE(app.store().read_all(eventstore::Position{last + 1}, 100, &more).is_ok());
   for (auto& e : more) e.position.value += 3;  // after the three poison positions
-  REQUIRE(projector.apply(more).is_ok());
-  auto next_view = q.object("payment_intent", merchant->value, next);
+  REQUIRE(second.projector->apply(more).is_ok());
+  auto next_view = q.object("payment_intent", second.merchant.value, next);
   REQUIRE(next_view.has_value());
   CHECK(next_view->has_value());
 }
