@@ -255,6 +255,7 @@ Decision decide(const IntentState& state, const RefundIntent& cmd) {
     if (!reason) return reject(Rejection::refund_reason_invalid);
   }
   const PaymentIntent& intent = *state;
+  if (intent.status == IntentStatus::refunded) return reject(Rejection::charge_already_refunded);
   if (intent.status != IntentStatus::succeeded &&
       intent.status != IntentStatus::partially_refunded) {
     return reject(Rejection::intent_unexpected_state);

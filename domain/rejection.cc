@@ -26,6 +26,8 @@ std::string_view name(Rejection r) {
       return "refund_reason_invalid";
     case Rejection::payment_method_missing:
       return "payment_method_missing";
+    case Rejection::charge_already_refunded:
+      return "charge_already_refunded";
     case Rejection::intent_unexpected_state:
       return "intent_unexpected_state";
     case Rejection::amount_not_updatable:

@@ -20,6 +20,7 @@ enum class Rejection : std::uint8_t {
   cancellation_reason_invalid,  // not one of the reasons a merchant may give
   refund_reason_invalid,        // not one of the refund reasons
   payment_method_missing,       // confirm with no payment method given or attached
+  charge_already_refunded,      // refund: the intent was refunded in full already
   intent_unexpected_state,      // the intent's status does not allow the command
   amount_not_updatable,         // update: the amount, once the intent was confirmed
   amount_to_capture_invalid,    // 0, negative or more than is capturable

@@ -44,9 +44,10 @@ struct ViewKeys {
   static constexpr std::string_view kClockDuePrefix = "e/";
   static constexpr std::string_view kAnnouncedPrefix = "a/";
   static constexpr std::string_view kQuarantinePrefix = "z/";
-  // The layout of these keys; views of another format are rebuilt from the log.
+  // The layout of these keys and what documents render; views of another format are rebuilt
+  // from the log. 6: PaymentIntents render latest_charge, charges paid.
   static constexpr std::string_view kFormatKey = "f/format";
-  static constexpr std::string_view kFormat = "5";
+  static constexpr std::string_view kFormat = "6";
 };
 
 // Reads see the batch's own writes first. Nothing reaches the database before commit().

@@ -55,6 +55,9 @@ Told tell(d::Rejection r) {
     case d::Rejection::amount_not_updatable:
       return {400, kInvalid, "payment_intent_unexpected_state", "amount",
               "The amount can be updated only before the PaymentIntent is confirmed."};
+    case d::Rejection::charge_already_refunded:
+      return {400, kInvalid, "charge_already_refunded", "",
+              "This PaymentIntent's charge has already been refunded in full."};
     case d::Rejection::intent_unexpected_state:
       return {400, kInvalid, "payment_intent_unexpected_state", "",
               "This PaymentIntent's status does not allow this operation."};

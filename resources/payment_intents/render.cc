@@ -19,6 +19,7 @@ void charge_object(JsonWriter& w, const d::PaymentIntent& pi, const d::Charge& c
   w.number("amount_captured", c.amount_captured.minor());
   w.number("amount_refunded", c.amount_refunded.minor());
   w.flag("captured", c.captured);
+  w.flag("paid", c.status == d::ChargeStatus::succeeded);  // succeeded, or authorized
   w.flag("refunded", c.refunded);
   w.text("currency", pi.amount.currency.code());
   w.text("status", d::to_string(c.status));
@@ -106,6 +107,8 @@ std::string render_intent(const domain::PaymentIntent& pi) {
   payment_error(w, pi.last_payment_error);
   next_action(w, pi.next_action);
   charges_list(w, pi);
+  // Stripe's since 2022-11-15, beside the seeds' charges list: the newest charge.
+  w.text_or_null("latest_charge", pi.charges.empty() ? "" : pi.charges.back().id.value);
   w.key("canceled_at");
   if (pi.canceled_at) {
     w.number_value(pi.canceled_at->value);

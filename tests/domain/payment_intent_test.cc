@@ -181,7 +181,13 @@ TEST_CASE("transition table: every command from every status") {
     check_cell(make, confirm("pm_card_visa", kT0 + 30, "ch_9"), row.confirm_to);
     check_cell(make, CaptureIntent{std::nullopt, UnixSeconds{kT0 + 30}}, row.capture_to);
     check_cell(make, CancelIntent{std::nullopt, UnixSeconds{kT0 + 30}}, row.cancel_to);
-    check_cell(make, refund(1000, "re_9"), row.refund_to);
+    if (std::string_view(row.from) == "refunded") {
+      // Refunded in full: said so (Stripe's charge_already_refunded), not a generic state.
+      Intent i = make();
+      CHECK(i.run(refund(1000, "re_9")).error() == Rejection::charge_already_refunded);
+    } else {
+      check_cell(make, refund(1000, "re_9"), row.refund_to);
+    }
   }
 }
 
@@ -244,7 +250,10 @@ TEST_CASE("declines leave requires_payment_method with last_payment_error and a 
       {"pm_card_expired", "expired_card"},
       {"pm_card_incorrectCvc", "incorrect_cvc"},
   };
-  for (const auto& [pm, code] : declines) {
+  for (const auto& decline : declines) {
+    // Named variables, not a structured binding: CAPTURE's lambda takes them (clang 14).
+    const char* pm = decline.first;
+    const char* code = decline.second;
     CAPTURE(pm);
     Intent i;
     (void)i.run(create());
@@ -390,7 +399,9 @@ TEST_CASE(
        }},
       {"expiry", [](Intent& i) { return i.run(ExpireIntent{UnixSeconds{kT0 + 5 + 7 * 86'400}}); }},
   };
-  for (const auto& [who, cancel] : cancels) {
+  for (const auto& by : cancels) {
+    const char* who = by.first;
+    const auto& cancel = by.second;
     CAPTURE(who);
     Intent i;
     (void)i.run(create(7300, "manual"));
@@ -476,7 +487,7 @@ TEST_CASE("refunds: default is what remains, reasons are checked, never more tha
   CHECK(std::get<RefundCreated>((*last)[0]).amount.minor() == 500);
   CHECK(i.status() == IntentStatus::refunded);
   CHECK(i.state->charges[0].amount_refunded.minor() == 3000);
-  CHECK(i.run(refund(1, "re_5")).error() == Rejection::intent_unexpected_state);
+  CHECK(i.run(refund(1, "re_5")).error() == Rejection::charge_already_refunded);
 }
 
 TEST_CASE("rejection precedence: existence, then the command's values, then the state") {
