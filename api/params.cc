@@ -204,10 +204,26 @@ bool Params::is_object(const std::string& name) const {
   return n != nullptr && n->kind == ParamNode::Kind::object;
 }
 
+std::optional<bool> Params::object_given(const std::string& name) {
+  const ParamNode* n = lookup(name);
+  // Like has(): an object's members are asked for one by one.
+  if (n == nullptr || n->kind != ParamNode::Kind::object || n->object.empty()) {
+    asked_.insert(name);
+  }
+  if (n == nullptr) return std::nullopt;
+  if (n->kind == ParamNode::Kind::object) return true;
+  if (n->kind != ParamNode::Kind::null && !(n->kind == ParamNode::Kind::string && n->s.empty())) {
+    fail(invalid_param(name, "parameter_invalid",
+                       name + " must be an object, or \"\" to leave it out."));
+  }
+  return false;
+}
+
 std::optional<domain::MetadataPatch> Params::metadata_patch(const std::string& name) {
-  if (!has(name)) return std::nullopt;
+  const auto given = object_given(name);
+  if (!given) return std::nullopt;
   domain::MetadataPatch patch;
-  if (!is_object(name)) {  // metadata="" (or null) unsets every key
+  if (!*given) {  // metadata="" (or null) unsets every key
     patch.clear = true;
     return patch;
   }
@@ -330,6 +346,8 @@ domain::Metadata Params::metadata(const std::string& name) {
     param.append("[").append(k).append("]");
     if (k.empty() || utf8_chars(k) > kMaxMetadataKeyChars) {
       fail(invalid_param(param, "parameter_invalid", "Metadata keys must be 1 to 40 characters."));
+    } else if (v.kind == ParamNode::Kind::null) {
+      continue;  // JSON's null, like "": no value (a patch's "remove this key")
     } else if (v.kind != ParamNode::Kind::string) {
       fail(invalid_param(
           param, "parameter_invalid",
@@ -361,6 +379,12 @@ std::optional<std::string> Params::unasked(const std::map<std::string, ParamNode
       if (auto inner = unasked(node.object, path)) return inner;
       continue;
     }
+    // So is one sent empty ({}, [], null or ""): a parameter whose members a getter asked for.
+    const bool empty = nested || node.kind == ParamNode::Kind::null ||
+                       (node.kind == ParamNode::Kind::string && node.s.empty());
+    const std::string members = path + "[";
+    const auto member = asked_.lower_bound(members);
+    if (empty && member != asked_.end() && member->starts_with(members)) continue;
     return path;
   }
   return std::nullopt;

@@ -58,6 +58,10 @@ class Params {
   std::optional<std::string> update_string(const std::string& name, std::size_t max_chars = 5000);
   // Whether `name` holds an object (form brackets or a JSON object).
   bool is_object(const std::string& name) const;
+  // For an object parameter: true when it holds an object (whose members are then asked for),
+  // false when it was sent empty ("" or null: not given, or an update's "unset"), nullopt when
+  // absent. Any other value is an error naming it.
+  std::optional<bool> object_given(const std::string& name);
   // For updates: nullopt when absent; keys sent empty or null are unset; metadata="" unsets all.
   std::optional<domain::MetadataPatch> metadata_patch(const std::string& name);
 

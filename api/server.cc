@@ -152,6 +152,12 @@ ApiServer::ApiServer(eventstore::Database& db, const contract::Registry& registr
                     : "The request could not be read (HTTP " + std::to_string(res.status) + ").";
     res.set_header("Request-Id", RandomIds().next("req"));
     res.set_header("Stripe-Should-Retry", "false");
+    // A request cpp-httplib could not read (its line or headers, a multipart body without a
+    // boundary, an unknown Content-Encoding) may have left its body unread on the connection:
+    // served on, those bytes would be taken for the next request and the client would get their
+    // answer for its own. The client is told to close the connection; an unknown URL's body was
+    // read, and its connection stays.
+    if (res.status != 404) res.set_header("Connection", "close");
     res.set_content(e.body(), "application/json");
     return httplib::Server::HandlerResponse::Handled;
   }));
@@ -220,11 +226,13 @@ void ApiServer::route(const std::string& method, const std::string& pattern,
                                                httplib::Response& res) {
     handle(req, res, label, h);
   };
-  add_http(method, pattern, std::move(serve));
+  add_http(method, pattern, label, true, std::move(serve));
 }
 
 void ApiServer::add_http(const std::string& method, const std::string& pattern,
+                         const std::string& label, bool needs_key,
                          std::function<void(const httplib::Request&, httplib::Response&)> serve) {
+  route_table_.push_back(RouteInfo{method, label, needs_key});
   if (method == "POST") {
     http_->Post(pattern, std::move(serve));
   } else if (method == "DELETE") {
@@ -419,7 +427,7 @@ void ApiServer::add_read(Read r) {
 
 void ApiServer::add_page(Page p) {
   if (commands_ == nullptr) return;  // pages write: a read replica has none
-  add_http(p.method, p.pattern,
+  add_http(p.method, p.pattern, p.label, false,
            [this, p](const httplib::Request& req, httplib::Response& res) { page(req, res, p); });
 }
 
@@ -539,14 +547,24 @@ Expected<d::MerchantId, ApiError> ApiServer::authenticate(const httplib::Request
 }
 
 void ApiServer::install_routes() {
-  http_->Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
-    res.set_content(
-        Json{{"status", "ok"}, {"projected_position", read_side_.reached().value}}.dump(),
-        "application/json");
-  });
-  http_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-    res.set_content(metrics_.render(), "text/plain; version=0.0.4");
-  });
+  add_http("GET", "/healthz", "/healthz", false,
+           [this](const httplib::Request&, httplib::Response& res) {
+             res.set_content(
+                 Json{{"status", "ok"}, {"projected_position", read_side_.reached().value}}.dump(),
+                 "application/json");
+           });
+  add_http("GET", "/metrics", "/metrics", false,
+           [this](const httplib::Request&, httplib::Response& res) {
+             res.set_content(metrics_.render(), "text/plain; version=0.0.4");
+           });
+  if (!options_.openapi_json.empty()) {
+    // The description is public, as Stripe's is: no key, and any site's script may read it.
+    add_http("GET", "/v1/openapi.json", "/v1/openapi.json", false,
+             [this](const httplib::Request&, httplib::Response& res) {
+               res.set_header("Access-Control-Allow-Origin", "*");
+               res.set_content(options_.openapi_json, "application/json");
+             });
+  }
   if (commands_ == nullptr) {
     // A read replica: writes go to payledgerd, which owns the log.
     auto refuse = [](const httplib::Request&, httplib::Response& res) {

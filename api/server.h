@@ -49,6 +49,18 @@ struct ServerOptions {
   // Routes a process serves besides its modules' (webhook delivery's attempts and retry),
   // added after them.
   std::vector<std::function<void(Routes&)>> extra_routes = {};
+  // The OpenAPI description of what this server serves (JSON), answered at GET
+  // /v1/openapi.json to anyone, without a key; empty: that route is not served.
+  std::string openapi_json = {};
+};
+
+// One route of the server's table: its method and its label, the path with ":name" for each
+// segment the route captures ("/v1/customers/:id"), as metrics name it.
+struct RouteInfo {
+  std::string method;  // "GET", "POST" or "DELETE"
+  std::string label;
+  bool needs_key = true;  // false: a page for a customer's browser, /healthz, /metrics...
+  bool operator==(const RouteInfo&) const = default;
 };
 
 // What a handler answers.
@@ -81,12 +93,21 @@ class ApiServer final : private Routes {
   Outcome call(const std::string& method, const std::string& path,
                const domain::MerchantId& merchant, const std::string& json_body);
 
+  // Every route the server answers, once each, in the order they were added: the modules'
+  // writes, reads and pages, the Events, Balance and extra routes, the generic list and
+  // retrieve of every ObjectSpec with a path, /healthz, /metrics and /v1/openapi.json (when
+  // ServerOptions::openapi_json is set). A read replica's table has no writes and no pages (it
+  // refuses every POST and DELETE, a refusal that is not a route). Complete once constructed;
+  // never changes afterwards. What docs/openapi.yaml must describe, operation for operation.
+  const std::vector<RouteInfo>& route_table() const { return route_table_; }
+
  private:
   using Handler = std::function<Reply(const httplib::Request&, const domain::MerchantId&)>;
   void add(Write route) override;
   void add_page(Page page) override;
   void add_read(Read read) override;
-  void add_http(const std::string& method, const std::string& pattern,
+  void add_http(const std::string& method, const std::string& pattern, const std::string& label,
+                bool needs_key,
                 std::function<void(const httplib::Request&, httplib::Response&)> serve);
   Transport transport(const httplib::Request& req) const;
   std::optional<ApiError> needs_tls(const Transport& t, const Write& route, Params& params) const;
@@ -131,6 +152,7 @@ class ApiServer final : private Routes {
   RandomIds request_ids_;
   KeyCache key_cache_;
   std::vector<std::pair<std::regex, Write>> writes_;
+  std::vector<RouteInfo> route_table_;
   std::unique_ptr<httplib::Server> http_;
   std::string bound_authority_;  // "127.0.0.1:8080", for URLs of requests without a Host
 };

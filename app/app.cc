@@ -1,5 +1,6 @@
 #include "app/app.h"
 
+#include "app/openapi.h"
 #include "projections/queries.h"
 #include "resources/merchants/module.h"
 
@@ -10,7 +11,7 @@ Expected<std::unique_ptr<App>, std::string> App::open(const AppOptions& options,
   std::unique_ptr<App> app(new App());
   app->clock_ = clock ? std::move(clock) : std::make_unique<SystemClock>();
   app->metrics_ = std::make_unique<Metrics>();
-  auto db = eventstore::Database::open(options.data_dir);
+  auto db = eventstore::Database::open(options.data_dir, options.env);
   if (!db) return Unexpected{db.error().to_string()};
   app->db_ = std::move(*db);
   if (auto s = projections::ensure_view_format(*app->db_); !s.is_ok()) {
@@ -37,6 +38,7 @@ Expected<std::unique_ptr<App>, std::string> App::open(const AppOptions& options,
     app->relay_->start();
   }
   ServerOptions server = options.server;
+  server.openapi_json = std::string(openapi_json());
   if (options.webhooks) {
     app->delivery_probe_ = std::make_unique<delivery::DeliveryProbe>(app->metrics_->registry());
     app->delivery_ = std::make_unique<delivery::Delivery>(

@@ -30,6 +30,8 @@ struct AppOptions {
   kafka::RelayOptions kafka;     // brokers empty: no relay
   bool webhooks = true;          // deliver webhooks (docs/webhooks.md)
   delivery::DeliveryOptions delivery;
+  // RocksDB's file access; null: the default. Tests simulate power loss with their own.
+  rocksdb::Env* env = nullptr;
 };
 
 class App {
@@ -55,6 +57,9 @@ class App {
                const domain::MerchantId& merchant, const std::string& json_body = "") {
     return server_->call(method, path, merchant, json_body);
   }
+
+  // Every route the server answers (ApiServer::route_table).
+  const std::vector<RouteInfo>& route_table() const { return server_->route_table(); }
 
   eventstore::Database& db() { return *db_; }
   eventstore::EventStore& store() { return *store_; }

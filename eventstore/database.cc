@@ -41,8 +41,10 @@ rocksdb::ColumnFamilyOptions column_family_options() {
   return cf;
 }
 
-Expected<std::unique_ptr<Database>, Status> Database::open(const std::string& dir) {
+Expected<std::unique_ptr<Database>, Status> Database::open(const std::string& dir,
+                                                           rocksdb::Env* env) {
   rocksdb::DBOptions options;
+  if (env != nullptr) options.env = env;
   options.create_if_missing = true;
   options.create_missing_column_families = true;
   options.max_background_jobs = 2;

@@ -18,8 +18,11 @@ namespace payledger::eventstore {
 
 class Database {
  public:
-  // Opens (creating if missing) the database in `dir`.
-  static Expected<std::unique_ptr<Database>, Status> open(const std::string& dir);
+  // Opens (creating if missing) the database in `dir`. `env`: RocksDB's default when null; tests
+  // pass one that simulates power loss (tests/support/power_cut_fs.h). REQUIRES: `env`
+  // outlives the database.
+  static Expected<std::unique_ptr<Database>, Status> open(const std::string& dir,
+                                                          rocksdb::Env* env = nullptr);
   // Opens the database in `dir` read-only as a RocksDB secondary instance, whose own files go to
   // `scratch_dir`: it works while payledgerd runs on `dir`, and reads what had been written when
   // it opened. Nothing is created or upgraded. For `payledger verify`, `reconcile`, `export`.

@@ -19,14 +19,6 @@ struct EventDeleter {
 struct MetadataDeleter {
   void operator()(const rd_kafka_metadata_t* m) const { rd_kafka_metadata_destroy(m); }
 };
-struct PartitionListDeleter {
-  void operator()(rd_kafka_topic_partition_list_t* l) const {
-    rd_kafka_topic_partition_list_destroy(l);
-  }
-};
-struct MessageDeleter {
-  void operator()(rd_kafka_message_t* m) const { rd_kafka_message_destroy(m); }
-};
 
 int timeout_ms(std::chrono::milliseconds t) {
   return static_cast<int>(t.count());
@@ -112,7 +104,7 @@ Expected<std::map<std::string, int>, Status> partition_counts(
   return wanted;
 }
 
-std::optional<std::uint64_t> header_u64(const rd_kafka_message_t* msg, const char* name) {
+std::optional<std::string_view> header_value(const rd_kafka_message_t* msg, const char* name) {
   rd_kafka_headers_t* headers = nullptr;
   if (rd_kafka_message_headers(msg, &headers) != RD_KAFKA_RESP_ERR_NO_ERROR) return std::nullopt;
   const void* value = nullptr;
@@ -120,11 +112,22 @@ std::optional<std::uint64_t> header_u64(const rd_kafka_message_t* msg, const cha
   if (rd_kafka_header_get_last(headers, name, &value, &size) != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return std::nullopt;
   }
-  const char* begin = static_cast<const char*>(value);
+  if (value == nullptr) return std::string_view();
+  return std::string_view(static_cast<const char*>(value), size);
+}
+
+std::optional<std::uint64_t> parse_u64(std::string_view text) {
   std::uint64_t v = 0;
-  auto [ptr, ec] = std::from_chars(begin, begin + size, v);
-  if (ec != std::errc() || ptr != begin + size) return std::nullopt;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, v);
+  if (text.empty() || ec != std::errc() || ptr != end) return std::nullopt;
   return v;
+}
+
+std::optional<std::uint64_t> header_u64(const rd_kafka_message_t* msg, const char* name) {
+  const auto value = header_value(msg, name);
+  if (!value) return std::nullopt;
+  return parse_u64(*value);
 }
 
 std::int32_t partition_for(const std::string& key, int partitions) {

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -20,6 +21,15 @@ struct KafkaDeleter {
   void operator()(rd_kafka_t* rk) const { rd_kafka_destroy(rk); }
 };
 using KafkaHandle = std::unique_ptr<rd_kafka_t, KafkaDeleter>;
+// For std::unique_ptr of what a consumer hands out.
+struct MessageDeleter {
+  void operator()(rd_kafka_message_t* m) const { rd_kafka_message_destroy(m); }
+};
+struct PartitionListDeleter {
+  void operator()(rd_kafka_topic_partition_list_t* l) const {
+    rd_kafka_topic_partition_list_destroy(l);
+  }
+};
 
 using Settings = std::vector<std::pair<std::string, std::string>>;
 using DeliveryCallback = void (*)(rd_kafka_t*, const rd_kafka_message_t*, void*);
@@ -45,6 +55,11 @@ Expected<std::map<TopicPartition, std::uint64_t>, eventstore::Status> last_posit
     const std::string& brokers, const std::map<std::string, int>& partitions,
     std::chrono::milliseconds timeout);
 
+// The value of a message's last header called `name`; nullopt when it has none. The view lives
+// as long as the message.
+std::optional<std::string_view> header_value(const rd_kafka_message_t* msg, const char* name);
+// `text` as an unsigned decimal: digits only, the whole of it, no overflow; nullopt otherwise.
+std::optional<std::uint64_t> parse_u64(std::string_view text);
 // A header's value parsed as an unsigned decimal, if present and well-formed.
 std::optional<std::uint64_t> header_u64(const rd_kafka_message_t* msg, const char* name);
 

@@ -10,15 +10,6 @@ namespace {
 
 constexpr int kMaxBatch = 1000;
 
-struct MessageDeleter {
-  void operator()(rd_kafka_message_t* m) const { rd_kafka_message_destroy(m); }
-};
-struct PartitionListDeleter {
-  void operator()(rd_kafka_topic_partition_list_t* l) const {
-    rd_kafka_topic_partition_list_destroy(l);
-  }
-};
-
 }  // namespace
 
 std::string offset_key(const std::string& topic, std::int32_t partition) {
@@ -88,6 +79,14 @@ void ProjectorNode::run() {
   (void)rd_kafka_consumer_close(consumer->get());
 }
 
+std::optional<eventstore::StoredEvent> event_of_message(
+    std::optional<std::string_view> position_header, std::string_view payload) {
+  if (!position_header) return std::nullopt;
+  const auto position = parse_u64(*position_header);
+  if (!position || *position == 0) return std::nullopt;
+  return eventstore::StoredEvent{eventstore::Position{*position}, std::string(payload)};
+}
+
 // One batch: messages to events, applied with their offsets in one RocksDB batch.
 void ProjectorNode::consume(rd_kafka_t* consumer) {
   std::vector<eventstore::StoredEvent> events;
@@ -101,17 +100,18 @@ void ProjectorNode::consume(rd_kafka_t* consumer) {
       break;
     }
     next_offsets[{rd_kafka_topic_name(msg->rkt), msg->partition}] = msg->offset + 1;
-    auto position = header_u64(msg.get(), kHeaderPosition);
-    if (!position || *position == 0) {
+    const char* payload = static_cast<const char*>(msg->payload);
+    auto event = event_of_message(
+        header_value(msg.get(), kHeaderPosition),
+        payload == nullptr ? std::string_view() : std::string_view(payload, msg->len));
+    if (!event) {
       // Not payledger's: without a position it has no place in the views. Skip it, for good.
       spdlog::error("kafka node: skipped a message without a position ({} [{}] offset {})",
                     rd_kafka_topic_name(msg->rkt), msg->partition, msg->offset);
       if (observer_ != nullptr) observer_->quarantined();
       continue;
     }
-    const char* payload = static_cast<const char*>(msg->payload);
-    events.push_back({eventstore::Position{*position},
-                      payload == nullptr ? std::string() : std::string(payload, msg->len)});
+    events.push_back(std::move(*event));
   }
   if (next_offsets.empty()) return;
   std::vector<std::pair<std::string, std::string>> offsets;

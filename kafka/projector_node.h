@@ -5,7 +5,9 @@
 // A malformed message (no position header) is logged, counted and skipped with its offset; one
 // whose event does not decode is quarantined by the projector. Neither stops the node.
 #include <atomic>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "eventstore/database.h"
@@ -51,6 +53,12 @@ class ProjectorNode final : public projections::ReadSide {
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 };
+
+// The event a consumed message carries, from its "payledger-position" header (nullopt when the
+// message has none) and its payload. nullopt for a message that is not payledger's: no
+// position, or not a decimal above 0. The payload is not looked into (the projector decodes it).
+std::optional<eventstore::StoredEvent> event_of_message(
+    std::optional<std::string_view> position_header, std::string_view payload);
 
 // The views key holding the next offset to consume of a topic partition.
 std::string offset_key(const std::string& topic, std::int32_t partition);

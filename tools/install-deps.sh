@@ -7,7 +7,7 @@ packages=(
   librocksdb-dev libsimdjson-dev libcpp-httplib-dev prometheus-cpp-dev doctest-dev
   libssl-dev libcurl4-openssl-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev rapidjson-dev
   clang-format clang-tidy curl jq
-  librdkafka-dev kcat python3 python3-jsonschema
+  librdkafka-dev kcat python3 python3-jsonschema python3-yaml
   "$@"
 )
 # The Kafka broker of tools/kafka runs on a JVM and is fetched with Maven.

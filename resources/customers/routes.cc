@@ -48,11 +48,13 @@ Shipping shipping_at(Params& p) {
                   p.string("shipping[phone]", 32).value_or(""), address_at(p, "shipping[address]")};
 }
 
-// An object parameter for an update: absent, cleared ("" or null), or given.
+// An object parameter: absent, sent empty ("" or null: not given, or an update's "unset"), or
+// given.
 template <class T, class Read>
 std::optional<std::optional<T>> object_update(Params& p, const std::string& name, Read read) {
-  if (!p.has(name)) return std::nullopt;
-  if (!p.is_object(name)) return std::optional<T>();
+  const auto given = p.object_given(name);
+  if (!given) return std::nullopt;
+  if (!*given) return std::optional<T>();
   return std::optional<T>(read());
 }
 
@@ -75,8 +77,11 @@ Outcome create(Call& call) {
   profile.name = p.string("name", 256).value_or("");
   profile.phone = p.string("phone", 32).value_or("");
   profile.description = p.string("description", 5000).value_or("");
-  if (p.is_object("address")) profile.address = address_at(p, "address");
-  if (p.is_object("shipping")) profile.shipping = shipping_at(p);
+  profile.address = object_update<Address>(p, "address", [&] {
+                      return address_at(p, "address");
+                    }).value_or(std::nullopt);
+  profile.shipping =
+      object_update<Shipping>(p, "shipping", [&] { return shipping_at(p); }).value_or(std::nullopt);
   profile.metadata = p.metadata("metadata");
   std::string test_clock = p.string("test_clock", 255).value_or("");
   if (auto e = p.finish()) return api::error_outcome(*e);

@@ -144,6 +144,55 @@ TEST_CASE("updates: absent, unset (empty or null) and set are told apart; metada
   CHECK(all->metadata_patch("metadata")->clear);
 }
 
+// Found by schemathesis: JSON's null unset a metadata key only as "" did (null was "not a
+// string"), and metadata="junk" cleared every key.
+TEST_CASE("metadata: null is no value, as \"\" is; a scalar is no patch") {
+  auto p = Params::from_json(R"({"metadata":{"a":null,"b":"2"}})");
+  REQUIRE(p.has_value());
+  auto patch = p->metadata_patch("metadata");
+  REQUIRE(patch.has_value());
+  CHECK(patch->entries.at("a") == std::nullopt);
+  CHECK(patch->entries.at("b") == "2");
+  CHECK_FALSE(p->finish().has_value());
+  auto created = Params::from_json(R"({"metadata":{"a":null,"b":"2"}})");
+  CHECK(created->metadata("metadata") == payledger::domain::Metadata{{"b", "2"}});
+  CHECK_FALSE(created->finish().has_value());
+  auto junk = Params::from_json(R"({"metadata":"junk"})");
+  (void)junk->metadata_patch("metadata");
+  REQUIRE(junk->finish().has_value());
+  CHECK(junk->finish()->param == "metadata");
+  CHECK(junk->finish()->code == "parameter_invalid");
+}
+
+// Found by schemathesis: {"address": {}} was "Received unknown parameter: address".
+TEST_CASE("an object parameter sent empty is known once its members were asked for") {
+  for (const char* body : {R"({"customer":{}})", R"({"customer":null})", R"({"customer":""})"}) {
+    CAPTURE(body);
+    auto p = Params::from_json(body);
+    REQUIRE(p.has_value());
+    CHECK_FALSE(p->string("customer[email]").has_value());
+    CHECK_FALSE(p->finish().has_value());
+  }
+  auto unasked = Params::from_json(R"({"other":{}})");
+  REQUIRE(unasked->finish().has_value());
+  CHECK(unasked->finish()->param == "other");
+  auto scalar = Params::from_json(R"({"customer":"x"})");
+  (void)scalar->string("customer[email]");
+  REQUIRE(scalar->finish().has_value());
+  CHECK(scalar->finish()->param == "customer");
+  auto form = Params::from_form("address=&shipping=junk");
+  REQUIRE(form.has_value());
+  CHECK(form->object_given("address") == false);
+  CHECK_FALSE(form->object_given("phone").has_value());
+  CHECK(form->object_given("shipping") == false);
+  REQUIRE(form->finish().has_value());
+  CHECK(form->finish()->param == "shipping");
+  auto object = Params::from_json(R"({"address":{"city":"X"}})");
+  CHECK(object->object_given("address") == true);
+  CHECK(object->string("address[city]") == "X");
+  CHECK_FALSE(object->finish().has_value());
+}
+
 TEST_CASE("the canonical form ignores order and encoding, not values") {
   auto json = Params::from_json(R"({"amount":100,"confirm":true,"metadata":{"k":"v"}})");
   auto form = Params::from_form("metadata[k]=v&confirm=true&amount=100");

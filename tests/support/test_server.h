@@ -38,7 +38,8 @@ struct ServerConfig {
   std::string tls_cert_path;  // with tls_key_path: HTTPS
   std::string tls_key_path;
   std::int64_t customer_action_timeout_seconds = 15 * 60;
-  std::string data_dir = {};  // empty: a temporary one, removed with the server
+  std::string data_dir = {};    // empty: a temporary one, removed with the server
+  rocksdb::Env* env = nullptr;  // RocksDB's file access (power-loss tests); null: the default
 };
 
 class Server {
@@ -46,6 +47,7 @@ class Server {
   explicit Server(const ServerConfig& config = {}) : tls_(!config.tls_cert_path.empty()) {
     api::AppOptions options;
     options.data_dir = config.data_dir.empty() ? dir_.path() : config.data_dir;
+    options.env = config.env;
     options.sweep_interval_ms = 0;
     options.server.read_your_writes_timeout = std::chrono::milliseconds(300);
     options.server.tls_cert_path = config.tls_cert_path;

@@ -191,7 +191,9 @@ void audit(api::App& app, const std::map<std::string, Told>& told) {
   REQUIRE(app.runner().wait_for(app.store().last_position(), std::chrono::seconds(30)));
   projections::Queries views(app.db());
   CHECK(ledgers.size() == told.size());
-  for (const auto& [id, l] : ledgers) {
+  for (const auto& entry : ledgers) {
+    const std::string& id = entry.first;  // not a binding: CAPTURE's lambda takes it (clang 14)
+    const auto& l = entry.second;
     CAPTURE(id);
     REQUIRE(told.contains(id));
     const Told& t = told.at(id);
