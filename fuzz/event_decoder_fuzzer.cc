@@ -1,8 +1,9 @@
 // libFuzzer target: a stored event's bytes through the envelope parser and the declaring
 // aggregate's decoder and evolve, as the projector and `payledger verify` read the log. Bytes
 // that are not an event come back as Status::corruption, and an event that breaks an invariant
-// of its stream as InvariantBroken; never a crash, and the state is left as it was. The event is
-// applied to a fresh stream.
+// of its stream as InvariantBroken; never a crash, and an event that does not decode leaves the
+// state as it was. The event is applied to a fresh stream (tests/projections covers the
+// projector's rebuild of a stream's state after a broken invariant).
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

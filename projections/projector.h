@@ -107,9 +107,11 @@ class Projector {
     std::unique_ptr<contract::State> state;
     StreamBook book;
     std::vector<std::pair<contract::DocumentRef, std::uint64_t>> created;  // with positions
-    // The events of this stream applied by this apply() call, in order: what rebuilding the
-    // state after an event that broke an invariant (restore) applies again.
+    // The events of this stream applied by this apply() call, in order, and whether the state
+    // began from the stream's record: what rebuilding the state after an event that broke an
+    // invariant (restore) starts from and applies again.
     std::vector<const eventstore::StoredEvent*> applied;
+    bool from_record = false;
   };
   eventstore::Status load_checkpoint();
   eventstore::Status apply_event(const eventstore::StoredEvent& event, ViewBatch& batch);
@@ -117,6 +119,8 @@ class Projector {
                                                const contract::Aggregate& aggregate,
                                                const ViewBatch& batch);
   eventstore::Status restore(const std::string& stream_id, Touched& t, const ViewBatch& batch);
+  eventstore::Status load_record(const std::string& stream_id, const contract::Aggregate& aggregate,
+                                 const ViewBatch& batch, StreamBook* book, contract::State& state);
   eventstore::Status quarantine(eventstore::Position p, const std::string& stream_id,
                                 const std::string& type, const std::string& reason,
                                 ViewBatch& batch);

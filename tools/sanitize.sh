@@ -36,7 +36,7 @@ configure "$asan_dir" "address,undefined" -DPAYLEDGER_FUZZ=ON
 cmake --build "$asan_dir" --parallel "$jobs" --target "${unit_and_http[@]}" \
   $(printf 'fuzz_%s ' "${fuzzers[@]}")
 echo "== unit and HTTP tests under ASan+UBSan"
-ctest --test-dir "$asan_dir" --output-on-failure --timeout 900 \
+ctest --test-dir "$asan_dir" --output-on-failure --timeout 900 --no-tests=error \
   -R "^($(IFS='|'; echo "${unit_and_http[*]}"))\$"
 
 echo "== fuzzing: ${fuzz_seconds}s a target, PAYLEDGER_FUZZ_SEED=$fuzz_seed"

@@ -24,7 +24,7 @@ echo "== clang-tidy (in the background, beside the tests and benchmarks)"
 lint_log="$(mktemp)"
 setsid nice -n 19 "$root/tools/lint.sh" >"$lint_log" 2>&1 &
 lint_pid=$!
-trap 'kill -- "-$lint_pid" 2>/dev/null || true' EXIT  # its own process group
+trap 'kill -- "-$lint_pid" 2>/dev/null || true; rm -f "$lint_log"' EXIT  # its own process group
 echo "== kafka broker jars"
 "$root/tools/kafka/broker.sh" fetch
 echo "== tests"

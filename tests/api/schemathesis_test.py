@@ -10,7 +10,8 @@ content type and body conform to the description. A dropped connection (payledge
 closing a connection without an answer) fails the run, and so does payledgerd not being alive
 at the end.
 
-The seed is printed; PAYLEDGER_SCHEMATHESIS_SEED=N replays a run.
+The seed is printed; PAYLEDGER_SCHEMATHESIS_SEED=N replays the generated cases (with two workers
+their order, and so the server's state between them, can differ from run to run).
 PAYLEDGER_SCHEMATHESIS_EXAMPLES sets the examples per operation (default below).
 Reports (JUnit, and a pytest file reproducing failures) land in OUTPUT_DIR.
 """

@@ -295,6 +295,28 @@ TEST_CASE("an event that decodes but breaks an invariant is quarantined, its sta
   CHECK(pi["amount_received"] == 0);
 }
 
+TEST_CASE("a broken invariant in a later batch: the state is rebuilt from the stream's record") {
+  SecondProjector second("sk_test_projections_7", "forged_later", 800);
+  const std::uint64_t last = second.last();
+  REQUIRE(second.projector->apply(second.log).is_ok());
+  // The intent's record is in the views now; this call starts its state from it.
+  const std::vector<eventstore::StoredEvent> forged = {
+      {eventstore::Position{last + 1},
+       R"({"id":"evt_g","type":"payment_intent.captured","schema_version":1,"stream_id":")" +
+           second.good + R"(","stream_version":2,"merchant_id":")" + second.merchant.value +
+           R"(","occurred_at":1,"data":{"charge":"ch_forged","amount":800}})"}};
+  REQUIRE(second.projector->apply(forged).is_ok());
+  CHECK(second.projector->quarantined() == 1);
+  CHECK(second.why("forged_later", last + 1).find("breaks an invariant") != std::string::npos);
+  projections::Queries q(*second.db);
+  auto view = q.object("payment_intent", second.merchant.value, second.good);
+  REQUIRE(view.has_value());
+  REQUIRE(view->has_value());
+  const auto pi = nlohmann::json::parse(**view);
+  CHECK(pi["status"] == "requires_payment_method");
+  CHECK(pi["amount"] == 800);
+}
+
 TEST_CASE("a poison event is quarantined; its stream stops, every other stream goes on") {
   // The second projector gets the log plus garbage, an unknown type and a gap.
   SecondProjector second("sk_test_projections_5", "poison", 500);

@@ -2,8 +2,10 @@
 // A RocksDB file system for tests that behaves like a machine losing power: what a process
 // writes to a file stays in the process's memory until the file is synced, and only a sync
 // moves it to the real file (and fsyncs it there). Killing the process (SIGKILL) then drops
-// exactly what a power cut drops: every write not yet synced. kill -9 alone cannot show that,
-// because the kernel's page cache keeps unsynced writes across a process's death.
+// every append not yet synced, which is what a power cut does to the WAL and what the event
+// store's acknowledgement depends on. kill -9 alone cannot show that, because the kernel's page
+// cache keeps unsynced writes across a process's death. Coarser than a real cut: file creates,
+// renames and directory entries survive unsynced (RocksDB syncs its directory after them anyway).
 //
 // Built on rocksdb::FileSystemWrapper (public API). Only writable files are intercepted; reads,
 // renames, deletes and directory syncs go to the real file system. A file closed without a
