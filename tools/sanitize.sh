@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command's second builds, with clang (fuzz/README.md, tests/README.md):
 #   1. AddressSanitizer + UndefinedBehaviorSanitizer: the unit and HTTP tests, and every libFuzzer
-#      target run for PAYLEDGER_FUZZ_SECONDS each (default 20) over its corpus, seed printed
+#      target run for PAYLEDGER_FUZZ_SECONDS each (default 15) over its corpus, seed printed
 #      (PAYLEDGER_FUZZ_SEED replays one);
 #   2. ThreadSanitizer: the event store's concurrency tests.
 # Builds go to build-asan/ and build-tsan/ (unity builds: these are not linted, only run).
@@ -9,7 +9,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 asan_dir="${ASAN_BUILD_DIR:-$root/build-asan}"
 tsan_dir="${TSAN_BUILD_DIR:-$root/build-tsan}"
-fuzz_seconds="${PAYLEDGER_FUZZ_SECONDS:-20}"
+fuzz_seconds="${PAYLEDGER_FUZZ_SECONDS:-15}"
 fuzz_seed="${PAYLEDGER_FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}"
 jobs="$(nproc)"
 
