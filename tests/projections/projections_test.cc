@@ -119,6 +119,22 @@ struct SecondProjector {
     projector = std::make_unique<projections::Projector>(*db, resources::registry(), name);
   }
   std::uint64_t last() const { return log.back().position.value; }
+  // A capture of `good` that nobody paid for: well-formed, next in sequence, and impossible.
+  eventstore::StoredEvent forged_capture(std::uint64_t position, std::int64_t amount) const {
+    return {eventstore::Position{position},
+            R"({"id":"evt_f","type":"payment_intent.captured","schema_version":1,"stream_id":")" +
+                good + R"(","stream_version":2,"merchant_id":")" + merchant.value +
+                R"(","occurred_at":1,"data":{"charge":"ch_forged","amount":)" +
+                std::to_string(amount) + "}}"};
+  }
+  // `good` as the second projector's views render it.
+  nlohmann::json good_view() const {
+    projections::Queries q(*db);
+    auto view = q.object("payment_intent", merchant.value, good);
+    REQUIRE(view.has_value());
+    REQUIRE(view->has_value());
+    return nlohmann::json::parse(**view);
+  }
   // Why the projector quarantined the event at `p`.
   std::string why(const std::string& name, std::uint64_t p) const {
     std::string reason;
@@ -275,22 +291,14 @@ TEST_CASE("an event that decodes but breaks an invariant is quarantined, its sta
   SecondProjector second("sk_test_projections_6", "forged", 700);
   const std::uint64_t last = second.last();
   std::vector<eventstore::StoredEvent> events = second.log;
-  // A capture of an intent nobody paid: well-formed, in sequence, and impossible. evolve's
-  // assertion would stop the process; the projector quarantines it (found by fuzz_event_decoder).
-  events.push_back(
-      {eventstore::Position{last + 1},
-       R"({"id":"evt_f","type":"payment_intent.captured","schema_version":1,"stream_id":")" +
-           second.good + R"(","stream_version":2,"merchant_id":")" + second.merchant.value +
-           R"(","occurred_at":1,"data":{"charge":"ch_forged","amount":700}})"});
+  // evolve's assertion would stop the process; the projector quarantines the forged capture
+  // (found by fuzz_event_decoder).
+  events.push_back(second.forged_capture(last + 1, 700));
   REQUIRE(second.projector->apply(events).is_ok());
   CHECK(second.projector->quarantined() == 1);
   CHECK(second.projector->watermark().value == last + 1);
   CHECK(second.why("forged", last + 1).find("breaks an invariant") != std::string::npos);
-  projections::Queries q(*second.db);
-  auto view = q.object("payment_intent", second.merchant.value, second.good);
-  REQUIRE(view.has_value());
-  REQUIRE(view->has_value());
-  const auto pi = nlohmann::json::parse(**view);
+  const auto pi = second.good_view();
   CHECK(pi["status"] == "requires_payment_method");
   CHECK(pi["amount_received"] == 0);
 }
@@ -300,19 +308,10 @@ TEST_CASE("a broken invariant in a later batch: the state is rebuilt from the st
   const std::uint64_t last = second.last();
   REQUIRE(second.projector->apply(second.log).is_ok());
   // The intent's record is in the views now; this call starts its state from it.
-  const std::vector<eventstore::StoredEvent> forged = {
-      {eventstore::Position{last + 1},
-       R"({"id":"evt_g","type":"payment_intent.captured","schema_version":1,"stream_id":")" +
-           second.good + R"(","stream_version":2,"merchant_id":")" + second.merchant.value +
-           R"(","occurred_at":1,"data":{"charge":"ch_forged","amount":800}})"}};
-  REQUIRE(second.projector->apply(forged).is_ok());
+  REQUIRE(second.projector->apply({second.forged_capture(last + 1, 800)}).is_ok());
   CHECK(second.projector->quarantined() == 1);
   CHECK(second.why("forged_later", last + 1).find("breaks an invariant") != std::string::npos);
-  projections::Queries q(*second.db);
-  auto view = q.object("payment_intent", second.merchant.value, second.good);
-  REQUIRE(view.has_value());
-  REQUIRE(view->has_value());
-  const auto pi = nlohmann::json::parse(**view);
+  const auto pi = second.good_view();
   CHECK(pi["status"] == "requires_payment_method");
   CHECK(pi["amount"] == 800);
 }
