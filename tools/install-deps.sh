@@ -1,18 +1,25 @@
 #!/usr/bin/env bash
-# Installs what payledger builds and tests with, from Debian's packages, and any packages named
-# as arguments (tools/bench/run.sh adds its own). Idempotent: asks apt only for what is missing.
+# Installs what payledger needs from Debian's packages. Idempotent: asks apt only for what is
+# missing.
+#   install-deps.sh [PACKAGE...]         what building and running payledgerd takes (README
+#                                        command 1), and any packages named
+#   install-deps.sh --test [PACKAGE...]  that, and what the test command adds: the linters, kcat,
+#                                        the schema checker, and a JVM with Maven for the Kafka
+#                                        broker of tools/kafka
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   librocksdb-dev libsimdjson-dev libcpp-httplib-dev prometheus-cpp-dev doctest-dev
   libssl-dev libcurl4-openssl-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev rapidjson-dev
-  clang-format clang-tidy curl jq
-  librdkafka-dev kcat python3 python3-jsonschema python3-yaml
-  "$@"
+  librdkafka-dev curl jq python3 python3-yaml
 )
-# The Kafka broker of tools/kafka runs on a JVM and is fetched with Maven.
-command -v java >/dev/null 2>&1 || packages+=(default-jre-headless)
-command -v mvn >/dev/null 2>&1 || packages+=(maven)
+if [ "${1:-}" = "--test" ]; then
+  shift
+  packages+=(clang-format clang-tidy kcat python3-jsonschema)
+  command -v java >/dev/null 2>&1 || packages+=(default-jre-headless)
+  command -v mvn >/dev/null 2>&1 || packages+=(maven)
+fi
+packages+=("$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

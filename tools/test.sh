@@ -9,7 +9,7 @@ node_packages=()
 command -v node >/dev/null 2>&1 || node_packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || node_packages+=(npm)
 # clang and its runtimes for the sanitizer builds and libFuzzer (tools/sanitize.sh).
-"$root/tools/install-deps.sh" chromium python3-venv clang libclang-rt-14-dev "${node_packages[@]}"
+"$root/tools/install-deps.sh" --test chromium python3-venv clang libclang-rt-14-dev "${node_packages[@]}"
 "$root/tests/browser/setup.sh"
 "$root/tests/webhooks/setup.sh"
 "$root/tests/finance/setup.sh"
