@@ -1,6 +1,7 @@
 #include "api/command_service.h"
 
 #include "api/idempotency.h"
+#include "domain/assert.h"
 
 namespace payledger::api {
 namespace {
@@ -116,6 +117,25 @@ Expected<domain::UnixSeconds, eventstore::Status> CommandService::time_on(
   if (!folded) return Unexpected{folded.error()};
   if (!folded->state) return now();
   return folded->aggregate->frozen_time(*folded->state).value_or(now());
+}
+
+std::string check_settings(const contract::Registry& registry, const Settings& settings) {
+  for (const auto& [name, value] : settings) {
+    const contract::SettingSpec* spec = registry.setting(name);
+    if (spec == nullptr) return "no resource has a setting named " + name;
+    if (value < spec->min || value > spec->max) {
+      return name + " must be from " + std::to_string(spec->min) + " to " +
+             std::to_string(spec->max) + ", not " + std::to_string(value);
+    }
+  }
+  return {};
+}
+
+std::int64_t CommandService::setting(std::string_view name) const {
+  const contract::SettingSpec* spec = registry_.setting(name);
+  PL_ASSERT(spec != nullptr, "a setting is read by name only when a module declares it");
+  const auto it = settings_.find(name);
+  return it == settings_.end() ? spec->default_value : it->second;
 }
 
 }  // namespace payledger::api

@@ -4,9 +4,11 @@
 // record) in one atomic batch, and answer with the objects as the events leave them. A version
 // conflict with a concurrent writer makes the request run again against the new state.
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "api/clock.h"
@@ -76,12 +78,12 @@ class Transaction {
   eventstore::AppendRequest request_;
 };
 
-// What an operator tunes about the resources' rules (payledgerd's flags).
-struct Settings {
-  // How long a customer has for an action a payment waits on (a 3-D Secure challenge) before
-  // the payment expires.
-  std::int64_t customer_action_timeout_seconds = 15 * 60;
-};
+// What an operator tunes about the resources' rules: values of the settings the modules declare
+// (contract::SettingSpec, payledgerd's flags), by name. A setting not here has its default.
+using Settings = std::map<std::string, std::int64_t, std::less<>>;
+
+// Empty when every value names a declared setting and is within its bounds; else what is wrong.
+std::string check_settings(const contract::Registry& registry, const Settings& settings);
 
 class CommandService {
  public:
@@ -94,7 +96,7 @@ class CommandService {
         ids_(ids),
         clock_(clock),
         secrets_(secrets),
-        settings_(settings) {}
+        settings_(std::move(settings)) {}
 
   // The stream `stream_id` of module M as the log says now: absent when it does not exist, is
   // another merchant's, or is not M's.
@@ -145,7 +147,9 @@ class CommandService {
   std::optional<std::string> unseal(std::string_view domain, std::string_view sealed) const {
     return secrets_.open(domain, sealed);
   }
-  const Settings& settings() const { return settings_; }
+  // The value of the setting `name`: the operator's, else its default.
+  // REQUIRES: a module of the registry declares it.
+  std::int64_t setting(std::string_view name) const;
   domain::UnixSeconds now() const { return clock_.now(); }
   eventstore::EventStore& store() { return store_; }
   const contract::Registry& registry() const { return registry_; }

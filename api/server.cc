@@ -123,10 +123,12 @@ bool plain_host(const std::string& host) {
 }  // namespace
 
 ApiServer::ApiServer(eventstore::Database& db, const contract::Registry& registry,
-                     const projections::ReadSide& read_side, CommandService* commands,
-                     Metrics& metrics, const Clock& clock, ServerOptions options)
+                     const Resources& resources, const projections::ReadSide& read_side,
+                     CommandService* commands, Metrics& metrics, const Clock& clock,
+                     ServerOptions options)
     : db_(db),
       registry_(registry),
+      resources_(resources),
       read_side_(read_side),
       queries_(db),
       commands_(commands),
@@ -581,7 +583,7 @@ void ApiServer::install_routes() {
     http_->Delete(".*", refuse);
   }
   // On a read replica, add() and add_page() keep nothing: a module's own reads remain.
-  for (const contract::Aggregate* a : registry_.aggregates()) a->routes(*this);
+  for (const Resource* r : resources_.all()) r->routes(*this);
   add_event_routes(*this);
   add_balance_routes(*this);
   for (const auto& add_routes : options_.extra_routes) add_routes(*this);

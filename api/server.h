@@ -13,6 +13,7 @@
 #include "api/idempotency.h"
 #include "api/key_cache.h"
 #include "api/metrics.h"
+#include "api/resource.h"
 #include "api/routes.h"
 #include "contract/registry.h"
 #include "eventstore/database.h"
@@ -76,8 +77,8 @@ class ApiServer final : private Routes {
   // REQUIRES: every reference outlives the server. Without `commands` (a read replica) the
   // server answers reads only.
   ApiServer(eventstore::Database& db, const contract::Registry& registry,
-            const projections::ReadSide& read_side, CommandService* commands, Metrics& metrics,
-            const Clock& clock, ServerOptions options);
+            const Resources& resources, const projections::ReadSide& read_side,
+            CommandService* commands, Metrics& metrics, const Clock& clock, ServerOptions options);
   ~ApiServer() override;
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;
@@ -142,6 +143,7 @@ class ApiServer final : private Routes {
 
   eventstore::Database& db_;
   const contract::Registry& registry_;
+  const Resources& resources_;
   const projections::ReadSide& read_side_;
   projections::Queries queries_;
   CommandService* commands_;

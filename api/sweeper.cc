@@ -39,9 +39,10 @@ std::size_t Sweeper::sweep_once() {
       const auto& item = (*due)[i];
       // The view may lag the log: the module decides on the log's state and the time again.
       const contract::Aggregate* aggregate = registry_.for_stream(item.stream_id);
-      if (aggregate == nullptr) continue;
+      const Resource* resource = resources_.of(aggregate);
+      if (resource == nullptr) continue;
       if (aggregate->keeps_time() && !catch_up_clock(item)) continue;
-      if (aggregate->run_due(commands_, domain::MerchantId{item.merchant}, item.stream_id)) ++done;
+      if (resource->run_due(commands_, domain::MerchantId{item.merchant}, item.stream_id)) ++done;
     }
   };
   const std::size_t workers =
@@ -75,10 +76,10 @@ bool Sweeper::catch_up_clock(const projections::DueStream& clock) {
     }
     bool wrote = false;
     for (const auto& item : *due) {
-      const contract::Aggregate* aggregate = registry_.for_stream(item.stream_id);
-      if (aggregate == nullptr) continue;
+      const Resource* resource = resources_.of(registry_.for_stream(item.stream_id));
+      if (resource == nullptr) continue;
       // The module takes the time from the stream's clock (CommandService::time_for).
-      if (aggregate->run_due(commands_, domain::MerchantId{item.merchant}, item.stream_id)) {
+      if (resource->run_due(commands_, domain::MerchantId{item.merchant}, item.stream_id)) {
         wrote = true;
       }
     }

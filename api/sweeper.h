@@ -11,6 +11,7 @@
 
 #include "api/clock.h"
 #include "api/command_service.h"
+#include "api/resource.h"
 #include "eventstore/database.h"
 #include "projections/queries.h"
 #include "projections/read_side.h"
@@ -20,9 +21,14 @@ namespace payledger::api {
 class Sweeper {
  public:
   // REQUIRES: every reference outlives the sweeper.
-  Sweeper(eventstore::Database& db, const contract::Registry& registry, CommandService& commands,
-          const Clock& clock)
-      : db_(db), registry_(registry), queries_(db), commands_(commands), clock_(clock) {}
+  Sweeper(eventstore::Database& db, const contract::Registry& registry, const Resources& resources,
+          CommandService& commands, const Clock& clock)
+      : db_(db),
+        registry_(registry),
+        resources_(resources),
+        queries_(db),
+        commands_(commands),
+        clock_(clock) {}
   ~Sweeper() { stop(); }
 
   // One pass: every due stream runs its due work. Returns how many commands succeeded.
@@ -43,6 +49,7 @@ class Sweeper {
   const projections::ReadSide* views_ = nullptr;
   eventstore::Database& db_;
   const contract::Registry& registry_;
+  const Resources& resources_;
   projections::Queries queries_;
   CommandService& commands_;
   const Clock& clock_;

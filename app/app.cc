@@ -3,6 +3,7 @@
 #include "app/openapi.h"
 #include "projections/queries.h"
 #include "resources/merchants/module.h"
+#include "resources/webhook_endpoints/source.h"
 
 namespace payledger::api {
 
@@ -25,10 +26,13 @@ Expected<std::unique_ptr<App>, std::string> App::open(const AppOptions& options,
   auto secrets = Secrets::load_or_create(secret_path);
   if (!secrets) return Unexpected{"the keyed-hash secret: " + secrets.error()};
   app->secrets_ = std::make_unique<Secrets>(std::move(*secrets));
+  if (std::string wrong = check_settings(app->registry_, options.settings); !wrong.empty()) {
+    return Unexpected{"settings: " + wrong};
+  }
   app->commands_ = std::make_unique<CommandService>(*app->store_, app->registry_, app->ids_,
                                                     *app->clock_, *app->secrets_, options.settings);
-  app->sweeper_ =
-      std::make_unique<Sweeper>(*app->db_, app->registry_, *app->commands_, *app->clock_);
+  app->sweeper_ = std::make_unique<Sweeper>(*app->db_, app->registry_, resources::apis(),
+                                            *app->commands_, *app->clock_);
   if (options.sweep_interval_ms > 0) {
     app->sweeper_->start(options.sweep_interval_ms, app->runner_.get());
   }
@@ -40,16 +44,17 @@ Expected<std::unique_ptr<App>, std::string> App::open(const AppOptions& options,
   ServerOptions server = options.server;
   server.openapi_json = std::string(openapi_json());
   if (options.webhooks) {
-    app->delivery_probe_ = std::make_unique<delivery::DeliveryProbe>(app->metrics_->registry());
-    app->delivery_ = std::make_unique<delivery::Delivery>(
-        *app->store_, *app->db_, *app->runner_, *app->secrets_, *app->clock_, options.delivery,
-        app->delivery_probe_.get());
+    app->delivery_probe_ = std::make_unique<webhooks::DeliveryProbe>(app->metrics_->registry());
+    app->delivery_ =
+        std::make_unique<webhooks::Delivery>(*app->store_, *app->db_, *app->runner_, *app->secrets_,
+                                             webhook_endpoints::endpoint_source(), *app->clock_,
+                                             options.delivery, app->delivery_probe_.get());
     server.extra_routes.push_back([d = app->delivery_.get()](Routes& r) { d->routes(r); });
     app->delivery_->start();
   }
-  app->server_ =
-      std::make_unique<ApiServer>(*app->db_, app->registry_, *app->runner_, app->commands_.get(),
-                                  *app->metrics_, *app->clock_, std::move(server));
+  app->server_ = std::make_unique<ApiServer>(*app->db_, app->registry_, resources::apis(),
+                                             *app->runner_, app->commands_.get(), *app->metrics_,
+                                             *app->clock_, std::move(server));
   return app;
 }
 

@@ -25,11 +25,11 @@ struct AppOptions {
   ServerOptions server;
   // The keyed-hash secret (api/secrets.h); empty: DATA_DIR/fingerprint.key, made on first start.
   std::string secret_path;
-  Settings settings;
+  Settings settings;  // the modules' settings the operator set (the others keep their defaults)
   int sweep_interval_ms = 1000;  // 0: no sweeper thread (tests call sweep_once themselves)
   kafka::RelayOptions kafka;     // brokers empty: no relay
   bool webhooks = true;          // deliver webhooks (docs/webhooks.md)
-  delivery::DeliveryOptions delivery;
+  webhooks::DeliveryOptions delivery;
   // RocksDB's file access; null: the default. Tests simulate power loss with their own.
   rocksdb::Env* env = nullptr;
 };
@@ -68,7 +68,7 @@ class App {
   const contract::Registry& registry() const { return registry_; }
   Sweeper& sweeper() { return *sweeper_; }
   // nullptr when webhooks are off.
-  delivery::Delivery* delivery() { return delivery_.get(); }
+  webhooks::Delivery* delivery() { return delivery_.get(); }
   const Clock& clock() const { return *clock_; }
 
  private:
@@ -86,8 +86,8 @@ class App {
   std::unique_ptr<CommandService> commands_;
   std::unique_ptr<Sweeper> sweeper_;
   std::unique_ptr<kafka::Relay> relay_;
-  std::unique_ptr<delivery::DeliveryProbe> delivery_probe_;
-  std::unique_ptr<delivery::Delivery> delivery_;
+  std::unique_ptr<webhooks::DeliveryProbe> delivery_probe_;
+  std::unique_ptr<webhooks::Delivery> delivery_;
   std::unique_ptr<ApiServer> server_;
 };
 

@@ -1,8 +1,9 @@
 #pragma once
 // The aggregate contract: what a resource module states once, and what every generic layer
-// (command service, projector, queries, routes, sweeper, relay, schema check) asks of it. The
-// generic layers see only `Aggregate`; a module is a struct of static members (see
-// docs/architecture.md, "Adding a resource") turned into one by `AggregateOf<Module>`.
+// (command service, projector, queries, sweeper, relay, finance, schema check) asks of it: its
+// data half. Its routes and due work are its API half, api::Resource (api/resource.h), so that
+// this contract depends on nothing above the event store. A module is a struct of static
+// members (docs/architecture.md, "Adding a resource") turned into one by `AggregateOf<Module>`.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -15,11 +16,6 @@
 #include "eventstore/codec.h"
 #include "eventstore/json_writer.h"
 #include "eventstore/status.h"
-
-namespace payledger::api {
-class Routes;
-class CommandService;
-}  // namespace payledger::api
 
 namespace payledger::contract {
 
@@ -98,6 +94,30 @@ struct Movement {
   std::string currency;                 // ISO 4217, lowercase
 };
 
+// A payment as finance's export lists it (`payledger export --what payments`, docs/ledger.md):
+// an object that takes a customer's money, with what it took and gave back so far.
+struct PaymentSummary {
+  std::string_view object;  // its API object: "payment_intent", "payment"
+  std::string id;
+  std::int64_t created = 0;  // Unix seconds
+  std::string_view status;   // as its API object shows it
+  std::string currency;      // ISO 4217, lowercase
+  std::int64_t amount_minor = 0;
+  std::int64_t received_minor = 0;  // taken from the customer (captured, settled)
+  std::int64_t refunded_minor = 0;  // given back (refunds that succeeded)
+  std::string description;
+};
+
+// An operator's setting that a module declares (payledgerd's flag --<name>): a whole number,
+// its default and its bounds. The module reads it through api::CommandService::setting(name).
+struct SettingSpec {
+  std::string_view name;  // "three-d-secure-timeout"; unique across the registry
+  std::string_view help;  // what it sets, with its unit
+  std::int64_t default_value = 0;
+  std::int64_t min = 0;
+  std::int64_t max = 0;
+};
+
 // What applying one event brings besides the new state.
 struct Applied {
   std::vector<DocumentRef> created;     // the documents it creates
@@ -164,6 +184,14 @@ class Aggregate {
   // every event.
   virtual std::string broken_invariant(const State& state) const = 0;
 
+  // The operator's settings its rules read (SettingSpec).
+  virtual std::span<const SettingSpec> settings() const = 0;
+  // Whether the streams are payments (payment_summary answers for a created one).
+  virtual bool takes_payments() const = 0;
+  // The payment a stream's state is; nullopt before its first event, or when the aggregate does
+  // not take payments.
+  virtual std::optional<PaymentSummary> payment_summary(const State& state) const = 0;
+
   // --- views ---
   virtual void documents(const State& state, std::vector<Document>* out) const = 0;
   // When time-driven work is next due for this stream; nullopt when none waits. The time is the
@@ -181,12 +209,6 @@ class Aggregate {
   // Whether this aggregate's streams are clocks: the sweeper runs the work due on a clock up to
   // its frozen time before the clock's own due work (which reports it ready).
   virtual bool keeps_time() const = 0;
-
-  // --- the API layer ---
-  virtual void routes(api::Routes& routes) const = 0;
-  // Runs the stream's due work now. Returns whether it wrote anything.
-  virtual bool run_due(api::CommandService& commands, const domain::MerchantId& merchant,
-                       const std::string& stream_id) const = 0;
 };
 
 }  // namespace payledger::contract

@@ -9,10 +9,11 @@
 //   static bool exists(const State&);
 //   static std::vector<contract::ObjectSpec> objects();        // objects()[0] is the root's
 //   static void documents(const State&, std::vector<contract::Document>*);
-//   static void routes(api::Routes&);
+//   static void routes(api::Routes&);            (the API half: api::ResourceOf, api/resource.h)
 // and, when it has them:
 //   static std::optional<domain::UnixSeconds> due_at(const State&);
 //   static bool run_due(api::CommandService&, const domain::MerchantId&, const std::string&);
+//     (the API half too)
 //   static void created(const domain::RecordedOf<Event>&, std::vector<contract::DocumentRef>*);
 //     (default: the stream's first event creates the root document, id = stream id; a document
 //     named again by later events keeps the place of the first)
@@ -27,6 +28,10 @@
 //     (default: none; the money an event moves into or out of the merchant's balance)
 //   static std::string broken_invariant(const State&);
 //     (default: none can break; which money invariant the state breaks, empty when none)
+//   static std::vector<contract::SettingSpec> settings();
+//     (default: none; the operator's settings its rules read)
+//   static contract::PaymentSummary payment_summary(const State&);
+//     (default: not a payment; what finance's export lists of a payment)
 //   static std::string clock_of(const State&);
 //     (default: the system clock; the test clock the stream lives on)
 //   static std::optional<domain::UnixSeconds> frozen_time(const State&);
@@ -54,6 +59,7 @@ class AggregateOf final : public Aggregate {
   };
 
   AggregateOf() : objects_(M::objects()) {
+    if constexpr (requires { M::settings(); }) settings_ = M::settings();
     for_each_event_type<Event>([&]<class E>(std::type_identity<E>) {
       events_.push_back({E::kType, E::kSchemaVersion, E::kSummary,
                          [](eventstore::JsonWriter& w) { write_object_schema<E>(w); }});
@@ -128,6 +134,21 @@ class AggregateOf final : public Aggregate {
     return {};
   }
 
+  std::span<const SettingSpec> settings() const override { return settings_; }
+
+  bool takes_payments() const override {
+    return requires(const StateType& st) {
+      M::payment_summary(st);
+    };
+  }
+
+  std::optional<PaymentSummary> payment_summary(const State& s) const override {
+    if constexpr (requires(const StateType& st) { M::payment_summary(st); }) {
+      if (const StateType* state = typed(s)) return M::payment_summary(*state);
+    }
+    return std::nullopt;
+  }
+
   void documents(const State& s, std::vector<Document>* out) const override {
     if (const StateType* state = typed(s)) M::documents(*state, out);
   }
@@ -159,16 +180,6 @@ class AggregateOf final : public Aggregate {
     };
   }
 
-  void routes(api::Routes& routes) const override { M::routes(routes); }
-
-  bool run_due(api::CommandService& commands, const domain::MerchantId& merchant,
-               const std::string& stream_id) const override {
-    if constexpr (requires { M::run_due(commands, merchant, stream_id); }) {
-      return M::run_due(commands, merchant, stream_id);
-    }
-    return false;
-  }
-
  private:
   // Each update's or deletion's document as `before` renders it.
   static void fill_before(const StateType& before, std::vector<Announcement>& announced) {
@@ -184,6 +195,7 @@ class AggregateOf final : public Aggregate {
 
   std::vector<EventSpec> events_;
   std::vector<ObjectSpec> objects_;
+  std::vector<SettingSpec> settings_;
 };
 
 }  // namespace payledger::contract

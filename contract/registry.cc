@@ -9,6 +9,7 @@ namespace payledger::contract {
 Registry::Registry(std::vector<const Aggregate*> aggregates) : aggregates_(std::move(aggregates)) {
   std::set<std::string_view> types;
   std::set<std::string_view> objects;
+  std::set<std::string_view> settings;
   for (const Aggregate* a : aggregates_) {
     PL_ASSERT(a->stream_prefix().ends_with('_'), "a stream prefix ends with '_'");
     for (const Aggregate* b : aggregates_) {
@@ -20,6 +21,11 @@ Registry::Registry(std::vector<const Aggregate*> aggregates) : aggregates_(std::
     }
     for (const ObjectSpec& o : a->objects()) {
       PL_ASSERT(objects.insert(o.object).second, "an object belongs to one aggregate");
+    }
+    for (const SettingSpec& st : a->settings()) {
+      PL_ASSERT(settings.insert(st.name).second, "a setting belongs to one aggregate");
+      PL_ASSERT(st.min <= st.default_value && st.default_value <= st.max,
+                "a setting's default is within its bounds");
     }
   }
 }
@@ -42,6 +48,15 @@ const ObjectSpec* Registry::object(std::string_view object) const {
   for (const Aggregate* a : aggregates_) {
     for (const ObjectSpec& o : a->objects()) {
       if (o.object == object) return &o;
+    }
+  }
+  return nullptr;
+}
+
+const SettingSpec* Registry::setting(std::string_view name) const {
+  for (const Aggregate* a : aggregates_) {
+    for (const SettingSpec& s : a->settings()) {
+      if (s.name == name) return &s;
     }
   }
   return nullptr;

@@ -13,7 +13,7 @@ namespace payledger::contract {
 class Registry {
  public:
   // REQUIRES: the aggregates outlive the registry; stream prefixes, event types and object
-  // names are unique, and no stream prefix is a prefix of another (asserted).
+  // names and setting names are unique, and no stream prefix is a prefix of another (asserted).
   explicit Registry(std::vector<const Aggregate*> aggregates);
 
   std::span<const Aggregate* const> aggregates() const { return aggregates_; }
@@ -23,6 +23,8 @@ class Registry {
   const Aggregate* for_event_type(std::string_view event_type) const;
   // The object spec named `object` ("customer"); nullptr when none is.
   const ObjectSpec* object(std::string_view object) const;
+  // The setting named `name` ("three-d-secure-timeout"); nullptr when no aggregate declares it.
+  const SettingSpec* setting(std::string_view name) const;
   // Every Kafka topic, each after `prefix`.
   std::vector<std::string> topics(std::string_view prefix) const;
 

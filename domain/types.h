@@ -15,23 +15,15 @@ struct Strong {
   auto operator<=>(const Strong&) const = default;
 };
 
-// clang-format off
-struct PaymentIntentIdTag {}; struct ChargeIdTag {}; struct RefundIdTag {};
-struct MerchantIdTag {}; struct EventIdTag {}; struct PaymentMethodIdTag {};
-struct StreamVersionTag {}; struct UnixSecondsTag {};
-struct CustomerIdTag {}; struct ProductIdTag {}; struct PriceIdTag {}; struct TestClockIdTag {};
-// clang-format on
+// The ids every layer shares: the merchant that owns a stream, and an event's id. A resource
+// declares its own ids in its folder (resources/customers/id.h, ...).
+struct MerchantIdTag {};
+struct EventIdTag {};
+struct StreamVersionTag {};
+struct UnixSecondsTag {};
 
-using PaymentIntentId = Strong<PaymentIntentIdTag, std::string>;
-using ChargeId = Strong<ChargeIdTag, std::string>;
-using RefundId = Strong<RefundIdTag, std::string>;
 using MerchantId = Strong<MerchantIdTag, std::string>;
 using EventId = Strong<EventIdTag, std::string>;
-using PaymentMethodId = Strong<PaymentMethodIdTag, std::string>;
-using CustomerId = Strong<CustomerIdTag, std::string>;
-using ProductId = Strong<ProductIdTag, std::string>;
-using PriceId = Strong<PriceIdTag, std::string>;
-using TestClockId = Strong<TestClockIdTag, std::string>;
 
 // The number of events in a stream; the first event of a stream has version 1, and an absent
 // stream has version 0.

@@ -88,13 +88,13 @@ class JsonWriter {
   rapidjson::Writer<rapidjson::StringBuffer> writer_;
 };
 
-// The text of an optional value that has one (an id's value, an enum's domain::to_string), or
+// The text of an optional value that has one (an id's value, an enum's to_string), or
 // nullopt: for JsonWriter::text_or_null.
 template <class T>
 std::optional<std::string_view> text_of(const std::optional<T>& v) {
   if (!v) return std::nullopt;
   if constexpr (std::is_enum_v<T>) {
-    return to_string(*v);  // domain::to_string, found by argument-dependent lookup
+    return to_string(*v);  // the enum's own, found by argument-dependent lookup
   } else {
     return std::string_view(v->value);
   }

@@ -13,6 +13,7 @@
 #include "eventstore/event_store.h"
 #include "eventstore/json_writer.h"
 #include "eventstore/log_scan.h"
+#include "projections/documents.h"
 #include "projections/ledger.h"
 #include "projections/view_store.h"
 
@@ -106,21 +107,6 @@ std::string_view str_of(simdjson::dom::element object, const char* key) {
   return object[key].get(v) == simdjson::SUCCESS ? v : std::string_view();
 }
 
-// An intent shows no amount_refunded: its captured charges' refunds (a released authorization
-// also shows as amount_refunded on its uncaptured charge, and is not money back).
-std::int64_t refunded_of_intent(simdjson::dom::element intent) {
-  std::int64_t refunded = 0;
-  simdjson::dom::array charges;
-  if (intent["charges"]["data"].get(charges) != simdjson::SUCCESS) return 0;
-  for (simdjson::dom::element c : charges) {
-    bool captured = false;
-    if (c["captured"].get(captured) == simdjson::SUCCESS && captured) {
-      refunded += int_of(c, "amount_refunded");
-    }
-  }
-  return refunded;
-}
-
 bool in_range(const ExportOptions& o, std::int64_t created) {
   return (!o.from || created >= *o.from) && (!o.to || created < *o.to);
 }
@@ -190,39 +176,29 @@ Status export_events(const eventstore::Database& db, const ExportOptions& o, Row
       });
 }
 
-// One object kind's documents (b/ object \0 merchant \0 id), every merchant's.
-Status export_payment_object(const eventstore::Database& db, const ExportOptions& o,
-                             std::string_view object, RowWriter& rows) {
-  std::string prefix = "b/";
-  prefix.append(object).push_back('\0');
-  simdjson::dom::parser parser;
+// The payments of one aggregate that takes them, from its streams' records (s/ prefix...), in
+// stream id order, every merchant's.
+Status export_payments_of(const eventstore::Database& db, const contract::Aggregate& aggregate,
+                          const ExportOptions& o, RowWriter& rows) {
+  const std::string prefix = projections::ViewKeys::stream(aggregate.stream_prefix());
   std::unique_ptr<rocksdb::Iterator> it(db.db()->NewIterator(rocksdb::ReadOptions(), db.views()));
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    const std::string rest = it->key().ToString().substr(prefix.size());
-    const std::string merchant = rest.substr(0, rest.find('\0'));
-    if (o.merchant && *o.merchant != merchant) continue;
-    simdjson::dom::element p;
-    if (parser.parse(it->value().data(), it->value().size()).get(p) != simdjson::SUCCESS) {
-      return Status::corruption(std::string(object) + " of " + merchant + " is not JSON");
+    projections::StreamBook book;
+    auto state = aggregate.initial();
+    if (Status s = projections::read_record(it->value().ToString(), aggregate, &book, *state);
+        !s.is_ok()) {
+      return Status::corruption(it->key().ToString() + ": " + s.message());
     }
-    const std::int64_t created = int_of(p, "created");
-    if (!in_range(o, created)) continue;
-    const bool intent = object == "payment_intent";
-    const std::string currency(str_of(p, "currency"));
-    const std::string status(str_of(p, "status"));
-    const std::int64_t amount = int_of(p, "amount");
-    const std::int64_t received = intent                  ? int_of(p, "amount_received")
-                                  : status == "succeeded" ? amount
-                                                          : 0;
-    const std::int64_t refunded = intent ? refunded_of_intent(p) : int_of(p, "refunded_amount");
-    std::string_view description;
-    if (p["description"].get(description) != simdjson::SUCCESS) description = "";
-    std::vector<Cell> row{text(str_of(p, "id")), text(object), text(merchant), integer(created),
-                          text(utc(created)),    text(status), text(currency)};
-    append(row, money(amount, currency));
-    append(row, money(received, currency));
-    append(row, money(refunded, currency));
-    row.push_back(text(description));
+    if (o.merchant && *o.merchant != book.merchant) continue;
+    const std::optional<contract::PaymentSummary> p = aggregate.payment_summary(*state);
+    if (!p || !in_range(o, p->created)) continue;
+    std::vector<Cell> row{text(p->id),         text(p->object),       text(book.merchant),
+                          integer(p->created), text(utc(p->created)), text(p->status),
+                          text(p->currency)};
+    append(row, money(p->amount_minor, p->currency));
+    append(row, money(p->received_minor, p->currency));
+    append(row, money(p->refunded_minor, p->currency));
+    row.push_back(text(p->description));
     rows.row(row);
   }
   if (!it->status().ok()) return Status::io_error(it->status().ToString());
@@ -248,6 +224,7 @@ std::string decimal_amount(std::int64_t minor, const std::string& currency) {
 }
 
 Expected<std::uint64_t, Status> export_rows(const eventstore::Database& db,
+                                            const contract::Registry& registry,
                                             const ExportOptions& options, std::ostream& out) {
   Status s = Status::ok();
   if (options.what == ExportWhat::balance_transactions) {
@@ -268,8 +245,9 @@ Expected<std::uint64_t, Status> export_rows(const eventstore::Database& db,
                    {"id", "object", "merchant", "created", "created_utc", "status", "currency",
                     "amount_minor", "amount", "amount_received_minor", "amount_received",
                     "amount_refunded_minor", "amount_refunded", "description"});
-    s = export_payment_object(db, options, "payment_intent", rows);
-    if (s.is_ok()) s = export_payment_object(db, options, "payment", rows);
+    for (const contract::Aggregate* a : registry.aggregates()) {
+      if (s.is_ok() && a->takes_payments()) s = export_payments_of(db, *a, options, rows);
+    }
     if (s.is_ok()) return rows.rows();
   }
   return Unexpected{s};

@@ -8,6 +8,7 @@
 #include <ostream>
 #include <string>
 
+#include "contract/registry.h"
 #include "eventstore/database.h"
 #include "eventstore/status.h"
 
@@ -25,9 +26,12 @@ struct ExportOptions {
 };
 
 // Writes every row to `out`, the header first (csv). Balance transactions come in log order from
-// the views' journal, events from the log, payments (PaymentIntents and Direct API payments)
-// from the views. Returns how many rows, or an I/O error.
+// the views' journal, events from the log, payments from the views' stream records of every
+// aggregate that takes payments (contract::Aggregate::payment_summary: PaymentIntents and
+// Direct API payments), in registry order, then stream id order. Returns how many rows, or an
+// I/O error.
 Expected<std::uint64_t, eventstore::Status> export_rows(const eventstore::Database& db,
+                                                        const contract::Registry& registry,
                                                         const ExportOptions& options,
                                                         std::ostream& out);
 

@@ -279,7 +279,7 @@ int run_export(const ExportArgs& args) {
     }
   }
   std::ostream& out = args.output.empty() ? std::cout : file;
-  auto rows = finance::export_rows(*db, options, out);
+  auto rows = finance::export_rows(*db, resources::registry(), options, out);
   out.flush();
   if (!rows) {
     fmt::print(stderr, "cannot export: {}\n", rows.error().to_string());

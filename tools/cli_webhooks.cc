@@ -73,7 +73,7 @@ void forward(const ListenOptions& o, httplib::Client& receiver, const std::strin
     const auto t = std::chrono::duration_cast<std::chrono::seconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
-    httplib::Headers headers{{"Stripe-Signature", delivery::stripe_signature(o.secret, t, body)}};
+    httplib::Headers headers{{"Stripe-Signature", webhooks::stripe_signature(o.secret, t, body)}};
     auto r = receiver.Post(path, headers, body, "application/json; charset=utf-8");
     if (r) {
       fmt::print("{}  <--  [{}] POST {} [{}]\n", now_text(), r->status, o.forward_to,
@@ -93,7 +93,7 @@ int listen(const ListenOptions& given) {
   ListenOptions o = given;
   if (o.secret.empty()) {
     api::RandomIds ids;
-    o.secret = webhooks::new_signing_secret(ids);
+    o.secret = webhook_endpoints::new_signing_secret(ids);
   }
   httplib::Client api = client_for(o.target.api);
   const auto scheme_end = o.forward_to.find("://");

@@ -73,7 +73,8 @@ int main(int argc, char** argv) {
   payledger::api::SystemClock clock;
   payledger::kafka::ProjectorNode node(**db, registry, node_options, &metrics.projection());
   node.start();
-  payledger::api::ApiServer server(**db, registry, node, nullptr, metrics, clock, server_options);
+  payledger::api::ApiServer server(**db, registry, payledger::resources::apis(), node, nullptr,
+                                   metrics, clock, server_options);
   auto port = server.bind(where->host, where->port);
   if (!port) {
     spdlog::error("{}", port.error());

@@ -71,11 +71,15 @@ int main(int argc, char** argv) {
   cli.add_option("--secret-file", options.secret_path,
                  "the keyed-hash secret (card and idempotency fingerprints), created when "
                  "missing; default DATA_DIR/fingerprint.key");
-  cli.add_option("--three-d-secure-timeout", options.settings.customer_action_timeout_seconds,
-                 "seconds a customer has to complete a 3-D Secure challenge before the payment "
-                 "expires")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 7 * 24 * 3600));
+  // Each module's own settings (contract::SettingSpec): --<name>, at its default.
+  for (const payledger::contract::Aggregate* a : payledger::resources::registry().aggregates()) {
+    for (const payledger::contract::SettingSpec& s : a->settings()) {
+      std::int64_t& value = options.settings[std::string(s.name)] = s.default_value;
+      cli.add_option("--" + std::string(s.name), value, std::string(s.help))
+          ->capture_default_str()
+          ->check(CLI::Range(s.min, s.max));
+    }
+  }
   cli.add_flag("!--no-webhooks", options.webhooks, "do not deliver webhooks");
   cli.add_option("--webhook-retry-after", options.delivery.retry_after_seconds,
                  "seconds before each retry of a failed webhook delivery, comma-separated "

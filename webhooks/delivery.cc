@@ -6,9 +6,8 @@
 
 #include "projections/public_events.h"
 #include "projections/view_store.h"
-#include "resources/webhook_endpoints/module.h"
 
-namespace payledger::delivery {
+namespace payledger::webhooks {
 namespace {
 
 using eventstore::Status;
@@ -25,10 +24,9 @@ std::uint64_t read_checkpoint(eventstore::Database& db) {
   return 0;
 }
 
-// Whether an event of the log belongs to a webhook endpoint's stream (its envelope names it).
-bool is_endpoint_event(const eventstore::StoredEvent& e) {
-  static const std::string marker =
-      "\"stream_id\":\"" + std::string(webhooks::Module::kStreamPrefix);
+// Whether an event of the log belongs to an endpoint's stream (its envelope names it):
+// `marker` is "stream_id":"<the endpoints' stream prefix>.
+bool is_endpoint_event(const eventstore::StoredEvent& e, const std::string& marker) {
   return e.payload.find(marker) != std::string::npos;
 }
 
@@ -36,12 +34,15 @@ bool is_endpoint_event(const eventstore::StoredEvent& e) {
 
 Delivery::Delivery(eventstore::EventStore& store, eventstore::Database& db,
                    const projections::ReadSide& read_side, const api::Secrets& secrets,
-                   const api::Clock& clock, DeliveryOptions options, DeliveryObserver* observer)
+                   const EndpointSource& endpoints, const api::Clock& clock,
+                   DeliveryOptions options, DeliveryObserver* observer)
     : db_(db),
       read_side_(read_side),
       clock_(clock),
       options_(std::move(options)),
-      directory_(db, secrets),
+      endpoint_marker_("\"stream_id\":\"" + std::string(endpoints.aggregate().stream_prefix())),
+      endpoints_(endpoints),
+      directory_(db, secrets, endpoints),
       dispatcher_(db, directory_, clock, options_, observer),
       checkpoint_(read_checkpoint(db)) {
   follower_ = std::make_unique<eventstore::LogFollower>(
@@ -69,7 +70,11 @@ Status Delivery::consume(const std::vector<eventstore::StoredEvent>& events) {
   if (!read_side_.wait_for(eventstore::Position{last}, kViewsWait)) {
     return Status::timeout("the views have not reached position " + std::to_string(last));
   }
-  if (std::any_of(events.begin(), events.end(), is_endpoint_event)) directory_.forget();
+  if (std::any_of(events.begin(), events.end(), [&](const eventstore::StoredEvent& e) {
+        return is_endpoint_event(e, endpoint_marker_);
+      })) {
+    directory_.forget();
+  }
   rocksdb::WriteBatch batch;
   std::set<std::string> woken;
   if (Status s = queue_announced(first, last, batch, woken); !s.is_ok()) return s;
@@ -160,4 +165,4 @@ Expected<std::optional<std::string>, Status> Delivery::redeliver(
   return dispatcher_.wait_attempt(p.key(), wait);
 }
 
-}  // namespace payledger::delivery
+}  // namespace payledger::webhooks

@@ -22,14 +22,16 @@
 #include "webhooks/endpoints.h"
 #include "webhooks/options.h"
 
-namespace payledger::delivery {
+namespace payledger::webhooks {
 
 class Delivery final : private eventstore::LogConsumer {
  public:
+  // `endpoints`: the resource that holds the endpoints (webhooks/endpoint_source.h).
   // REQUIRES: every reference outlives the delivery.
   Delivery(eventstore::EventStore& store, eventstore::Database& db,
            const projections::ReadSide& read_side, const api::Secrets& secrets,
-           const api::Clock& clock, DeliveryOptions options, DeliveryObserver* observer = nullptr);
+           const EndpointSource& endpoints, const api::Clock& clock, DeliveryOptions options,
+           DeliveryObserver* observer = nullptr);
   ~Delivery() override;
   Delivery(const Delivery&) = delete;
   Delivery& operator=(const Delivery&) = delete;
@@ -37,7 +39,7 @@ class Delivery final : private eventstore::LogConsumer {
   void start();
   void stop();  // idempotent
 
-  // The routes: GET /v1/webhook_endpoints/{id}/attempts, POST /v1/events/{id}/retry.
+  // The routes: GET <the endpoints' path>/{id}/attempts, POST /v1/events/{id}/retry.
   void routes(api::Routes& routes);
 
   // Queues one attempt of the merchant's public event to one of its endpoints, due now, off the
@@ -54,6 +56,7 @@ class Delivery final : private eventstore::LogConsumer {
   }
 
   Directory& directory() { return directory_; }
+  const EndpointSource& endpoints() const { return endpoints_; }
   eventstore::Database& db() { return db_; }
 
  private:
@@ -65,6 +68,8 @@ class Delivery final : private eventstore::LogConsumer {
   const projections::ReadSide& read_side_;
   const api::Clock& clock_;
   DeliveryOptions options_;
+  const std::string endpoint_marker_;  // how an endpoint's events name their stream
+  const EndpointSource& endpoints_;
   Directory directory_;
   Dispatcher dispatcher_;
   std::atomic<std::uint64_t> checkpoint_{0};
@@ -72,4 +77,4 @@ class Delivery final : private eventstore::LogConsumer {
   std::unique_ptr<eventstore::LogFollower> follower_;
 };
 
-}  // namespace payledger::delivery
+}  // namespace payledger::webhooks

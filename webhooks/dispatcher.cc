@@ -14,7 +14,7 @@
 #include "projections/view_store.h"
 #include "webhooks/signature.h"
 
-namespace payledger::delivery {
+namespace payledger::webhooks {
 namespace {
 
 constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
@@ -310,7 +310,7 @@ void Dispatcher::finish(CURL* easy, CURLcode result, std::int64_t now, rocksdb::
   batch.Delete(db_.webhooks(), flight->key);
   Attempt a = conclude(std::move(flight->pending), static_cast<int>(status), error, ok, now, batch);
   a.latency_ms = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();
-  batch.Put(db_.webhooks(), a.key(), a.json());
+  batch.Put(db_.webhooks(), a.key(), a.json(directory_.endpoint_object()));
   if (observer_ != nullptr) {
     observer_->attempted(a.outcome, std::chrono::duration<double>(elapsed).count());
   }
@@ -322,7 +322,7 @@ void Dispatcher::finish(CURL* easy, CURLcode result, std::int64_t now, rocksdb::
     q.next_due = std::min(q.next_due, *a.next_attempt_at);
     if (*a.next_attempt_at <= now) q.rescan();  // again at once: it may sort before `resume`
   }
-  ended_in_turn_.emplace_back(flight->key, a.json());
+  ended_in_turn_.emplace_back(flight->key, a.json(directory_.endpoint_object()));
 }
 
 // The attempt's record, and what becomes of its delivery: done, due again, or failed. The
@@ -349,7 +349,7 @@ Attempt Dispatcher::conclude(Pending p, int status_code, const std::string& erro
     a.next_attempt_at = p.due_at;
     batch.Put(db_.webhooks(), p.key(), p.value());
   }
-  batch.Put(db_.webhooks(), a.key(), a.json());
+  batch.Put(db_.webhooks(), a.key(), a.json(directory_.endpoint_object()));
   std::string n;
   eventstore::put_be64(n, next_attempt_);
   batch.Put(db_.webhooks(), StoreKeys::kNextAttempt, n);
@@ -410,4 +410,4 @@ void Dispatcher::report_ages(std::int64_t now) {
   aged_ = std::move(aged);
 }
 
-}  // namespace payledger::delivery
+}  // namespace payledger::webhooks

@@ -27,7 +27,7 @@
 #include "webhooks/options.h"
 #include "webhooks/store.h"
 
-namespace payledger::delivery {
+namespace payledger::webhooks {
 
 class Dispatcher {
  public:
@@ -110,4 +110,4 @@ class Dispatcher {
   std::thread thread_;
 };
 
-}  // namespace payledger::delivery
+}  // namespace payledger::webhooks

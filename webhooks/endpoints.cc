@@ -4,12 +4,10 @@
 
 #include <rocksdb/iterator.h>
 
-#include "contract/aggregate_of.h"
 #include "projections/documents.h"
 #include "projections/view_store.h"
-#include "resources/webhook_endpoints/module.h"
 
-namespace payledger::delivery {
+namespace payledger::webhooks {
 
 using eventstore::Status;
 
@@ -26,25 +24,25 @@ Expected<EndpointRef, Status> Directory::load(const std::string& id) const {
   if (rs.IsNotFound()) return EndpointRef();
   if (!rs.ok())
     return Unexpected{Status::io_error("reading endpoint " + id + ": " + rs.ToString())};
-  const contract::Aggregate& aggregate = webhooks::aggregate();
+  const contract::Aggregate& aggregate = source_.aggregate();
   projections::StreamBook book;
   auto state = aggregate.initial();
   if (Status s = projections::read_record(record, aggregate, &book, *state); !s.is_ok()) {
     return Unexpected{s};
   }
-  const webhooks::Endpoint* e = contract::AggregateOf<webhooks::Module>::typed(*state);
-  if (e == nullptr) return EndpointRef();
+  const std::optional<EndpointFields> e = source_.fields(*state);
+  if (!e) return EndpointRef();
   auto info = std::make_shared<EndpointInfo>();
   info->id = id;
   info->merchant = book.merchant;
-  info->url = e->settings.url;
-  info->enabled_events = e->settings.enabled_events;
-  info->disabled = e->settings.disabled;
+  info->url = e->url;
+  info->enabled_events = e->enabled_events;
+  info->disabled = e->disabled;
   info->deleted = e->deleted;
   for (const auto& doc : book.documents) {
     if (doc.id == id) info->created_position = doc.position;
   }
-  info->secret = secrets_.open(webhooks::kSecretUse, e->secret_sealed).value_or("");
+  info->secret = secrets_.open(source_.secret_use(), e->secret_sealed).value_or("");
   return EndpointRef(std::move(info));
 }
 
@@ -70,7 +68,7 @@ Expected<std::vector<EndpointRef>, Status> Directory::of_merchant(const std::str
     if (auto it = by_merchant_.find(merchant); it != by_merchant_.end()) return it->second;
     generation = generation_;
   }
-  const std::string object(webhooks::Module::kName);
+  const std::string object(source_.aggregate().objects().front().object);
   const std::string prefix = projections::ViewKeys::list_prefix(object, merchant, "", "");
   std::vector<std::string> ids;
   std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(rocksdb::ReadOptions(), db_.views()));
@@ -96,4 +94,4 @@ void Directory::forget() {
   ++generation_;
 }
 
-}  // namespace payledger::delivery
+}  // namespace payledger::webhooks

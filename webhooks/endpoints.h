@@ -12,8 +12,9 @@
 #include "domain/expected.h"
 #include "eventstore/database.h"
 #include "eventstore/status.h"
+#include "webhooks/endpoint_source.h"
 
-namespace payledger::delivery {
+namespace payledger::webhooks {
 
 struct EndpointInfo {
   std::string id;
@@ -32,13 +33,16 @@ using EndpointRef = std::shared_ptr<const EndpointInfo>;
 
 class Directory {
  public:
-  // REQUIRES: db and secrets outlive the directory.
-  Directory(eventstore::Database& db, const api::Secrets& secrets) : db_(db), secrets_(secrets) {}
+  // REQUIRES: db, secrets and source outlive the directory.
+  Directory(eventstore::Database& db, const api::Secrets& secrets, const EndpointSource& source)
+      : db_(db), secrets_(secrets), source_(source) {}
 
   // The endpoint with this id; nullptr when the views have none. Thread-safe.
   Expected<EndpointRef, eventstore::Status> endpoint(const std::string& id);
   // Every endpoint of the merchant, deleted ones left out. Thread-safe.
   Expected<std::vector<EndpointRef>, eventstore::Status> of_merchant(const std::string& merchant);
+  // The endpoints' API object name ("webhook_endpoint").
+  std::string_view endpoint_object() const { return source_.aggregate().objects().front().object; }
   // Drops what is cached: an endpoint was created, changed or deleted.
   void forget();
 
@@ -47,6 +51,7 @@ class Directory {
 
   eventstore::Database& db_;
   const api::Secrets& secrets_;
+  const EndpointSource& source_;
   std::mutex mu_;
   std::unordered_map<std::string, EndpointRef> by_id_;
   std::unordered_map<std::string, std::vector<EndpointRef>> by_merchant_;
@@ -54,4 +59,4 @@ class Directory {
   std::uint64_t generation_ = 0;
 };
 
-}  // namespace payledger::delivery
+}  // namespace payledger::webhooks

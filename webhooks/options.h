@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace payledger::delivery {
+namespace payledger::webhooks {
 
 struct DeliveryOptions {
   // Seconds to wait after each failed attempt before the next one. After the first attempt
@@ -38,4 +38,4 @@ class DeliveryObserver {
   virtual void oldest_pending(const std::string& endpoint, double seconds) = 0;
 };
 
-}  // namespace payledger::delivery
+}  // namespace payledger::webhooks

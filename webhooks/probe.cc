@@ -1,6 +1,6 @@
 #include "webhooks/probe.h"
 
-namespace payledger::delivery {
+namespace payledger::webhooks {
 
 DeliveryProbe::DeliveryProbe(prometheus::Registry& registry)
     : attempts_(prometheus::BuildCounter()
@@ -28,4 +28,4 @@ void DeliveryProbe::oldest_pending(const std::string& endpoint, double seconds) 
   oldest_.Add({{"endpoint", endpoint}}).Set(seconds);
 }
 
-}  // namespace payledger::delivery
+}  // namespace payledger::webhooks

@@ -9,7 +9,7 @@
 
 #include "webhooks/options.h"
 
-namespace payledger::delivery {
+namespace payledger::webhooks {
 
 class DeliveryProbe final : public DeliveryObserver {
  public:
@@ -23,4 +23,4 @@ class DeliveryProbe final : public DeliveryObserver {
   prometheus::Family<prometheus::Gauge>& oldest_;
 };
 
-}  // namespace payledger::delivery
+}  // namespace payledger::webhooks

@@ -1,4 +1,5 @@
-// The delivery routes: attempts of an endpoint, and a retry of one event to one endpoint.
+// The delivery routes: attempts of an endpoint, and a retry of one event to one endpoint. The
+// endpoint's API object (its name, id prefix and path) is the EndpointSource's.
 #include <charconv>
 #include <cstdint>
 
@@ -8,10 +9,9 @@
 #include "contract/aggregate.h"
 #include "projections/documents.h"
 #include "projections/view_store.h"
-#include "resources/webhook_endpoints/module.h"
 #include "webhooks/delivery.h"
 
-namespace payledger::delivery {
+namespace payledger::webhooks {
 namespace {
 
 constexpr auto kRetryWait = std::chrono::seconds(15);
@@ -56,7 +56,8 @@ Expected<AttemptQuery, api::ApiError> parse_attempt_query(const api::ReadCall& c
 // Newest first, from the cursor.
 api::Outcome list_attempts(Delivery& delivery, api::ReadCall& call) {
   const std::string& endpoint = call.path.at(0);
-  const std::string object(webhooks::Module::kName);
+  const contract::ObjectSpec& spec = delivery.endpoints().aggregate().objects().front();
+  const std::string object(spec.object);
   auto found = call.queries.object(object, call.merchant.value, endpoint);
   if (!found) return api::error_outcome(api::storage_error(found.error().to_string()));
   if (!*found) return api::error_outcome(api::not_found(object, endpoint));
@@ -85,7 +86,7 @@ api::Outcome list_attempts(Delivery& delivery, api::ReadCall& call) {
   }
   if (!it->status().ok()) return api::error_outcome(api::storage_error(it->status().ToString()));
   return api::Outcome{
-      200, api::list_json(page, "/v1/webhook_endpoints/" + endpoint + "/attempts", false), {}};
+      200, api::list_json(page, std::string(spec.path) + "/" + endpoint + "/attempts", false), {}};
 }
 
 // The public event's sequence and type, if the merchant has it.
@@ -104,7 +105,9 @@ Expected<std::optional<projections::DocumentMeta>, eventstore::Status> event_met
 
 api::Outcome retry(Delivery& delivery, api::Call& call) {
   const std::string& event_id = call.path.at(0);
-  const std::string endpoint = call.params.required_string("webhook_endpoint", 100);
+  // The parameter naming the endpoint is its object's name ("webhook_endpoint").
+  const std::string param(delivery.endpoints().aggregate().objects().front().object);
+  const std::string endpoint = call.params.required_string(param, 100);
   if (auto e = call.params.finish()) return api::error_outcome(*e);
   auto meta = event_meta(delivery.db(), call.merchant.value, event_id);
   if (!meta) return api::error_outcome(api::storage_error(meta.error().to_string()));
@@ -114,12 +117,12 @@ api::Outcome retry(Delivery& delivery, api::Call& call) {
   if (!found) return api::error_outcome(api::storage_error(found.error().to_string()));
   const EndpointRef& e = *found;
   if (!e || e->deleted || e->merchant != call.merchant.value) {
-    return api::error_outcome(api::invalid_param("webhook_endpoint", "resource_missing",
-                                                 "No such webhook endpoint: '" + endpoint + "'."));
+    return api::error_outcome(api::invalid_param(param, "resource_missing",
+                                                 "No such " + param + ": '" + endpoint + "'."));
   }
   if (e->disabled) {
-    return api::error_outcome(api::invalid_param("webhook_endpoint", "parameter_invalid",
-                                                 "The webhook endpoint is disabled."));
+    return api::error_outcome(
+        api::invalid_param(param, "parameter_invalid", "The " + param + " is disabled."));
   }
   const std::string type = (*meta)->index["type"];
   auto attempt = delivery.redeliver(call.merchant.value, event_id, (*meta)->position.value, type,
@@ -135,9 +138,9 @@ api::Outcome retry(Delivery& delivery, api::Call& call) {
   if (*attempt) return api::Outcome{200, std::move(**attempt), {}};
   eventstore::JsonWriter w;  // not made in time: it is queued, and will be
   w.begin_object();
-  w.text("object", "webhook_endpoint.attempt_queued");
+  w.text("object", param + ".attempt_queued");
   w.text("event", event_id);
-  w.text("webhook_endpoint", endpoint);
+  w.text(param, endpoint);
   w.end_object();
   return api::Outcome{202, w.take(), {}};
 }
@@ -145,13 +148,14 @@ api::Outcome retry(Delivery& delivery, api::Call& call) {
 }  // namespace
 
 void Delivery::routes(api::Routes& routes) {
-  routes.add_read({"/v1/webhook_endpoints/([^/]+)/attempts", "/v1/webhook_endpoints/:id/attempts",
-                   std::string(webhooks::Module::kName),
-                   std::string(webhooks::Module::kStreamPrefix),
+  const contract::ObjectSpec& spec = endpoints_.aggregate().objects().front();
+  const std::string path(spec.path);
+  routes.add_read({path + "/([^/]+)/attempts", path + "/:id/attempts", std::string(spec.object),
+                   std::string(spec.id_prefix),
                    [this](api::ReadCall& call) { return list_attempts(*this, call); }});
   routes.add({"POST", "/v1/events/([^/]+)/retry", "/v1/events/:id/retry",
               std::string(contract::kEventObject), std::string(contract::kEventIdPrefix),
               [this](api::Call& call) { return retry(*this, call); }});
 }
 
-}  // namespace payledger::delivery
+}  // namespace payledger::webhooks

@@ -2,7 +2,7 @@
 
 #include "api/secrets.h"
 
-namespace payledger::delivery {
+namespace payledger::webhooks {
 
 std::string stripe_signature(std::string_view secret, std::int64_t timestamp,
                              std::string_view body) {
@@ -13,4 +13,4 @@ std::string stripe_signature(std::string_view secret, std::int64_t timestamp,
   return "t=" + t + ",v1=" + api::hmac_sha256_hex(secret, signed_payload);
 }
 
-}  // namespace payledger::delivery
+}  // namespace payledger::webhooks

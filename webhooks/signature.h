@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace payledger::delivery {
+namespace payledger::webhooks {
 
 // The Stripe-Signature header of `body` sent at `timestamp` (Unix seconds):
 // "t=<timestamp>,v1=<lowercase hex of HMAC-SHA256(secret, "<timestamp>.<body>")>".
@@ -13,4 +13,4 @@ namespace payledger::delivery {
 std::string stripe_signature(std::string_view secret, std::int64_t timestamp,
                              std::string_view body);
 
-}  // namespace payledger::delivery
+}  // namespace payledger::webhooks

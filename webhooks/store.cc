@@ -5,7 +5,7 @@
 #include "eventstore/event_store.h"
 #include "eventstore/json_writer.h"
 
-namespace payledger::delivery {
+namespace payledger::webhooks {
 namespace {
 
 using eventstore::Status;
@@ -94,12 +94,12 @@ std::string Attempt::key() const {
   return StoreKeys::attempt(endpoint, number);
 }
 
-std::string Attempt::json() const {
+std::string Attempt::json(std::string_view endpoint_object) const {
   eventstore::JsonWriter w;
   w.begin_object();
   w.text("id", "wha_" + std::to_string(number));
-  w.text("object", "webhook_endpoint.attempt");
-  w.text("webhook_endpoint", endpoint);
+  w.text("object", std::string(endpoint_object) + ".attempt");
+  w.text(endpoint_object, endpoint);
   w.text("event", event_id);
   w.text("type", type);
   w.number("created", created);
@@ -124,4 +124,4 @@ std::string Attempt::json() const {
   return w.take();
 }
 
-}  // namespace payledger::delivery
+}  // namespace payledger::webhooks

@@ -17,7 +17,7 @@
 #include "domain/expected.h"
 #include "eventstore/status.h"
 
-namespace payledger::delivery {
+namespace payledger::webhooks {
 
 // One event that waits to be sent to one endpoint.
 struct Pending {
@@ -37,7 +37,7 @@ struct Pending {
   static Expected<Pending, eventstore::Status> parse(std::string_view key, std::string_view value);
 };
 
-// One attempt to deliver, as GET /v1/webhook_endpoints/{id}/attempts shows it.
+// One attempt to deliver, as GET <the endpoints' path>/{id}/attempts shows it.
 struct Attempt {
   std::uint64_t number = 0;  // id "wha_<number>", ordered by time
   std::string endpoint;
@@ -53,7 +53,9 @@ struct Attempt {
   std::optional<std::int64_t> next_attempt_at;
 
   std::string key() const;
-  std::string json() const;
+  // Its API object: "<endpoint_object>.attempt", naming its endpoint in field <endpoint_object>
+  // (the EndpointSource's object, "webhook_endpoint").
+  std::string json(std::string_view endpoint_object) const;
 };
 
 struct StoreKeys {
@@ -68,4 +70,4 @@ struct StoreKeys {
   static std::string_view endpoint_of_queue_key(std::string_view key);
 };
 
-}  // namespace payledger::delivery
+}  // namespace payledger::webhooks

@@ -6,15 +6,15 @@
 
 #include "api/command_service.h"
 #include "domain/contact.h"
-#include "domain/payment_intent.h"
-#include "domain/test_cards.h"
 #include "resources/checkout_sessions/internal.h"
 #include "resources/customers/module.h"
 #include "resources/orders/module.h"
+#include "resources/payment_intents/errors.h"
+#include "resources/payment_intents/intent.h"
 #include "resources/payment_intents/module.h"
-#include "resources/payment_intents/rejections.h"
+#include "resources/payment_intents/test_cards.h"
 
-namespace payledger::checkout {
+namespace payledger::checkout_sessions {
 namespace {
 
 namespace d = domain;
@@ -149,7 +149,7 @@ CompletionResult refused(ApiError e) {
 }
 
 // A declined payment as the customer is told it (402), from the intent's last error.
-ApiError decline_error(const d::PaymentIntent& intent) {
+ApiError decline_error(const payment_intents::PaymentIntent& intent) {
   ApiError e;
   e.http_status = 402;
   e.type = "card_error";
@@ -183,17 +183,17 @@ struct Attempt {
 void stage_completion(Attempt& a, api::Transaction& tx, const api::Loaded<Module>& session,
                       const std::vector<Event>& completion,
                       const api::Loaded<payment_intents::Module>& intent,
-                      std::vector<d::Event> paid, d::UnixSeconds now) {
+                      std::vector<payment_intents::Event> paid, d::UnixSeconds now) {
   const Session& s = *session.state;
   const auto& done = std::get<SessionCompleted>(completion.front());
   const bool made_customer = s.customer.empty() && !done.customer.empty();
   if (made_customer) {
     const auto at = api::after(intent, paid, a.merchant, now);
-    d::UpdateIntent update;
+    payment_intents::UpdateIntent update;
     update.customer = done.customer;
     update.now = now;
     update.checkout_session = s.id.value;
-    auto updated = d::decide(at.state, update);
+    auto updated = payment_intents::decide(at.state, update);
     PL_ASSERT(updated.has_value(), "a paid intent takes its customer");
     paid.insert(paid.end(), updated->begin(), updated->end());
     customers::Profile profile;
@@ -201,7 +201,7 @@ void stage_completion(Attempt& a, api::Transaction& tx, const api::Loaded<Module
     profile.name = done.customer_details.name;
     profile.shipping = done.shipping_details;
     auto customer = customers::decide(
-        std::nullopt, customers::CreateCustomer{d::CustomerId{done.customer}, profile});
+        std::nullopt, customers::CreateCustomer{customers::CustomerId{done.customer}, profile});
     PL_ASSERT(customer.has_value(), "a new customer id is free");
     (void)tx.add(api::Loaded<customers::Module>{done.customer, 0, std::nullopt}, *customer);
   }
@@ -250,31 +250,32 @@ CompletionResult run(Attempt& a, const std::function<Outcome()>& attempt) {
 // The intent's events for a payment with `pm`: a challenge still open is abandoned first (a new
 // submission replaces it, and only the challenge page may pass one), the amount becomes the
 // total chosen, then the confirmation.
-Expected<std::vector<d::Event>, ApiError> intent_events(
+Expected<std::vector<payment_intents::Event>, ApiError> intent_events(
     const api::Loaded<payment_intents::Module>& intent, const Session& s,
     const SessionCompleted& done, const std::string& pm, const Made& made,
     const std::string& challenge_url, const d::MerchantId& merchant, d::UnixSeconds now) {
-  std::vector<d::Event> paid;
+  std::vector<payment_intents::Event> paid;
   auto step = [&](const auto& cmd) -> std::optional<ApiError> {
-    auto decided = d::decide(api::after(intent, paid, merchant, now).state, cmd);
+    auto decided = payment_intents::decide(api::after(intent, paid, merchant, now).state, cmd);
     if (!decided) return payment_intents::rejection_error(decided.error());
     paid.insert(paid.end(), decided->begin(), decided->end());
     return std::nullopt;
   };
-  if (intent.state->status == d::IntentStatus::requires_action) {
-    if (auto e = step(d::FailAuthentication{d::ChargeId{made.abandoned_charge}, now})) {
+  if (intent.state->status == payment_intents::IntentStatus::requires_action) {
+    if (auto e = step(payment_intents::FailAuthentication{
+            payment_intents::ChargeId{made.abandoned_charge}, now})) {
       return Unexpected{*e};
     }
   }
   if (done.amount_total.minor() != intent.state->amount.amount.minor()) {
-    d::UpdateIntent update;
+    payment_intents::UpdateIntent update;
     update.amount_minor = done.amount_total.minor();
     update.now = now;
     update.checkout_session = s.id.value;
     if (auto e = step(update)) return Unexpected{*e};
   }
-  if (auto e = step(
-          d::ConfirmIntent{pm, "", d::ChargeId{made.charge}, now, challenge_url, s.id.value})) {
+  if (auto e = step(payment_intents::ConfirmIntent{pm, "", payment_intents::ChargeId{made.charge},
+                                                   now, challenge_url, s.id.value})) {
     return Unexpected{*e};
   }
   return paid;
@@ -284,16 +285,16 @@ Expected<std::vector<d::Event>, ApiError> intent_events(
 // for 3-D Secure (`waiting` decides the session's event).
 template <class Waiting>
 Outcome settle(Attempt& a, const api::Loaded<Module>& session, const std::vector<Event>& completion,
-               const api::Loaded<payment_intents::Module>& intent, std::vector<d::Event> paid,
-               d::UnixSeconds now, Waiting&& waiting) {
+               const api::Loaded<payment_intents::Module>& intent,
+               std::vector<payment_intents::Event> paid, d::UnixSeconds now, Waiting&& waiting) {
   const auto after = api::after(intent, paid, a.merchant, now);
   api::Transaction tx(a.commands, a.merchant, now);
   switch (after.state->status) {
-    case d::IntentStatus::succeeded:
-    case d::IntentStatus::requires_capture:
+    case payment_intents::IntentStatus::succeeded:
+    case payment_intents::IntentStatus::requires_capture:
       stage_completion(a, tx, session, completion, intent, std::move(paid), now);
       break;
-    case d::IntentStatus::requires_action: {
+    case payment_intents::IntentStatus::requires_action: {
       auto wait = waiting();
       if (!wait) return stop(a, rejection_error(wait.error(), a.id, session.state));
       (void)tx.add(intent, paid);
@@ -303,7 +304,7 @@ Outcome settle(Attempt& a, const api::Loaded<Module>& session, const std::vector
       break;
     }
     default:
-      PL_ASSERT(after.state->status == d::IntentStatus::requires_payment_method,
+      PL_ASSERT(after.state->status == payment_intents::IntentStatus::requires_payment_method,
                 "a card payment is paid, declined or waits for 3-D Secure");
       (void)tx.add(intent, paid);
       a.result.kind = CompletionResult::Kind::declined;
@@ -356,7 +357,7 @@ CompletionResult complete(api::CommandService& commands, const d::MerchantId& me
     if (!inspected) return refused(card_rejection_error(inspected.error()));
     pm = payment_method_for(*inspected);
   } else {
-    const auto card = d::find_test_card(pm);
+    const auto card = payment_intents::find_test_card(pm);
     if (!pm.starts_with("pm_card_") || !card) {
       return refused(
           api::invalid_param("payment_method", "payment_method_invalid",
@@ -417,13 +418,17 @@ CompletionResult finish_authentication(api::CommandService& commands, const d::M
         commands.load<payment_intents::Module>(merchant, loaded->state->payment_intent.value);
     if (!intent) return api::storage_failure(intent.error());
     auto paid =
-        passed ? d::decide(intent->state, d::ConfirmIntent{std::nullopt, "",
-                                                           d::ChargeId{made.charge}, now, "", id})
-               : d::decide(intent->state, d::FailAuthentication{d::ChargeId{made.charge}, now});
+        passed ? payment_intents::decide(
+                     intent->state,
+                     payment_intents::ConfirmIntent{
+                         std::nullopt, "", payment_intents::ChargeId{made.charge}, now, "", id})
+               : payment_intents::decide(intent->state,
+                                         payment_intents::FailAuthentication{
+                                             payment_intents::ChargeId{made.charge}, now});
     if (!paid) return stop(a, payment_intents::rejection_error(paid.error()));
     return settle(a, *loaded, *completion, *intent, std::move(*paid), now,
                   [&]() -> Decision { return Unexpected{Rejection::no_pending_authentication}; });
   });
 }
 
-}  // namespace payledger::checkout
+}  // namespace payledger::checkout_sessions

@@ -6,15 +6,15 @@
 #include "api/command_service.h"
 #include "api/urls.h"
 #include "domain/contact.h"
-#include "domain/payment_intent.h"
 #include "resources/checkout_sessions/internal.h"
 #include "resources/customers/module.h"
+#include "resources/payment_intents/errors.h"
+#include "resources/payment_intents/intent.h"
 #include "resources/payment_intents/module.h"
-#include "resources/payment_intents/rejections.h"
 #include "resources/prices/module.h"
 #include "resources/products/module.h"
 
-namespace payledger::checkout {
+namespace payledger::checkout_sessions {
 namespace {
 
 namespace d = domain;
@@ -179,7 +179,7 @@ std::optional<ApiError> check_request(CreateRequest& r, d::UnixSeconds now) {
   auto creation = enum_param<CustomerCreation>("customer_creation", r.customer_creation);
   if (!creation) return creation.error();
   s.customer_creation = *creation;
-  if (!d::parse_capture_method(r.capture_method)) {
+  if (!payment_intents::parse_capture_method(r.capture_method)) {
     return api::invalid_param("payment_intent_data[capture_method]", "parameter_invalid",
                               "payment_intent_data[capture_method] must be automatic or manual.");
   }
@@ -302,8 +302,8 @@ Expected<Resolved, Outcome> inline_price(Catalog& c, const LineRequest& line) {
   if (line.product_name) {
     products::Details details;
     details.name = *line.product_name;
-    auto made =
-        products::decide(std::nullopt, products::CreateProduct{d::ProductId{product_id}, details});
+    auto made = products::decide(std::nullopt,
+                                 products::CreateProduct{products::ProductId{product_id}, details});
     if (!made) {
       return Unexpected{api::error_outcome(
           products::rejection_error(made.error(), product_id, data + "[product_data][name]"))};
@@ -313,7 +313,7 @@ Expected<Resolved, Outcome> inline_price(Catalog& c, const LineRequest& line) {
   }
   auto product = c.product(product_id);
   if (!product) return Unexpected{product.error()};
-  const d::PriceId price_id{c.commands.new_id("price")};
+  const prices::PriceId price_id{c.commands.new_id("price")};
   auto added = products::decide(*product, products::AddPrice{price_id});
   if (!added) {
     return Unexpected{api::error_outcome(
@@ -321,7 +321,7 @@ Expected<Resolved, Outcome> inline_price(Catalog& c, const LineRequest& line) {
   }
   c.stage(product_id, std::move(*added));
   prices::CreatePrice cmd{
-      price_id, d::ProductId{product_id}, line.currency, *line.unit_amount, "", false, {}};
+      price_id, products::ProductId{product_id}, line.currency, *line.unit_amount, "", false, {}};
   auto price = prices::decide(std::nullopt, cmd);
   if (!price) {
     return Unexpected{param_error(data + "[unit_amount]", "parameter_invalid_integer",
@@ -331,7 +331,7 @@ Expected<Resolved, Outcome> inline_price(Catalog& c, const LineRequest& line) {
                             std::move(*price));
   Resolved r{{}, *currency, (*product)->details.shippable.value_or(false)};
   r.item.price = price_id;
-  r.item.product = d::ProductId{product_id};
+  r.item.product = products::ProductId{product_id};
   r.item.unit_amount = d::Amount::of_minor(*line.unit_amount);
   r.item.description = (*product)->details.name;
   return r;
@@ -406,20 +406,20 @@ Outcome attempt(Call& call, const CreateRequest& r, const Ids& ids, d::UnixSecon
     return api::error_outcome(rejection_error(decision.error(), ids.session, std::nullopt));
   const api::Loaded<Module> fresh{ids.session, 0, std::nullopt};
   const auto session = api::after(fresh, *decision, call.merchant, now).state;
-  d::CreateIntent intent{d::PaymentIntentId{ids.intent},
-                         session->amount_total_minor(),
-                         std::string(s.currency.code()),
-                         r.capture_method,
-                         s.customer,
-                         r.intent_description,
-                         r.intent_metadata,
-                         std::nullopt,
-                         ids.intent + "_secret_" + commands.new_id("x").substr(2),
-                         now,
-                         ids.session,
-                         s.test_clock};
+  payment_intents::CreateIntent intent{payment_intents::PaymentIntentId{ids.intent},
+                                       session->amount_total_minor(),
+                                       std::string(s.currency.code()),
+                                       r.capture_method,
+                                       s.customer,
+                                       r.intent_description,
+                                       r.intent_metadata,
+                                       std::nullopt,
+                                       ids.intent + "_secret_" + commands.new_id("x").substr(2),
+                                       now,
+                                       ids.session,
+                                       s.test_clock};
   const api::Loaded<payment_intents::Module> no_intent{ids.intent, 0, std::nullopt};
-  auto intent_events = d::decide(no_intent.state, intent);
+  auto intent_events = payment_intents::decide(no_intent.state, intent);
   if (!intent_events) {
     return api::error_outcome(payment_intents::rejection_error(intent_events.error()));
   }
@@ -461,7 +461,7 @@ Outcome create(Call& call) {
   Ids ids{call.commands.new_id("cs"), call.commands.new_id("pi"), ""};
   const std::string secret = ids.session + "_secret_" + call.commands.new_id("x").substr(2);
   r.session.id = SessionId{ids.session};
-  r.session.payment_intent = d::PaymentIntentId{ids.intent};
+  r.session.payment_intent = payment_intents::PaymentIntentId{ids.intent};
   r.session.client_secret = secret;
   if (r.session.ui_mode == UiMode::hosted) {
     r.session.url = call.transport.base_url + "/checkout/" + ids.session +
@@ -470,4 +470,4 @@ Outcome create(Call& call) {
   return call.commands.retrying([&]() { return attempt(call, r, ids, *now); });
 }
 
-}  // namespace payledger::checkout
+}  // namespace payledger::checkout_sessions

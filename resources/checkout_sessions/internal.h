@@ -7,7 +7,7 @@
 #include "resources/checkout_sessions/module.h"
 #include "resources/payments/card.h"
 
-namespace payledger::checkout {
+namespace payledger::checkout_sessions {
 
 // How a rejection is told to an API client; `state` is the session as the decision saw it.
 api::ApiError rejection_error(Rejection r, const std::string& id, const State& state);
@@ -84,4 +84,4 @@ std::string render_for_customer(const Session& s, const std::string& merchant_na
 // {CHECKOUT_SESSION_ID}, else return_url's; "" when it has neither.
 std::string completion_url(const Session& s);
 
-}  // namespace payledger::checkout
+}  // namespace payledger::checkout_sessions

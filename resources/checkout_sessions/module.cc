@@ -5,7 +5,7 @@
 #include "resources/checkout_sessions/internal.h"
 #include "resources/orders/module.h"
 
-namespace payledger::checkout {
+namespace payledger::checkout_sessions {
 namespace {
 
 namespace d = domain;
@@ -203,4 +203,4 @@ const contract::Aggregate& aggregate() {
   return instance;
 }
 
-}  // namespace payledger::checkout
+}  // namespace payledger::checkout_sessions

@@ -10,18 +10,18 @@
 #include "contract/aggregate.h"
 #include "resources/checkout_sessions/session.h"
 
-namespace payledger::checkout {
+namespace payledger::checkout_sessions {
 
 struct Module {
   using State = Session;
-  using Event = checkout::Event;
+  using Event = checkout_sessions::Event;
   static constexpr std::string_view kName = "checkout_session";
   static constexpr std::string_view kStreamPrefix = "cs_";
   static constexpr std::string_view kTopic = "checkout_sessions";
 
   static std::optional<Session> evolve(std::optional<Session> s,
                                        const domain::RecordedOf<Event>& e) {
-    return checkout::evolve(std::move(s), e);
+    return checkout_sessions::evolve(std::move(s), e);
   }
   static bool exists(const Session&) { return true; }
   // Its customer's test clock, taken at creation (docs/api.md, "Test clocks").
@@ -33,7 +33,9 @@ struct Module {
                        std::vector<contract::Announcement>* out);
   // The session's creation makes two documents: the session and its line items.
   static void created(const domain::RecordedOf<Event>& e, std::vector<contract::DocumentRef>* out);
-  static std::optional<domain::UnixSeconds> due_at(const Session& s) { return checkout::due_at(s); }
+  static std::optional<domain::UnixSeconds> due_at(const Session& s) {
+    return checkout_sessions::due_at(s);
+  }
   static void routes(api::Routes& routes);
   // Expires a session at its expires_at, and cancels its PaymentIntent in the same append.
   static bool run_due(api::CommandService& commands, const domain::MerchantId& merchant,
@@ -48,4 +50,4 @@ std::string render(const Session& s);
 // The views' document of a session's line items: a list object (expand[]=line_items).
 inline constexpr std::string_view kLineItemsObject = "checkout.session.line_items";
 
-}  // namespace payledger::checkout
+}  // namespace payledger::checkout_sessions

@@ -14,7 +14,7 @@
 #include "resources/merchants/module.h"
 #include "resources/payment_intents/module.h"
 
-namespace payledger::checkout {
+namespace payledger::checkout_sessions {
 namespace {
 
 namespace d = domain;
@@ -295,7 +295,7 @@ std::string last_error(PageRequest& req, const Opened& o) {
   auto intent =
       req.commands.load<payment_intents::Module>(o.merchant, o.session.payment_intent.value);
   if (!intent || !intent->state || !intent->state->last_payment_error) return {};
-  if (intent->state->status != d::IntentStatus::requires_payment_method) return {};
+  if (intent->state->status != payment_intents::IntentStatus::requires_payment_method) return {};
   return intent->state->last_payment_error->message;
 }
 
@@ -561,4 +561,4 @@ void add_pages(api::Routes& routes) {
                    custom_confirm, false, true});
 }
 
-}  // namespace payledger::checkout
+}  // namespace payledger::checkout_sessions

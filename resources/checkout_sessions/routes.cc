@@ -3,11 +3,11 @@
 #include <nlohmann/json.hpp>
 
 #include "api/command_service.h"
-#include "domain/payment_intent.h"
 #include "resources/checkout_sessions/internal.h"
+#include "resources/payment_intents/intent.h"
 #include "resources/payment_intents/module.h"
 
-namespace payledger::checkout {
+namespace payledger::checkout_sessions {
 namespace {
 
 namespace d = domain;
@@ -124,7 +124,8 @@ Outcome expire_session(api::CommandService& commands, const d::MerchantId& merch
     if (!intent) return api::storage_failure(intent.error());
     // The intent is the session's alone (the API refuses to confirm or cancel it), so it is
     // cancelable unless a payment waits in `processing`, which no card does.
-    auto canceled = d::decide(intent->state, d::CancelIntent{"abandoned", now, id});
+    auto canceled =
+        payment_intents::decide(intent->state, payment_intents::CancelIntent{"abandoned", now, id});
     if (canceled) (void)tx.add(*intent, *canceled);
     return tx.commit(Outcome{200, render(*next), {}}, idempotency);
   });
@@ -145,4 +146,4 @@ bool Module::run_due(api::CommandService& commands, const d::MerchantId& merchan
   return expire_session(commands, merchant, nullptr, stream_id, true).position.value > 0;
 }
 
-}  // namespace payledger::checkout
+}  // namespace payledger::checkout_sessions

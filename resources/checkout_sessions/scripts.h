@@ -4,7 +4,7 @@
 // form from a session's client_secret.
 #include <string_view>
 
-namespace payledger::checkout {
+namespace payledger::checkout_sessions {
 
 // In the form: the total follows the shipping choice; the Pay button is pressed once; an
 // embedded form that completed tells the page around it.
@@ -85,4 +85,4 @@ inline constexpr std::string_view kEmbedScript = R"JS((function () {
 })();
 )JS";
 
-}  // namespace payledger::checkout
+}  // namespace payledger::checkout_sessions

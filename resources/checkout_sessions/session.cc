@@ -6,7 +6,7 @@
 #include "domain/overloaded.h"
 #include "domain/tokens.h"
 
-namespace payledger::checkout {
+namespace payledger::checkout_sessions {
 namespace {
 
 namespace d = domain;
@@ -266,4 +266,4 @@ orders::OrderCreated order_of(const Session& s, const SessionCompleted& c, const
   return o;
 }
 
-}  // namespace payledger::checkout
+}  // namespace payledger::checkout_sessions

@@ -17,8 +17,9 @@
 #include "domain/types.h"
 #include "resources/customers/customer.h"
 #include "resources/orders/order.h"
+#include "resources/payment_intents/events.h"
 
-namespace payledger::checkout {
+namespace payledger::checkout_sessions {
 
 using domain::Field;
 
@@ -31,19 +32,19 @@ enum class Status : std::uint8_t { open, complete, expired };
 enum class PaymentStatus : std::uint8_t { unpaid, paid };
 enum class CustomerCreation : std::uint8_t { if_required, always };
 
-}  // namespace payledger::checkout
+}  // namespace payledger::checkout_sessions
 
 namespace payledger::domain {
 template <>
-struct EnumNames<checkout::Mode> {
-  static constexpr std::array<std::pair<std::string_view, checkout::Mode>, 2> kNames = {{
-      {"payment", checkout::Mode::payment},
-      {"order", checkout::Mode::order},
+struct EnumNames<checkout_sessions::Mode> {
+  static constexpr std::array<std::pair<std::string_view, checkout_sessions::Mode>, 2> kNames = {{
+      {"payment", checkout_sessions::Mode::payment},
+      {"order", checkout_sessions::Mode::order},
   }};
 };
 template <>
-struct EnumNames<checkout::UiMode> {
-  using U = checkout::UiMode;
+struct EnumNames<checkout_sessions::UiMode> {
+  using U = checkout_sessions::UiMode;
   static constexpr std::array<std::pair<std::string_view, U>, 3> kNames = {{
       {"hosted", U::hosted},
       {"embedded", U::embedded},
@@ -51,8 +52,8 @@ struct EnumNames<checkout::UiMode> {
   }};
 };
 template <>
-struct EnumNames<checkout::Status> {
-  using S = checkout::Status;
+struct EnumNames<checkout_sessions::Status> {
+  using S = checkout_sessions::Status;
   static constexpr std::array<std::pair<std::string_view, S>, 3> kNames = {{
       {"open", S::open},
       {"complete", S::complete},
@@ -60,16 +61,16 @@ struct EnumNames<checkout::Status> {
   }};
 };
 template <>
-struct EnumNames<checkout::PaymentStatus> {
-  using S = checkout::PaymentStatus;
+struct EnumNames<checkout_sessions::PaymentStatus> {
+  using S = checkout_sessions::PaymentStatus;
   static constexpr std::array<std::pair<std::string_view, S>, 2> kNames = {{
       {"unpaid", S::unpaid},
       {"paid", S::paid},
   }};
 };
 template <>
-struct EnumNames<checkout::CustomerCreation> {
-  using C = checkout::CustomerCreation;
+struct EnumNames<checkout_sessions::CustomerCreation> {
+  using C = checkout_sessions::CustomerCreation;
   static constexpr std::array<std::pair<std::string_view, C>, 2> kNames = {{
       {"if_required", C::if_required},
       {"always", C::always},
@@ -77,7 +78,7 @@ struct EnumNames<checkout::CustomerCreation> {
 };
 }  // namespace payledger::domain
 
-namespace payledger::checkout {
+namespace payledger::checkout_sessions {
 
 // The longest and shortest a session may stay open (seed 004): a year by default, at least 30
 // minutes.
@@ -102,7 +103,7 @@ struct SessionCreated {
   std::vector<orders::ShippingRate> shipping_options;  // the first is chosen by default
   bool collects_shipping_address = false;
   std::vector<std::string> allowed_countries;  // when collecting: ISO 3166-1 alpha-2 codes
-  domain::PaymentIntentId payment_intent;
+  payment_intents::PaymentIntentId payment_intent;
   bool manual_capture = false;  // the intent authorizes only (payment_intent_data)
   std::string customer;         // cus_..., or ""
   std::string test_clock = {};  // the customer's test clock (the session's times are its), or ""
@@ -303,4 +304,4 @@ std::optional<domain::UnixSeconds> due_at(const Session& s);
 // The order a completion in order mode writes, from the session and its completion.
 orders::OrderCreated order_of(const Session& s, const SessionCompleted& c, const std::string& id);
 
-}  // namespace payledger::checkout
+}  // namespace payledger::checkout_sessions

@@ -11,6 +11,7 @@
 #include "domain/expected.h"
 #include "domain/fields.h"
 #include "domain/types.h"
+#include "resources/customers/id.h"
 
 namespace payledger::customers {
 
@@ -69,7 +70,7 @@ struct CustomerCreated {
   static constexpr std::string_view kType = "customer.created";
   static constexpr int kSchemaVersion = 1;
   static constexpr std::string_view kSummary = "a customer exists, with its profile";
-  domain::CustomerId id;
+  CustomerId id;
   Profile profile;
   std::string test_clock = {};  // the test clock it lives on (fixed for its life); empty: none
   template <class S, class V>
@@ -102,7 +103,7 @@ struct CustomerDeleted {
 using Event = std::variant<CustomerCreated, CustomerUpdated, CustomerDeleted>;
 
 struct Customer {
-  domain::CustomerId id;
+  CustomerId id;
   Profile profile;
   bool deleted = false;
   domain::UnixSeconds created;  // on its test clock, if it has one
@@ -136,7 +137,7 @@ struct ProfileUpdate {
 };
 
 struct CreateCustomer {
-  domain::CustomerId id;
+  CustomerId id;
   Profile profile;
   std::string test_clock = {};  // a live clock of the merchant (the caller checks)
 };

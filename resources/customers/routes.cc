@@ -88,7 +88,7 @@ Outcome create(Call& call) {
   const std::string id = call.commands.new_id("cus");
   if (test_clock.empty()) {
     return run(call, id, true, [&](const State& s) {
-      return decide(s, CreateCustomer{domain::CustomerId{id}, profile, {}});
+      return decide(s, CreateCustomer{CustomerId{id}, profile, {}});
     });
   }
   // On a test clock: the clock must be the merchant's and live (guarded in the append), and the
@@ -109,8 +109,7 @@ Outcome create(Call& call) {
     auto now = commands.time_on(call.merchant, test_clock);
     if (!now) return api::storage_failure(now.error());
     const api::Loaded<Module> fresh{id, 0, std::nullopt};
-    auto decision =
-        decide(fresh.state, CreateCustomer{domain::CustomerId{id}, profile, test_clock});
+    auto decision = decide(fresh.state, CreateCustomer{CustomerId{id}, profile, test_clock});
     if (!decision) return api::error_outcome(rejection_error(decision.error(), id));
     api::Transaction tx(commands, call.merchant, *now);
     tx.guard(test_clock, **clock_version);

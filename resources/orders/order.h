@@ -15,6 +15,9 @@
 #include "domain/money.h"
 #include "domain/types.h"
 #include "resources/customers/customer.h"
+#include "resources/payment_intents/events.h"
+#include "resources/prices/id.h"
+#include "resources/products/id.h"
 
 namespace payledger::orders {
 
@@ -47,8 +50,8 @@ namespace payledger::orders {
 // One line of what was bought: a price of a product, times a quantity.
 struct LineItem {
   std::string id;  // csli_...
-  domain::PriceId price;
-  domain::ProductId product;
+  prices::PriceId price;
+  products::ProductId product;
   std::string description;  // the product's name when the session was made
   std::int64_t quantity = 1;
   domain::Amount unit_amount;
@@ -118,7 +121,7 @@ struct OrderCreated {
       "a checkout session in order mode was paid: what to fulfil, where, and for how much";
   OrderId id;
   std::string checkout_session;  // cs_...
-  domain::PaymentIntentId payment_intent;
+  payment_intents::PaymentIntentId payment_intent;
   std::string customer;  // cus_..., or "" for a guest
   domain::Currency currency;
   std::vector<LineItem> line_items;

@@ -18,9 +18,9 @@ std::vector<contract::ObjectSpec> Module::objects() {
 namespace {
 
 // The charge an event names, if it names one.
-const domain::ChargeId* charge_of(const domain::Recorded& e) {
+const ChargeId* charge_of(const Recorded& e) {
   return std::visit(
-      [](const auto& body) -> const domain::ChargeId* {
+      [](const auto& body) -> const ChargeId* {
         if constexpr (requires { body.charge_id; }) {
           return &body.charge_id;
         } else {
@@ -32,17 +32,17 @@ const domain::ChargeId* charge_of(const domain::Recorded& e) {
 
 }  // namespace
 
-void Module::created(const domain::Recorded& e, std::vector<contract::DocumentRef>* out) {
-  if (std::holds_alternative<domain::IntentCreated>(e.body)) {
+void Module::created(const Recorded& e, std::vector<contract::DocumentRef>* out) {
+  if (std::holds_alternative<IntentCreated>(e.body)) {
     out->push_back({"payment_intent", e.meta.stream_id});
-  } else if (const auto* r = std::get_if<domain::RefundCreated>(&e.body)) {
+  } else if (const auto* r = std::get_if<RefundCreated>(&e.body)) {
     out->push_back({"refund", r->id.value});
-  } else if (const domain::ChargeId* c = charge_of(e)) {
+  } else if (const ChargeId* c = charge_of(e)) {
     out->push_back({"charge", c->value});  // the charge's first event creates it
   }
 }
 
-void Module::announce(const domain::Recorded& e, const State& pi,
+void Module::announce(const Recorded& e, const State& pi,
                       std::vector<contract::Announcement>* out) {
   const std::string& intent = pi.id.value;
   auto charge = [&](std::string_view type) {
@@ -50,36 +50,36 @@ void Module::announce(const domain::Recorded& e, const State& pi,
   };
   std::visit(
       Overloaded{
-          [&](const domain::IntentCreated&) {
+          [&](const IntentCreated&) {
             out->push_back({"payment_intent.created", "payment_intent", intent});
           },
-          [&](const domain::IntentRequiresAction&) {
+          [&](const IntentRequiresAction&) {
             out->push_back({"payment_intent.requires_action", "payment_intent", intent});
           },
-          [&](const domain::IntentProcessing&) {
+          [&](const IntentProcessing&) {
             charge("charge.pending");
             out->push_back({"payment_intent.processing", "payment_intent", intent});
           },
-          [&](const domain::IntentAuthorized&) {
+          [&](const IntentAuthorized&) {
             // An automatic capture follows at once: its charge succeeds then (below).
-            if (pi.capture_method != domain::CaptureMethod::manual) return;
+            if (pi.capture_method != CaptureMethod::manual) return;
             charge("charge.succeeded");
             out->push_back({"payment_intent.amount_capturable_updated", "payment_intent", intent});
           },
-          [&](const domain::IntentCaptured&) {
+          [&](const IntentCaptured&) {
             // A manual capture takes an authorized charge; otherwise the charge succeeds now.
-            charge(pi.capture_method == domain::CaptureMethod::manual ? "charge.captured"
-                                                                      : "charge.succeeded");
+            charge(pi.capture_method == CaptureMethod::manual ? "charge.captured"
+                                                              : "charge.succeeded");
             out->push_back({"payment_intent.succeeded", "payment_intent", intent});
           },
-          [&](const domain::IntentPaymentFailed&) {
+          [&](const IntentPaymentFailed&) {
             charge("charge.failed");
             out->push_back({"payment_intent.payment_failed", "payment_intent", intent});
           },
-          [&](const domain::IntentCanceled&) {
+          [&](const IntentCanceled&) {
             out->push_back({"payment_intent.canceled", "payment_intent", intent});
           },
-          [&](const domain::RefundCreated& r) {
+          [&](const RefundCreated& r) {
             out->push_back({"refund.created", "refund", r.id.value});
             out->push_back({"charge.refunded", "charge", r.charge_id.value});
           },
@@ -88,12 +88,11 @@ void Module::announce(const domain::Recorded& e, const State& pi,
       e.body);
 }
 
-void Module::ledger(const domain::Recorded& e, const State& pi,
-                    std::vector<contract::Movement>* out) {
+void Module::ledger(const Recorded& e, const State& pi, std::vector<contract::Movement>* out) {
   const std::string currency(pi.amount.currency.code());
-  if (const auto* c = std::get_if<domain::IntentCaptured>(&e.body)) {
+  if (const auto* c = std::get_if<IntentCaptured>(&e.body)) {
     out->push_back({"charge", "charge", c->charge_id.value, c->amount.minor(), currency});
-  } else if (const auto* r = std::get_if<domain::RefundCreated>(&e.body)) {
+  } else if (const auto* r = std::get_if<RefundCreated>(&e.body)) {
     out->push_back({"refund", "refund", r->id.value, -r->amount.minor(), currency});
   }
 }
@@ -112,12 +111,12 @@ std::string Module::broken_invariant(const State& pi) {
                 pi.amount_received.minor());
   }
   std::int64_t refunds_minor = 0;
-  for (const domain::Refund& r : pi.refunds) refunds_minor += r.amount.minor();
+  for (const Refund& r : pi.refunds) refunds_minor += r.amount.minor();
   if (refunds_minor != pi.amount_refunded.minor()) {
     return "its refunds add up to " + std::to_string(refunds_minor) + ", amount_refunded is " +
            std::to_string(pi.amount_refunded.minor());
   }
-  for (const domain::Charge& c : pi.charges) {
+  for (const Charge& c : pi.charges) {
     if (c.amount_captured.minor() > c.amount.minor()) {
       return c.id.value + ": " +
              said("amount_captured", c.amount_captured.minor(), "amount", c.amount.minor());
@@ -131,11 +130,23 @@ std::string Module::broken_invariant(const State& pi) {
   return {};
 }
 
+contract::PaymentSummary Module::payment_summary(const State& pi) {
+  return {kName,
+          pi.id.value,
+          pi.created.value,
+          to_string(pi.status),
+          std::string(pi.amount.currency.code()),
+          pi.amount.amount.minor(),
+          pi.amount_received.minor(),
+          pi.amount_refunded.minor(),
+          pi.description};
+}
+
 void Module::documents(const State& pi, std::vector<contract::Document>* out) {
   contract::Document intent{"payment_intent", pi.id.value, render_intent(pi), {}, false, true};
   if (!pi.customer.empty()) intent.index["customer"] = pi.customer;
   out->push_back(std::move(intent));
-  for (const domain::Charge& c : pi.charges) {
+  for (const Charge& c : pi.charges) {
     out->push_back({"charge",
                     c.id.value,
                     render_charge(pi, c),
@@ -143,7 +154,7 @@ void Module::documents(const State& pi, std::vector<contract::Document>* out) {
                     false,
                     true});
   }
-  for (const domain::Refund& r : pi.refunds) {
+  for (const Refund& r : pi.refunds) {
     out->push_back({"refund",
                     r.id.value,
                     render_refund(pi, r),

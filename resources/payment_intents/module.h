@@ -7,36 +7,40 @@
 
 #include "api/routes.h"
 #include "contract/aggregate.h"
-#include "domain/payment_intent.h"
+#include "resources/payment_intents/intent.h"
 
 namespace payledger::payment_intents {
 
 struct Module {
-  using State = domain::PaymentIntent;
-  using Event = domain::IntentEvent;
+  using State = PaymentIntent;
+  using Event = IntentEvent;
   static constexpr std::string_view kName = "payment_intent";
   static constexpr std::string_view kStreamPrefix = "pi_";
   static constexpr std::string_view kTopic = "payment_intents";
 
-  static std::optional<State> evolve(std::optional<State> s, const domain::Recorded& e) {
-    return domain::evolve(std::move(s), e);
+  static std::optional<State> evolve(std::optional<State> s, const Recorded& e) {
+    return payment_intents::evolve(std::move(s), e);
   }
   static bool exists(const State&) { return true; }
   // Its customer's test clock, taken at creation (docs/api.md, "Test clocks").
   static std::string clock_of(const State& pi) { return pi.test_clock; }
   static std::vector<contract::ObjectSpec> objects();
-  static void created(const domain::Recorded& e, std::vector<contract::DocumentRef>* out);
+  static void created(const Recorded& e, std::vector<contract::DocumentRef>* out);
   static void documents(const State& pi, std::vector<contract::Document>* out);
   // Stripe's payment_intent.*, charge.* and refund.created (docs/events.md).
-  static void announce(const domain::Recorded& e, const State& pi,
+  static void announce(const Recorded& e, const State& pi,
                        std::vector<contract::Announcement>* out);
   // A capture brings the captured amount into the merchant's balance; a refund takes it out.
-  static void ledger(const domain::Recorded& e, const State& pi,
-                     std::vector<contract::Movement>* out);
+  static void ledger(const Recorded& e, const State& pi, std::vector<contract::Movement>* out);
   // received <= amount, refunded <= received, and per charge captured <= authorized and
   // refunded <= captured.
   static std::string broken_invariant(const State& pi);
-  static std::optional<domain::UnixSeconds> due_at(const State& pi) { return domain::due_at(pi); }
+  // What it took: amount_received; what it gave back: its refunds (a released authorization
+  // is not money given back).
+  static contract::PaymentSummary payment_summary(const State& pi);
+  static std::optional<domain::UnixSeconds> due_at(const State& pi) {
+    return payment_intents::due_at(pi);
+  }
   static void routes(api::Routes& routes);
   // Expires an authorization past its 7 days, or settles an asynchronous payment.
   static bool run_due(api::CommandService& commands, const domain::MerchantId& merchant,

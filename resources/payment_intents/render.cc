@@ -11,7 +11,7 @@ namespace d = domain;
 
 using eventstore::JsonWriter;
 
-void charge_object(JsonWriter& w, const d::PaymentIntent& pi, const d::Charge& c) {
+void charge_object(JsonWriter& w, const PaymentIntent& pi, const Charge& c) {
   w.begin_object();
   w.text("id", c.id.value);
   w.text("object", "charge");
@@ -19,10 +19,10 @@ void charge_object(JsonWriter& w, const d::PaymentIntent& pi, const d::Charge& c
   w.number("amount_captured", c.amount_captured.minor());
   w.number("amount_refunded", c.amount_refunded.minor());
   w.flag("captured", c.captured);
-  w.flag("paid", c.status == d::ChargeStatus::succeeded);  // succeeded, or authorized
+  w.flag("paid", c.status == ChargeStatus::succeeded);  // succeeded, or authorized
   w.flag("refunded", c.refunded);
   w.text("currency", pi.amount.currency.code());
-  w.text("status", d::to_string(c.status));
+  w.text("status", to_string(c.status));
   w.text("payment_intent", pi.id.value);
   w.text_or_null("payment_method", c.payment_method.value);
   w.text_or_null("failure_code", c.failure_code);
@@ -33,7 +33,7 @@ void charge_object(JsonWriter& w, const d::PaymentIntent& pi, const d::Charge& c
   w.end_object();
 }
 
-void payment_error(JsonWriter& w, const std::optional<d::PaymentError>& e) {
+void payment_error(JsonWriter& w, const std::optional<PaymentError>& e) {
   w.key("last_payment_error");
   if (!e) {
     w.null();
@@ -49,7 +49,7 @@ void payment_error(JsonWriter& w, const std::optional<d::PaymentError>& e) {
   w.end_object();
 }
 
-void next_action(JsonWriter& w, const std::optional<d::NextAction>& a) {
+void next_action(JsonWriter& w, const std::optional<NextAction>& a) {
   w.key("next_action");
   if (!a) {
     w.null();
@@ -65,7 +65,7 @@ void next_action(JsonWriter& w, const std::optional<d::NextAction>& a) {
   w.end_object();
 }
 
-void charges_list(JsonWriter& w, const d::PaymentIntent& pi) {
+void charges_list(JsonWriter& w, const PaymentIntent& pi) {
   w.key("charges");
   w.begin_object();
   w.text("object", "list");
@@ -82,11 +82,11 @@ void charges_list(JsonWriter& w, const d::PaymentIntent& pi) {
 
 }  // namespace
 
-std::string charges_url(const domain::PaymentIntentId& id) {
+std::string charges_url(const PaymentIntentId& id) {
   return "/v1/charges?payment_intent=" + id.value;
 }
 
-std::string render_intent(const domain::PaymentIntent& pi) {
+std::string render_intent(const PaymentIntent& pi) {
   JsonWriter w;
   w.begin_object();
   w.text("id", pi.id.value);
@@ -95,8 +95,8 @@ std::string render_intent(const domain::PaymentIntent& pi) {
   w.number("amount_capturable", pi.amount_capturable.minor());
   w.number("amount_received", pi.amount_received.minor());
   w.text("currency", pi.amount.currency.code());
-  w.text("status", d::to_string(pi.status));
-  w.text("capture_method", d::to_string(pi.capture_method));
+  w.text("status", to_string(pi.status));
+  w.text("capture_method", to_string(pi.capture_method));
   w.text("confirmation_method", "automatic");
   w.text_or_null("customer", pi.customer);
   w.text_or_null("description", pi.description);
@@ -122,13 +122,13 @@ std::string render_intent(const domain::PaymentIntent& pi) {
   return w.take();
 }
 
-std::string render_charge(const domain::PaymentIntent& pi, const domain::Charge& c) {
+std::string render_charge(const PaymentIntent& pi, const Charge& c) {
   JsonWriter w;
   charge_object(w, pi, c);
   return w.take();
 }
 
-std::string render_refund(const domain::PaymentIntent& pi, const domain::Refund& r) {
+std::string render_refund(const PaymentIntent& pi, const Refund& r) {
   JsonWriter w;
   w.begin_object();
   w.text("id", r.id.value);

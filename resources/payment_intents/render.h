@@ -3,15 +3,15 @@
 // state. Every field is always present (null when empty).
 #include <string>
 
-#include "domain/payment_intent.h"
+#include "resources/payment_intents/intent.h"
 
 namespace payledger::payment_intents {
 
-std::string render_intent(const domain::PaymentIntent& intent);
-std::string render_charge(const domain::PaymentIntent& intent, const domain::Charge& charge);
-std::string render_refund(const domain::PaymentIntent& intent, const domain::Refund& refund);
+std::string render_intent(const PaymentIntent& intent);
+std::string render_charge(const PaymentIntent& intent, const Charge& charge);
+std::string render_refund(const PaymentIntent& intent, const Refund& refund);
 
 // The `charges.url` value of the API.
-std::string charges_url(const domain::PaymentIntentId& id);
+std::string charges_url(const PaymentIntentId& id);
 
 }  // namespace payledger::payment_intents

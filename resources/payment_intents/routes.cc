@@ -4,8 +4,8 @@
 
 #include "api/command_service.h"
 #include "api/routes.h"
+#include "resources/payment_intents/errors.h"
 #include "resources/payment_intents/module.h"
-#include "resources/payment_intents/rejections.h"
 #include "resources/payment_intents/render.h"
 
 namespace payledger::payment_intents {
@@ -16,15 +16,15 @@ using api::Call;
 using api::kMaxIdChars;
 using api::Outcome;
 
-const d::IntentPaymentFailed* find_failure(const std::vector<d::Event>& events) {
+const IntentPaymentFailed* find_failure(const std::vector<Event>& events) {
   for (const auto& e : events) {
-    if (const auto* f = std::get_if<d::IntentPaymentFailed>(&e)) return f;
+    if (const auto* f = std::get_if<IntentPaymentFailed>(&e)) return f;
   }
   return nullptr;
 }
 
 // A declined card answers 402 with the intent attached, as card networks' APIs do.
-Outcome decline_outcome(const d::IntentPaymentFailed& f, const d::PaymentIntent& intent) {
+Outcome decline_outcome(const IntentPaymentFailed& f, const PaymentIntent& intent) {
   api::ApiError e;
   e.http_status = 402;
   e.type = "card_error";
@@ -69,12 +69,11 @@ api::Prepare customer_guard(api::CommandService& commands, const d::MerchantId& 
 }
 
 // The answer of a decision: the intent, the refund it created, or a decline.
-Outcome answer_of(const std::vector<d::Event>& events, const d::PaymentIntent& intent,
-                  Answer answer) {
+Outcome answer_of(const std::vector<Event>& events, const PaymentIntent& intent, Answer answer) {
   if (const auto* failure = find_failure(events)) return decline_outcome(*failure, intent);
   if (answer == Answer::refund) {
     for (const auto& e : events) {
-      if (const auto* r = std::get_if<d::RefundCreated>(&e)) {
+      if (const auto* r = std::get_if<RefundCreated>(&e)) {
         for (const auto& refund : intent.refunds) {
           if (refund.id == r->id) return Outcome{200, render_refund(intent, refund), {}};
         }
@@ -92,20 +91,20 @@ Outcome decide_on(api::CommandService& commands, const d::MerchantId& merchant,
   return api::decide_and_append<Module>(
       commands, merchant, idem, id, false,
       // The time is the intent's clock's (a test clock's when its customer lives on one).
-      [&](const d::IntentState& s, d::UnixSeconds now) {
+      [&](const IntentState& s, d::UnixSeconds now) {
         Command at_now = cmd;
         at_now.now = now;
-        return d::decide(s, at_now);
+        return decide(s, at_now);
       },
-      [&](const std::vector<d::Event>& events, const std::optional<d::PaymentIntent>& next) {
+      [&](const std::vector<Event>& events, const std::optional<PaymentIntent>& next) {
         return answer_of(events, *next, answer);
       },
-      [](d::Rejection r) { return rejection_error(r); }, prepare);
+      [](Rejection r) { return rejection_error(r); }, prepare);
 }
 
 Outcome create(Call& call) {
   api::Params& p = call.params;
-  d::CreateIntent cmd;
+  CreateIntent cmd;
   cmd.amount_minor = p.required_integer("amount");
   cmd.currency = p.required_string("currency", 3);
   cmd.capture_method = p.string("capture_method", 32).value_or("automatic");
@@ -130,13 +129,13 @@ Outcome create(Call& call) {
       customer_guard(call.commands, call.merchant, cmd.customer, customer_param);
   api::CommandService& commands = call.commands;
   const std::string id = commands.new_id("pi");
-  cmd.id = d::PaymentIntentId{id};
+  cmd.id = PaymentIntentId{id};
   cmd.client_secret = id + "_secret_" + commands.new_id("cs").substr(3);
-  d::ConfirmIntent confirm_cmd{std::nullopt,
-                               std::move(return_url),
-                               d::ChargeId{commands.new_id("ch")},
-                               {},
-                               authentication_url(id)};
+  ConfirmIntent confirm_cmd{std::nullopt,
+                            std::move(return_url),
+                            ChargeId{commands.new_id("ch")},
+                            {},
+                            authentication_url(id)};
   // Create and confirm=true are one decision and one append, with the idempotency record.
   return commands.retrying([&]() -> Outcome {
     // An intent lives on its customer's test clock, if it has one (checked again by the guard).
@@ -148,12 +147,12 @@ Outcome create(Call& call) {
     cmd.test_clock = *clock;
     cmd.now = confirm_cmd.now = *now;
     const api::Loaded<Module> fresh{id, 0, std::nullopt};
-    d::Decision created = d::decide(fresh.state, cmd);
+    Decision created = decide(fresh.state, cmd);
     if (!created) return api::error_outcome(rejection_error(created.error()));
-    std::vector<d::Event> events = std::move(*created);
+    std::vector<Event> events = std::move(*created);
     if (confirm) {
       const auto pending = api::after(fresh, events, call.merchant, cmd.now);
-      d::Decision confirmed = d::decide(pending.state, confirm_cmd);
+      Decision confirmed = decide(pending.state, confirm_cmd);
       if (!confirmed) return api::error_outcome(rejection_error(confirmed.error()));
       events.insert(events.end(), confirmed->begin(), confirmed->end());
     }
@@ -170,16 +169,16 @@ Outcome confirm(Call& call) {
   auto pm = call.params.string("payment_method", 255);
   auto return_url = call.params.string("return_url", 2048).value_or("");
   if (auto e = call.params.finish()) return api::error_outcome(*e);
-  const d::ConfirmIntent cmd{std::move(pm), std::move(return_url),
-                             d::ChargeId{call.commands.new_id("ch")}, call.commands.now(),
-                             authentication_url(call.path[0])};
+  const ConfirmIntent cmd{std::move(pm), std::move(return_url),
+                          ChargeId{call.commands.new_id("ch")}, call.commands.now(),
+                          authentication_url(call.path[0])};
   return decide_on(call.commands, call.merchant, call.path[0], cmd, Answer::intent,
                    call.idempotency);
 }
 
 Outcome update(Call& call) {
   api::Params& p = call.params;
-  d::UpdateIntent cmd;
+  UpdateIntent cmd;
   cmd.amount_minor = p.integer("amount");
   cmd.customer = p.update_string("customer", 255);
   cmd.description = p.update_string("description", 1000);
@@ -194,14 +193,14 @@ Outcome capture(Call& call) {
   auto amount = call.params.integer("amount_to_capture");
   if (auto e = call.params.finish()) return api::error_outcome(*e);
   return decide_on(call.commands, call.merchant, call.path[0],
-                   d::CaptureIntent{amount, call.commands.now()}, Answer::intent, call.idempotency);
+                   CaptureIntent{amount, call.commands.now()}, Answer::intent, call.idempotency);
 }
 
 Outcome cancel(Call& call) {
   auto reason = call.params.string("cancellation_reason", 64);
   if (auto e = call.params.finish()) return api::error_outcome(*e);
   return decide_on(call.commands, call.merchant, call.path[0],
-                   d::CancelIntent{std::move(reason), call.commands.now()}, Answer::intent,
+                   CancelIntent{std::move(reason), call.commands.now()}, Answer::intent,
                    call.idempotency);
 }
 
@@ -220,10 +219,10 @@ Outcome refund(Call& call) {
   if (auto e = p.finish()) return api::error_outcome(*e);
   if (!api::valid_id(intent, "pi_")) return api::error_outcome(intent_not_found(intent));
   if (amount && !d::Amount::chargeable(*amount)) {
-    return api::error_outcome(rejection_error(d::Rejection::refund_amount_invalid));
+    return api::error_outcome(rejection_error(Rejection::refund_amount_invalid));
   }
-  const d::RefundIntent cmd{d::RefundId{call.commands.new_id("re")}, amount, std::move(reason),
-                            std::move(metadata), call.commands.now()};
+  const RefundIntent cmd{RefundId{call.commands.new_id("re")}, amount, std::move(reason),
+                         std::move(metadata), call.commands.now()};
   Outcome o =
       decide_on(call.commands, call.merchant, intent, cmd, Answer::refund, call.idempotency);
   if (o.http_status == 404) return api::error_outcome(intent_not_found(intent));
@@ -252,14 +251,14 @@ bool Module::run_due(api::CommandService& commands, const d::MerchantId& merchan
   // time is the intent's clock's.
   const Outcome o = api::decide_and_append<Module>(
       commands, merchant, nullptr, stream_id, false,
-      [&](const d::IntentState& s, d::UnixSeconds now) {
-        const bool settle = s && s->status == d::IntentStatus::processing;
-        return settle ? d::decide(s, d::SettleIntent{now}) : d::decide(s, d::ExpireIntent{now});
+      [&](const IntentState& s, d::UnixSeconds now) {
+        const bool settle = s && s->status == IntentStatus::processing;
+        return settle ? decide(s, SettleIntent{now}) : decide(s, ExpireIntent{now});
       },
-      [&](const std::vector<d::Event>& events, const std::optional<d::PaymentIntent>& next) {
+      [&](const std::vector<Event>& events, const std::optional<PaymentIntent>& next) {
         return answer_of(events, *next, Answer::intent);
       },
-      [](d::Rejection r) { return rejection_error(r); });
+      [](Rejection r) { return rejection_error(r); });
   return o.position.value > 0;
 }
 

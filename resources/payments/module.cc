@@ -134,6 +134,19 @@ void Module::ledger(const domain::RecordedOf<Event>& e, const Payment& p,
   }
 }
 
+contract::PaymentSummary Module::payment_summary(const Payment& p) {
+  const bool succeeded = p.status == Status::succeeded;
+  return {kName,
+          p.id.value,
+          p.created.value,
+          d::enum_name(p.status),
+          std::string(p.currency.code()),
+          p.amount.minor(),
+          succeeded ? p.amount.minor() : 0,
+          p.refunded_amount.minor(),
+          p.description};
+}
+
 std::string Module::broken_invariant(const Payment& p) {
   std::int64_t succeeded_minor = 0;
   std::int64_t claimed_minor = 0;  // refunds pending or succeeded

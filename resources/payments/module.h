@@ -12,6 +12,8 @@
 
 namespace payledger::payments {
 
+inline constexpr std::string_view kChallengeTimeoutSetting = "three-d-secure-timeout";
+
 struct Module {
   using State = Payment;
   using Event = payments::Event;
@@ -35,8 +37,17 @@ struct Module {
   // refunded <= amount, succeeded refunds add up to refunded_amount, refunds not failed add up
   // to at most the amount, and only a succeeded payment has any.
   static std::string broken_invariant(const Payment& p);
+  // What it took: the amount, once succeeded; what it gave back: the refunds that succeeded.
+  static contract::PaymentSummary payment_summary(const Payment& p);
   static std::optional<domain::UnixSeconds> due_at(const Payment& p) { return payments::due_at(p); }
   static void routes(api::Routes& routes);
+  // The operator's: how long a customer has for a 3-D Secure challenge.
+  static std::vector<contract::SettingSpec> settings() {
+    return {{kChallengeTimeoutSetting,
+             "seconds a customer has to complete a 3-D Secure challenge before the payment "
+             "expires",
+             15 * 60, 1, 7 * 24 * 3600}};
+  }
   // The test network's answers: processes a pending payment, expires an unanswered challenge,
   // settles pending refunds.
   static bool run_due(api::CommandService& commands, const domain::MerchantId& merchant,

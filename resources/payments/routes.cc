@@ -239,7 +239,7 @@ bool Module::run_due(api::CommandService& commands, const d::MerchantId& merchan
         if (!s) return Unexpected{Rejection::payment_missing};
         if (s->status == Status::pending) {
           return decide(s, ProcessPayment{provider_reference(commands), now,
-                                          commands.settings().customer_action_timeout_seconds});
+                                          commands.setting(kChallengeTimeoutSetting)});
         }
         if (s->status == Status::requires_action) return decide(s, ExpirePayment{now});
         return decide(s, SettleRefunds{});

@@ -12,6 +12,8 @@
 #include "domain/fields.h"
 #include "domain/money.h"
 #include "domain/types.h"
+#include "resources/prices/id.h"
+#include "resources/products/id.h"
 
 namespace payledger::prices {
 
@@ -21,8 +23,8 @@ struct PriceCreated {
   static constexpr std::string_view kType = "price.created";
   static constexpr int kSchemaVersion = 1;
   static constexpr std::string_view kSummary = "a price of a product exists";
-  domain::PriceId id;
-  domain::ProductId product;
+  PriceId id;
+  products::ProductId product;
   domain::Currency currency;
   domain::Amount unit_amount;
   std::string nickname;
@@ -76,8 +78,8 @@ enum class Rejection : std::uint8_t {
 };
 
 struct CreatePrice {
-  domain::PriceId id;
-  domain::ProductId product;  // REQUIRES: a live product of the merchant (checked by the caller)
+  PriceId id;
+  products::ProductId product;  // REQUIRES: a live product of the merchant (checked by the caller)
   std::string currency;
   std::int64_t unit_amount_minor = 0;
   std::string nickname;

@@ -61,7 +61,7 @@ Expected<ProductChoice, api::ApiError> product_choice(Params& p) {
 // The product's stream and its events for this price: a new product's creation, then the
 // price's addition. A rejection is told as the parameter the client sent.
 Expected<std::pair<api::Loaded<products::Module>, std::vector<products::Event>>, Outcome>
-product_events(Call& call, const ProductChoice& choice, const domain::PriceId& price) {
+product_events(Call& call, const ProductChoice& choice, const PriceId& price) {
   api::Loaded<products::Module> at{call.commands.new_id("prod"), 0, std::nullopt};
   std::vector<products::Event> events;
   const std::string param = choice.id ? "product" : "product_data";
@@ -71,7 +71,7 @@ product_events(Call& call, const ProductChoice& choice, const domain::PriceId& p
     at = std::move(*loaded);
   } else {
     auto created = products::decide(
-        at.state, products::CreateProduct{domain::ProductId{at.stream_id}, *choice.data});
+        at.state, products::CreateProduct{products::ProductId{at.stream_id}, *choice.data});
     if (!created) {
       return Unexpected{
           api::error_outcome(products::rejection_error(created.error(), at.stream_id, param))};
@@ -100,11 +100,11 @@ Outcome create(Call& call) {
   if (auto e = p.finish()) return api::error_outcome(*e);
   if (!choice) return api::error_outcome(choice.error());
   const api::Loaded<Module> fresh{call.commands.new_id("price"), 0, std::nullopt};
-  cmd.id = domain::PriceId{fresh.stream_id};
+  cmd.id = PriceId{fresh.stream_id};
   return call.commands.retrying([&]() -> Outcome {
     auto product = product_events(call, *choice, cmd.id);
     if (!product) return product.error();
-    cmd.product = domain::ProductId{product->first.stream_id};
+    cmd.product = products::ProductId{product->first.stream_id};
     auto decision = decide(fresh.state, cmd);
     if (!decision) return api::error_outcome(rejection_error(decision.error(), fresh.stream_id));
     // The price and its product's events in one atomic append.

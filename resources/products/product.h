@@ -13,6 +13,8 @@
 #include "domain/expected.h"
 #include "domain/fields.h"
 #include "domain/types.h"
+#include "resources/prices/id.h"
+#include "resources/products/id.h"
 
 namespace payledger::products {
 
@@ -40,7 +42,7 @@ struct ProductCreated {
   static constexpr std::string_view kType = "product.created";
   static constexpr int kSchemaVersion = 1;
   static constexpr std::string_view kSummary = "a product exists";
-  domain::ProductId id;
+  ProductId id;
   Details details;
   template <class S, class V>
   static void fields(S& s, V& v) {
@@ -65,7 +67,7 @@ struct PriceAdded {
   static constexpr int kSchemaVersion = 1;
   static constexpr std::string_view kSummary =
       "a price of this product was created (with price.created, in one append)";
-  domain::PriceId price;
+  prices::PriceId price;
   template <class S, class V>
   static void fields(S& s, V& v) {
     v("price", s.price);
@@ -83,7 +85,7 @@ struct ProductDeleted {
 using Event = std::variant<ProductCreated, ProductUpdated, PriceAdded, ProductDeleted>;
 
 struct Product {
-  domain::ProductId id;
+  ProductId id;
   Details details;
   std::int64_t prices = 0;
   bool deleted = false;
@@ -116,14 +118,14 @@ struct DetailsUpdate {
 };
 
 struct CreateProduct {
-  domain::ProductId id;
+  ProductId id;
   Details details;
 };
 struct UpdateProduct {
   DetailsUpdate update;
 };
 struct AddPrice {
-  domain::PriceId price;
+  prices::PriceId price;
 };
 struct DeleteProduct {};
 

@@ -34,7 +34,7 @@ Outcome create(Call& call) {
   if (auto e = p.finish()) return api::error_outcome(*e);
   const std::string id = call.commands.new_id("prod");
   return run(call, id, true, [&](const State& s) {
-    return decide(s, CreateProduct{domain::ProductId{id}, d});
+    return decide(s, CreateProduct{ProductId{id}, d});
   });
 }
 

@@ -16,6 +16,7 @@
 #include "domain/expected.h"
 #include "domain/fields.h"
 #include "domain/types.h"
+#include "resources/test_clocks/id.h"
 
 namespace payledger::test_clocks {
 
@@ -32,7 +33,7 @@ struct ClockCreated {
   static constexpr std::string_view kType = "test_helpers.test_clock.created";
   static constexpr int kSchemaVersion = 1;
   static constexpr std::string_view kSummary = "a test clock exists, stopped at frozen_time";
-  domain::TestClockId id;
+  TestClockId id;
   std::string name;
   UnixSeconds frozen_time;
   template <class S, class V>
@@ -96,7 +97,7 @@ struct EnumNames<test_clocks::ClockStatus> {
 namespace payledger::test_clocks {
 
 struct TestClock {
-  domain::TestClockId id;
+  TestClockId id;
   std::string name;
   UnixSeconds frozen_time;
   ClockStatus status = ClockStatus::ready;
@@ -129,7 +130,7 @@ enum class Rejection : std::uint8_t {
 std::string_view name(Rejection r);
 
 struct CreateClock {
-  domain::TestClockId id;
+  TestClockId id;
   std::string name;
   UnixSeconds frozen_time;
 };

@@ -51,7 +51,7 @@ Outcome create(Call& call) {
   if (auto e = p.finish()) return api::error_outcome(*e);
   const std::string id = call.commands.new_id("clock");
   return run(call, id, true, [&](const State& s) {
-    return decide(s, CreateClock{domain::TestClockId{id}, clock_name, UnixSeconds{frozen_time}});
+    return decide(s, CreateClock{TestClockId{id}, clock_name, UnixSeconds{frozen_time}});
   });
 }
 

@@ -6,7 +6,7 @@
 #include "domain/assert.h"
 #include "domain/overloaded.h"
 
-namespace payledger::webhooks {
+namespace payledger::webhook_endpoints {
 namespace {
 
 namespace d = domain;
@@ -83,4 +83,4 @@ State evolve(State state, const d::RecordedOf<Event>& event) {
   return state;
 }
 
-}  // namespace payledger::webhooks
+}  // namespace payledger::webhook_endpoints

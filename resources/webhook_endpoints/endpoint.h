@@ -13,7 +13,7 @@
 #include "domain/fields.h"
 #include "domain/types.h"
 
-namespace payledger::webhooks {
+namespace payledger::webhook_endpoints {
 
 using domain::Field;
 
@@ -130,4 +130,4 @@ Decision decide(const State& state, const DeleteEndpoint& cmd);
 // REQUIRES: `event` is the stream's next.
 State evolve(State state, const domain::RecordedOf<Event>& event);
 
-}  // namespace payledger::webhooks
+}  // namespace payledger::webhook_endpoints

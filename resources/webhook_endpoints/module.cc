@@ -2,7 +2,7 @@
 
 #include "contract/aggregate_of.h"
 
-namespace payledger::webhooks {
+namespace payledger::webhook_endpoints {
 namespace {
 
 void write_fields(eventstore::JsonWriter& w, const Endpoint& e) {
@@ -60,4 +60,4 @@ const contract::Aggregate& aggregate() {
   return instance;
 }
 
-}  // namespace payledger::webhooks
+}  // namespace payledger::webhook_endpoints

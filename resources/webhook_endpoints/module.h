@@ -9,18 +9,18 @@
 #include "contract/aggregate.h"
 #include "resources/webhook_endpoints/endpoint.h"
 
-namespace payledger::webhooks {
+namespace payledger::webhook_endpoints {
 
 struct Module {
   using State = Endpoint;
-  using Event = webhooks::Event;
+  using Event = webhook_endpoints::Event;
   static constexpr std::string_view kName = "webhook_endpoint";
   static constexpr std::string_view kStreamPrefix = "we_";
   static constexpr std::string_view kTopic = "webhook_endpoints";
 
   static std::optional<Endpoint> evolve(std::optional<Endpoint> s,
                                         const domain::RecordedOf<Event>& e) {
-    return webhooks::evolve(std::move(s), e);
+    return webhook_endpoints::evolve(std::move(s), e);
   }
   static bool exists(const Endpoint& e) { return !e.deleted; }
   static std::vector<contract::ObjectSpec> objects() {
@@ -44,4 +44,4 @@ std::string new_signing_secret(api::IdGenerator& ids);
 // What a signing secret is sealed for (api::Secrets::seal's domain).
 inline constexpr std::string_view kSecretUse = "webhook_secret";
 
-}  // namespace payledger::webhooks
+}  // namespace payledger::webhook_endpoints

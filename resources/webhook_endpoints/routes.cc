@@ -7,7 +7,7 @@
 #include "api/urls.h"
 #include "resources/webhook_endpoints/module.h"
 
-namespace payledger::webhooks {
+namespace payledger::webhook_endpoints {
 namespace {
 
 using api::Call;
@@ -124,4 +124,4 @@ void Module::routes(api::Routes& routes) {
               "we_", remove});
 }
 
-}  // namespace payledger::webhooks
+}  // namespace payledger::webhook_endpoints

@@ -5,9 +5,11 @@
 #include "contract/events.h"
 #include "eventstore/codec.h"
 #include "resources/merchants/merchant.h"
+#include "resources/payment_intents/events.h"
 
 using namespace payledger;
 using namespace payledger::domain;
+using namespace payledger::payment_intents;
 
 namespace {
 

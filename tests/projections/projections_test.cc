@@ -163,17 +163,17 @@ TEST_CASE("the views hold the log's fold: state round-trips, renderings match, i
     auto from_log = app->commands().load<payment_intents::Module>(*merchant, page->ids[i]);
     REQUIRE(from_log.has_value());
     REQUIRE(from_log->state.has_value());
-    const domain::PaymentIntent& pi = *from_log->state;
+    const payment_intents::PaymentIntent& pi = *from_log->state;
     CHECK(payment_intents::render_intent(pi) == page->objects[i]);
     // The state's own encoding gives back exactly the state (no parsing of the API JSON).
     eventstore::JsonWriter w;
     contract::write_value(w, pi);
     const std::string encoded = w.take();
     simdjson::dom::parser parser;
-    domain::PaymentIntent decoded;
+    payment_intents::PaymentIntent decoded;
     contract::read_value(parser.parse(encoded).value(), decoded, domain::Field::required, "state");
     CHECK(decoded == pi);
-    statuses.insert(std::string(domain::to_string(pi.status)));
+    statuses.insert(std::string(payment_intents::to_string(pi.status)));
   }
   CHECK(statuses.size() == 7);
 }

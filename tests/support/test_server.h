@@ -52,7 +52,7 @@ class Server {
     options.server.read_your_writes_timeout = std::chrono::milliseconds(300);
     options.server.tls_cert_path = config.tls_cert_path;
     options.server.tls_key_path = config.tls_key_path;
-    options.settings.customer_action_timeout_seconds = config.customer_action_timeout_seconds;
+    options.settings["three-d-secure-timeout"] = config.customer_action_timeout_seconds;
     auto clock = std::make_unique<api::ManualClock>(kT0);
     clock_ = clock.get();
     auto app = api::App::open(options, std::move(clock));

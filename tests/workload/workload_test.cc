@@ -144,23 +144,23 @@ class Driver {
   std::map<std::string, Told> told_;
 };
 
-void apply_to_ledger(Ledger& l, const d::Recorded& r) {
+void apply_to_ledger(Ledger& l, const payment_intents::Recorded& r) {
   CHECK(r.meta.version.value == l.version + 1);  // stream versions are contiguous
   l.version = r.meta.version.value;
-  if (const auto* c = std::get_if<d::IntentCreated>(&r.body)) {
+  if (const auto* c = std::get_if<payment_intents::IntentCreated>(&r.body)) {
     l.amount = c->amount.amount.minor();
     l.currency = std::string(c->amount.currency.code());
     l.merchant = r.meta.merchant.value;
-  } else if (const auto* u = std::get_if<d::IntentUpdated>(&r.body)) {
+  } else if (const auto* u = std::get_if<payment_intents::IntentUpdated>(&r.body)) {
     CHECK(l.authorized == 0);  // never after an authorization
     l.amount = u->amount.minor();
-  } else if (const auto* a = std::get_if<d::IntentAuthorized>(&r.body)) {
+  } else if (const auto* a = std::get_if<payment_intents::IntentAuthorized>(&r.body)) {
     CHECK(l.captured == 0);
     l.authorized = a->amount.minor();
-  } else if (const auto* cap = std::get_if<d::IntentCaptured>(&r.body)) {
+  } else if (const auto* cap = std::get_if<payment_intents::IntentCaptured>(&r.body)) {
     CHECK(cap->amount.minor() <= l.authorized);
     l.captured += cap->amount.minor();
-  } else if (const auto* ref = std::get_if<d::RefundCreated>(&r.body)) {
+  } else if (const auto* ref = std::get_if<payment_intents::RefundCreated>(&r.body)) {
     l.refunded += ref->amount.minor();
     CHECK(ref->currency.code() == l.currency);
   }
@@ -173,7 +173,7 @@ void audit(api::App& app, const std::map<std::string, Told>& told) {
   REQUIRE(app.store().read_all(eventstore::Position{1}, 10'000'000, &all).is_ok());
   REQUIRE(all.size() == app.store().last_position().value);
   std::map<std::string, Ledger> ledgers;
-  std::map<std::string, d::IntentState> folded;
+  std::map<std::string, payment_intents::IntentState> folded;
   std::map<std::string, std::int64_t> net_by_currency;
   eventstore::EnvelopeParser parser;
   for (std::size_t i = 0; i < all.size(); ++i) {
@@ -182,11 +182,11 @@ void audit(api::App& app, const std::map<std::string, Told>& told) {
     simdjson::dom::element data;
     REQUIRE(parser.parse(all[i].payload, &header, &data).is_ok());
     if (!header.meta.stream_id.starts_with("pi_")) continue;
-    auto body = contract::decode_body<d::IntentEvent>(header, data);
+    auto body = contract::decode_body<payment_intents::IntentEvent>(header, data);
     REQUIRE(body.has_value());
-    const d::Recorded rec{header.meta, std::move(*body)};
+    const payment_intents::Recorded rec{header.meta, std::move(*body)};
     apply_to_ledger(ledgers[rec.meta.stream_id], rec);
-    folded[rec.meta.stream_id] = d::evolve(folded[rec.meta.stream_id], rec);
+    folded[rec.meta.stream_id] = payment_intents::evolve(folded[rec.meta.stream_id], rec);
   }
   REQUIRE(app.runner().wait_for(app.store().last_position(), std::chrono::seconds(30)));
   projections::Queries views(app.db());
@@ -356,7 +356,7 @@ void checkout_catalog(api::App& app, api::ManualClock& clock, const d::MerchantI
     return post("/v1/checkout/sessions", body);
   };
   auto pay = [&](const Json& cs, const std::string& number, int rate) {
-    checkout::CompletionRequest r;
+    checkout_sessions::CompletionRequest r;
     r.email = "jenny@example.com";
     r.name = "Jenny";
     r.shipping = customers::Shipping{"Jenny", "", {"1 Main", "", "Springfield", "12345", "", "US"}};
@@ -366,15 +366,15 @@ void checkout_catalog(api::App& app, api::ManualClock& clock, const d::MerchantI
     r.card.exp_year = 2031;
     r.card.cvc = "123";
     r.has_card = true;
-    return checkout::complete(app.commands(), m, cs["id"], r, "http://127.0.0.1");
+    return checkout_sessions::complete(app.commands(), m, cs["id"], r, "http://127.0.0.1");
   };
-  using Kind = checkout::CompletionResult::Kind;
+  using Kind = checkout_sessions::CompletionResult::Kind;
   const Json paid = session("payment");
   CHECK(pay(paid, "4000000000000002", 0).kind == Kind::declined);
   CHECK(pay(paid, "4242424242424242", 1).kind == Kind::completed);
   const Json ordered = session("order");
   CHECK(pay(ordered, "4000000000003220", 0).kind == Kind::authenticate);
-  CHECK(checkout::finish_authentication(app.commands(), m, ordered["id"], true).kind ==
+  CHECK(checkout_sessions::finish_authentication(app.commands(), m, ordered["id"], true).kind ==
         Kind::completed);
   (void)post("/v1/checkout/sessions/" + session("payment")["id"].get<std::string>() + "/expire",
              Json::object());

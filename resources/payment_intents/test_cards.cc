@@ -1,8 +1,8 @@
-#include "domain/test_cards.h"
+#include "resources/payment_intents/test_cards.h"
 
 #include <array>
 
-namespace payledger::domain {
+namespace payledger::payment_intents {
 namespace {
 
 constexpr std::string_view kDeclined = "Your card was declined.";
@@ -38,4 +38,4 @@ std::optional<TestCard> find_test_card(std::string_view payment_method) {
   return std::nullopt;
 }
 
-}  // namespace payledger::domain
+}  // namespace payledger::payment_intents

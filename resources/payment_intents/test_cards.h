@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace payledger::domain {
+namespace payledger::payment_intents {
 
 enum class CardOutcome {
   approve,             // authorized at once
@@ -29,4 +29,4 @@ std::optional<TestCard> find_test_card(std::string_view payment_method);
 // Seconds an asynchronous payment method stays in `processing` before it settles.
 inline constexpr std::int64_t kAsyncSettlementSeconds = 5;
 
-}  // namespace payledger::domain
+}  // namespace payledger::payment_intents

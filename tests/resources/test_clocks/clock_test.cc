@@ -22,7 +22,7 @@ State fold(State state, const Decision& decision, std::uint64_t& version, std::i
 }  // namespace
 
 TEST_CASE("test clocks: rejections in precedence order; forward only; one advance at a time") {
-  const d::TestClockId id{"clock_1"};
+  const test_clocks::TestClockId id{"clock_1"};
   CHECK(decide(std::nullopt, CreateClock{id, "", UnixSeconds{-1}}).error() ==
         Rejection::frozen_time_invalid);
   CHECK(decide(std::nullopt, CreateClock{id, "", UnixSeconds{kMaxFrozenTime + 1}}).error() ==

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string_view>
 
-namespace payledger::domain {
+namespace payledger::payment_intents {
 
 enum class Rejection : std::uint8_t {
   intent_exists,                // create: the id is taken (a generated id collided)
@@ -31,4 +31,4 @@ enum class Rejection : std::uint8_t {
 // The rejection's name, as written here ("intent_missing"): for logs and tests.
 std::string_view name(Rejection r);
 
-}  // namespace payledger::domain
+}  // namespace payledger::payment_intents

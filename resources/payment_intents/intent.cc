@@ -1,4 +1,4 @@
-#include "domain/payment_intent.h"
+#include "resources/payment_intents/intent.h"
 
 #include <algorithm>
 #include <array>
@@ -6,9 +6,13 @@
 
 #include "domain/assert.h"
 #include "domain/overloaded.h"
-#include "domain/test_cards.h"
+#include "resources/payment_intents/test_cards.h"
 
-namespace payledger::domain {
+namespace payledger::payment_intents {
+
+using domain::enum_name;
+using domain::EventMeta;
+using domain::parse_enum;
 namespace {
 
 Unexpected<Rejection> reject(Rejection r) {
@@ -439,4 +443,4 @@ std::string_view event_type(const IntentEvent& e) {
   return std::visit([](const auto& body) { return std::decay_t<decltype(body)>::kType; }, e);
 }
 
-}  // namespace payledger::domain
+}  // namespace payledger::payment_intents

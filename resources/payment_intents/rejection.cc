@@ -1,8 +1,8 @@
-#include "domain/rejection.h"
+#include "resources/payment_intents/rejection.h"
 
 #include "domain/assert.h"
 
-namespace payledger::domain {
+namespace payledger::payment_intents {
 
 std::string_view name(Rejection r) {
   switch (r) {
@@ -42,4 +42,4 @@ std::string_view name(Rejection r) {
   PL_ASSERT(false, "every rejection has a name");
 }
 
-}  // namespace payledger::domain
+}  // namespace payledger::payment_intents

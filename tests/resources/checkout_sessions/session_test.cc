@@ -7,7 +7,7 @@
 #include "resources/orders/order.h"
 
 using namespace payledger;
-using namespace payledger::checkout;
+using namespace payledger::checkout_sessions;
 namespace d = payledger::domain;
 
 namespace {
@@ -17,8 +17,8 @@ constexpr std::int64_t kNow = 1'742'025'600;
 orders::LineItem line(std::int64_t unit_amount, std::int64_t quantity) {
   orders::LineItem l;
   l.id = "csli_1";
-  l.price = d::PriceId{"price_1"};
-  l.product = d::ProductId{"prod_1"};
+  l.price = prices::PriceId{"price_1"};
+  l.product = products::ProductId{"prod_1"};
   l.description = "Desk";
   l.quantity = quantity;
   l.unit_amount = d::Amount::of_minor(unit_amount);

@@ -6,13 +6,13 @@
 #include <string>
 #include <vector>
 
-#include "domain/events.h"
 #include "domain/expected.h"
 #include "domain/money.h"
-#include "domain/rejection.h"
 #include "domain/types.h"
+#include "resources/payment_intents/events.h"
+#include "resources/payment_intents/rejection.h"
 
-namespace payledger::domain {
+namespace payledger::payment_intents {
 
 enum class IntentStatus : std::uint8_t {
   requires_payment_method,
@@ -28,30 +28,44 @@ enum class IntentStatus : std::uint8_t {
 std::string_view to_string(IntentStatus s);
 std::optional<IntentStatus> parse_intent_status(std::string_view s);
 
+}  // namespace payledger::payment_intents
+
+namespace payledger::domain {
 template <>
-struct EnumNames<IntentStatus> {
-  static constexpr std::array<std::pair<std::string_view, IntentStatus>, 9> kNames = {{
-      {"requires_payment_method", IntentStatus::requires_payment_method},
-      {"requires_confirmation", IntentStatus::requires_confirmation},
-      {"requires_action", IntentStatus::requires_action},
-      {"processing", IntentStatus::processing},
-      {"requires_capture", IntentStatus::requires_capture},
-      {"succeeded", IntentStatus::succeeded},
-      {"partially_refunded", IntentStatus::partially_refunded},
-      {"refunded", IntentStatus::refunded},
-      {"canceled", IntentStatus::canceled},
+struct EnumNames<payment_intents::IntentStatus> {
+  using E = payment_intents::IntentStatus;
+  static constexpr std::array<std::pair<std::string_view, E>, 9> kNames = {{
+      {"requires_payment_method", E::requires_payment_method},
+      {"requires_confirmation", E::requires_confirmation},
+      {"requires_action", E::requires_action},
+      {"processing", E::processing},
+      {"requires_capture", E::requires_capture},
+      {"succeeded", E::succeeded},
+      {"partially_refunded", E::partially_refunded},
+      {"refunded", E::refunded},
+      {"canceled", E::canceled},
   }};
 };
+}  // namespace payledger::domain
+
+namespace payledger::payment_intents {
 
 enum class ChargeStatus : std::uint8_t { pending, succeeded, failed };
+}  // namespace payledger::payment_intents
+
+namespace payledger::domain {
 template <>
-struct EnumNames<ChargeStatus> {
-  static constexpr std::array<std::pair<std::string_view, ChargeStatus>, 3> kNames = {{
-      {"pending", ChargeStatus::pending},
-      {"succeeded", ChargeStatus::succeeded},
-      {"failed", ChargeStatus::failed},
+struct EnumNames<payment_intents::ChargeStatus> {
+  using E = payment_intents::ChargeStatus;
+  static constexpr std::array<std::pair<std::string_view, E>, 3> kNames = {{
+      {"pending", E::pending},
+      {"succeeded", E::succeeded},
+      {"failed", E::failed},
   }};
 };
+}  // namespace payledger::domain
+
+namespace payledger::payment_intents {
 std::string_view to_string(ChargeStatus s);
 std::optional<ChargeStatus> parse_charge_status(std::string_view s);
 
@@ -281,4 +295,4 @@ Decision decide(const IntentState& state, const SettleIntent& cmd);
 // and belongs to a payment intent stream. A stream that breaks the rules aborts (PL_ASSERT).
 IntentState evolve(IntentState state, const Recorded& event);
 
-}  // namespace payledger::domain
+}  // namespace payledger::payment_intents

@@ -1,10 +1,10 @@
 #pragma once
 // PaymentIntent rejections as API errors: the HTTP status, code, parameter and message of each.
 #include "api/errors.h"
-#include "domain/rejection.h"
+#include "resources/payment_intents/rejection.h"
 
 namespace payledger::payment_intents {
 
-api::ApiError rejection_error(domain::Rejection r);
+api::ApiError rejection_error(Rejection r);
 
 }  // namespace payledger::payment_intents

@@ -38,20 +38,21 @@ TEST_CASE("webhook endpoints: which events an enabled pattern selects, and which
   CHECK(contract::selects_event_type("checkout.session.completed", "checkout.session.completed"));
   CHECK_FALSE(
       contract::selects_event_type("checkout.session.completed", "checkout.session.expired"));
-  const webhooks::CreateEndpoint ok{webhooks::EndpointId{"we_1"},
-                                    {"https://a.example/hook", {"payment_intent.*"}, "", {}, false},
-                                    "sealed"};
-  CHECK(webhooks::decide(std::nullopt, ok).has_value());
+  const webhook_endpoints::CreateEndpoint ok{
+      webhook_endpoints::EndpointId{"we_1"},
+      {"https://a.example/hook", {"payment_intent.*"}, "", {}, false},
+      "sealed"};
+  CHECK(webhook_endpoints::decide(std::nullopt, ok).has_value());
   for (const auto& [events, expected] :
-       std::vector<std::pair<std::vector<std::string>, webhooks::Rejection>>{
-           {{}, webhooks::Rejection::events_missing},
-           {{"Payment_Intent.*"}, webhooks::Rejection::event_pattern_invalid},
-           {{"payment_intent.**"}, webhooks::Rejection::event_pattern_invalid},
-           {{".x"}, webhooks::Rejection::event_pattern_invalid},
-           {std::vector<std::string>(101, "*"), webhooks::Rejection::events_too_many}}) {
-    webhooks::CreateEndpoint bad = ok;
+       std::vector<std::pair<std::vector<std::string>, webhook_endpoints::Rejection>>{
+           {{}, webhook_endpoints::Rejection::events_missing},
+           {{"Payment_Intent.*"}, webhook_endpoints::Rejection::event_pattern_invalid},
+           {{"payment_intent.**"}, webhook_endpoints::Rejection::event_pattern_invalid},
+           {{".x"}, webhook_endpoints::Rejection::event_pattern_invalid},
+           {std::vector<std::string>(101, "*"), webhook_endpoints::Rejection::events_too_many}}) {
+    webhook_endpoints::CreateEndpoint bad = ok;
     bad.settings.enabled_events = events;
-    CHECK(webhooks::decide(std::nullopt, bad).error() == expected);
+    CHECK(webhook_endpoints::decide(std::nullopt, bad).error() == expected);
   }
 }
 

@@ -1,4 +1,5 @@
-// Decider tables: every command against every status, and the rules behind each outcome.
+// PaymentIntents' decider tables: every command against every status, and the rules behind
+// each outcome.
 #include <doctest/doctest.h>
 
 #include <sys/wait.h>
@@ -9,9 +10,10 @@
 #include <functional>
 #include <map>
 
-#include "domain/payment_intent.h"
+#include "resources/payment_intents/intent.h"
 
 using namespace payledger::domain;
+using namespace payledger::payment_intents;
 
 namespace {
 
