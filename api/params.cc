@@ -6,6 +6,8 @@
 #include <httplib.h>
 #include <simdjson.h>
 
+#include "domain/assert.h"
+
 namespace payledger::api {
 namespace {
 
@@ -43,6 +45,7 @@ bool to_node(simdjson::dom::element e, ParamNode& out, int depth) {
     case T::UINT64:
     case T::DOUBLE:
       out.kind = ParamNode::Kind::number;
+      out.s = simdjson::minify(e);  // kept as text: a decimal must not go through a double
       return true;
     case T::STRING:
       out.kind = ParamNode::Kind::string;
@@ -304,6 +307,51 @@ std::optional<std::int64_t> Params::integer(const std::string& name) {
   return std::nullopt;
 }
 
+namespace {
+
+// "19.5" scaled by 10^fraction_digits; nullopt unless digits, optionally a point and at most
+// fraction_digits more digits, and the result fits.
+std::optional<std::int64_t> scaled_decimal(std::string_view text, int fraction_digits) {
+  const std::size_t point = text.find('.');
+  const std::string_view whole = text.substr(0, point);
+  const std::string_view fraction =
+      point == std::string_view::npos ? std::string_view() : text.substr(point + 1);
+  const auto digits = [](std::string_view s) {
+    return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (whole.empty() || whole.size() > 12 || !digits(whole) || !digits(fraction)) return {};
+  if (point != std::string_view::npos && fraction.empty()) return {};
+  if (fraction.size() > static_cast<std::size_t>(fraction_digits)) return {};
+  std::int64_t v = 0;
+  for (char c : whole) v = v * 10 + (c - '0');
+  for (int i = 0; i < fraction_digits; ++i) {
+    v = v * 10 + (static_cast<std::size_t>(i) < fraction.size() ? fraction[i] - '0' : 0);
+  }
+  return v;
+}
+
+}  // namespace
+
+std::optional<std::int64_t> Params::decimal(const std::string& name, int fraction_digits) {
+  PL_ASSERT(fraction_digits >= 0 && fraction_digits <= 9, "a decimal has at most 9 decimals");
+  const ParamNode* n = find(name);
+  if (n == nullptr) return std::nullopt;
+  std::optional<std::int64_t> v;
+  if (n->kind == ParamNode::Kind::integer) {
+    v = n->i >= 0 && n->i <= 999'999'999'999 ? scaled_decimal(std::to_string(n->i), fraction_digits)
+                                             : std::nullopt;
+  } else if (n->kind == ParamNode::Kind::number ||
+             (n->kind == ParamNode::Kind::string && n->from_form)) {
+    v = scaled_decimal(n->s, fraction_digits);
+  }
+  if (!v) {
+    fail(invalid_param(name, "parameter_invalid",
+                       name + " must be a non-negative decimal number with at most " +
+                           std::to_string(fraction_digits) + " digits after the point."));
+  }
+  return v;
+}
+
 std::optional<bool> Params::boolean(const std::string& name) {
   const ParamNode* n = find(name);
   if (n == nullptr) return std::nullopt;
@@ -422,6 +470,7 @@ void canonical(const std::map<std::string, ParamNode>& level, std::string& out) 
         text(node.b ? "true" : "false", out);
         break;
       case ParamNode::Kind::string:
+      case ParamNode::Kind::number:  // its text: 19.5 as JSON is the form's "19.5"
         text(node.s, out);
         break;
       default:

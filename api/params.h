@@ -23,7 +23,7 @@ struct ParamNode {
   bool from_form = false;  // form values are all strings; getters convert them
   bool b = false;
   std::int64_t i = 0;
-  std::string s;
+  std::string s;  // a string's value; a JSON number's text (kind number)
   std::map<std::string, ParamNode> object;
 };
 
@@ -39,6 +39,11 @@ class Params {
   std::optional<std::string> string(const std::string& name, std::size_t max_chars = 5000);
   std::optional<std::int64_t> integer(const std::string& name);
   std::optional<bool> boolean(const std::string& name);
+  // A non-negative decimal ("19.5", a JSON number or a form value) with at most
+  // `fraction_digits` digits after the point, scaled by 10^fraction_digits: 19.5 with 4 digits
+  // is 195000. Exponents, signs and more digits are an error naming the parameter.
+  // REQUIRES: 0 <= fraction_digits <= 9.
+  std::optional<std::int64_t> decimal(const std::string& name, int fraction_digits);
   std::string required_string(const std::string& name, std::size_t max_chars = 5000);
   std::int64_t required_integer(const std::string& name);
   // String values only; at most 50 keys of <= 40 chars, values of <= 500 chars (code points).
