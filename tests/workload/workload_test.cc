@@ -241,6 +241,9 @@ void catalog(api::App& app, const d::MerchantId& m, std::map<std::string, Told>&
              {{"currency", "eur"}, {"unit_amount", 0}, {"product_data", {{"name", "Free"}}}});
   const std::string spare = post("/v1/products", {{"name", "Spare"}})["id"];
   REQUIRE(app.call("DELETE", "/v1/products/" + spare, m).http_status == 200);
+  const std::string rate = post(
+      "/v1/tax_rates", {{"display_name", "VAT"}, {"percentage", 19}, {"inclusive", false}})["id"];
+  (void)post("/v1/tax_rates/" + rate, {{"active", false}});
   const std::string hook = post("/v1/webhook_endpoints", {{"url", "https://shop.example/hook"},
                                                           {"enabled_events", {"*"}}})["id"];
   (void)post("/v1/webhook_endpoints/" + hook, {{"disabled", true}});
