@@ -45,7 +45,9 @@ bool to_node(simdjson::dom::element e, ParamNode& out, int depth) {
     case T::UINT64:
     case T::DOUBLE:
       out.kind = ParamNode::Kind::number;
-      out.s = simdjson::minify(e);  // kept as text: a decimal must not go through a double
+      // simdjson parsed it as a double; its shortest decimal form (exact up to 15 significant
+      // digits) is what Params::decimal reads: 1e1 is 10, as JSON means.
+      out.s = simdjson::minify(e);
       return true;
     case T::STRING:
       out.kind = ParamNode::Kind::string;
@@ -319,13 +321,18 @@ std::optional<std::int64_t> scaled_decimal(std::string_view text, int fraction_d
   const auto digits = [](std::string_view s) {
     return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
   };
-  if (whole.empty() || whole.size() > 12 || !digits(whole) || !digits(fraction)) return {};
+  if (whole.empty() || !digits(whole) || !digits(fraction)) return {};
   if (point != std::string_view::npos && fraction.empty()) return {};
-  if (fraction.size() > static_cast<std::size_t>(fraction_digits)) return {};
+  // At most 18 digits in all fit an int64 (10^18 < 2^63).
+  if (whole.size() + static_cast<std::size_t>(fraction_digits) > 18) return {};
+  // Trailing zeros say nothing: "19.50000" is 19.5, in a form as in JSON.
+  std::string_view significant = fraction;
+  while (!significant.empty() && significant.back() == '0') significant.remove_suffix(1);
+  if (significant.size() > static_cast<std::size_t>(fraction_digits)) return {};
   std::int64_t v = 0;
   for (char c : whole) v = v * 10 + (c - '0');
   for (int i = 0; i < fraction_digits; ++i) {
-    v = v * 10 + (static_cast<std::size_t>(i) < fraction.size() ? fraction[i] - '0' : 0);
+    v = v * 10 + (static_cast<std::size_t>(i) < significant.size() ? significant[i] - '0' : 0);
   }
   return v;
 }
@@ -338,8 +345,7 @@ std::optional<std::int64_t> Params::decimal(const std::string& name, int fractio
   if (n == nullptr) return std::nullopt;
   std::optional<std::int64_t> v;
   if (n->kind == ParamNode::Kind::integer) {
-    v = n->i >= 0 && n->i <= 999'999'999'999 ? scaled_decimal(std::to_string(n->i), fraction_digits)
-                                             : std::nullopt;
+    v = n->i >= 0 ? scaled_decimal(std::to_string(n->i), fraction_digits) : std::nullopt;
   } else if (n->kind == ParamNode::Kind::number ||
              (n->kind == ParamNode::Kind::string && n->from_form)) {
     v = scaled_decimal(n->s, fraction_digits);

@@ -39,10 +39,11 @@ class Params {
   std::optional<std::string> string(const std::string& name, std::size_t max_chars = 5000);
   std::optional<std::int64_t> integer(const std::string& name);
   std::optional<bool> boolean(const std::string& name);
-  // A non-negative decimal ("19.5", a JSON number or a form value) with at most
-  // `fraction_digits` digits after the point, scaled by 10^fraction_digits: 19.5 with 4 digits
-  // is 195000. Exponents, signs and more digits are an error naming the parameter.
-  // REQUIRES: 0 <= fraction_digits <= 9.
+  // A non-negative decimal with at most `fraction_digits` significant digits after the point,
+  // scaled by 10^fraction_digits: 19.5 with 4 digits is 195000. A form value must be written
+  // digits[.digits] (no sign, no exponent); a JSON number is taken at its shortest decimal
+  // form (1e1 is 10; exact up to 15 significant digits). Anything else, or a value past 18
+  // digits in all, is an error naming the parameter. REQUIRES: 0 <= fraction_digits <= 9.
   std::optional<std::int64_t> decimal(const std::string& name, int fraction_digits);
   std::string required_string(const std::string& name, std::size_t max_chars = 5000);
   std::int64_t required_integer(const std::string& name);

@@ -1,7 +1,7 @@
 #pragma once
 // The resources payledgerd serves: every aggregate, looked up by stream id, event type or API
-// object. Generic layers take a Registry and never name a resource; the one list of resources
-// is resources/registry.cc.
+// object. Generic layers take a Registry and never name a resource; it is generated from each
+// resource folder's payledger_resource() call (resources/CMakeLists.txt).
 #include <string>
 #include <string_view>
 #include <vector>

@@ -1,5 +1,6 @@
 // The delivery routes: attempts of an endpoint, and a retry of one event to one endpoint. The
 // endpoint's API object (its name, id prefix and path) is the EndpointSource's.
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 
@@ -107,6 +108,8 @@ api::Outcome retry(Delivery& delivery, api::Call& call) {
   const std::string& event_id = call.path.at(0);
   // The parameter naming the endpoint is its object's name ("webhook_endpoint").
   const std::string param(delivery.endpoints().aggregate().objects().front().object);
+  std::string said = param;  // "webhook endpoint", as the messages say it
+  std::replace(said.begin(), said.end(), '_', ' ');
   const std::string endpoint = call.params.required_string(param, 100);
   if (auto e = call.params.finish()) return api::error_outcome(*e);
   auto meta = event_meta(delivery.db(), call.merchant.value, event_id);
@@ -117,12 +120,12 @@ api::Outcome retry(Delivery& delivery, api::Call& call) {
   if (!found) return api::error_outcome(api::storage_error(found.error().to_string()));
   const EndpointRef& e = *found;
   if (!e || e->deleted || e->merchant != call.merchant.value) {
-    return api::error_outcome(api::invalid_param(param, "resource_missing",
-                                                 "No such " + param + ": '" + endpoint + "'."));
+    return api::error_outcome(
+        api::invalid_param(param, "resource_missing", "No such " + said + ": '" + endpoint + "'."));
   }
   if (e->disabled) {
     return api::error_outcome(
-        api::invalid_param(param, "parameter_invalid", "The " + param + " is disabled."));
+        api::invalid_param(param, "parameter_invalid", "The " + said + " is disabled."));
   }
   const std::string type = (*meta)->index["type"];
   auto attempt = delivery.redeliver(call.merchant.value, event_id, (*meta)->position.value, type,

@@ -1,6 +1,6 @@
 #pragma once
 // The PaymentIntent resource (seeds 000, 001, 003): intents, their charges and refunds in one
-// stream per intent (pi_...). The rules are domain/payment_intent.h's decider; this module says
+// stream per intent (pi_...). The rules are intent.h's decider; this module says
 // how the generic layers serve it.
 #include <optional>
 #include <vector>

@@ -1,7 +1,7 @@
 #pragma once
 // Business rejections: a command that is well-formed but not allowed. How each is told to an
 // API client (status, code, parameter) is the API layer's business
-// (resources/payment_intents/rejections.cc). Ordered by precedence:
+// (resources/payment_intents/errors.cc). Ordered by precedence:
 // when several apply, the decider reports the first in this order (existence, then the
 // command's own values, then the intent's state, then amounts that depend on the state).
 #include <cstdint>

@@ -16,6 +16,7 @@ std::string render(const TaxRate& t) {
   w.text_or_null("description", d.description);
   w.text("display_name", d.display_name);
   w.text_or_null("effective_percentage", std::string());  // automatic tax only
+  w.text_or_null("flat_amount", std::string());           // retail delivery fees only
   w.flag("inclusive", t.inclusive);
   w.text_or_null("jurisdiction", d.jurisdiction);
   w.text_or_null("jurisdiction_level", std::string());
@@ -23,6 +24,7 @@ std::string render(const TaxRate& t) {
   w.metadata("metadata", d.metadata);
   w.key("percentage");
   w.raw_value(percentage_text(t.percentage));
+  w.text("rate_type", "percentage");
   w.text_or_null("state", d.state);
   w.text_or_null("tax_type", d.tax_type);
   w.end_object();

@@ -1,6 +1,8 @@
 // The write routes of tax rates: create and update (Stripe has no delete: archive with
 // active=false).
 #include "api/routes.h"
+#include <cctype>
+
 #include "api/command_service.h"
 #include "resources/tax_rates/module.h"
 

@@ -37,6 +37,7 @@ std::optional<Rejection> check(const Details& d) {
 
 Decision decide(const State& state, const CreateTaxRate& cmd) {
   if (state) return reject(Rejection::tax_rate_exists);
+  // The display name outranks the percentage; check() finds the rest, in order.
   if (cmd.details.display_name.empty()) return reject(Rejection::display_name_missing);
   if (cmd.percentage < 0 || cmd.percentage > kMaxPercentage) {
     return reject(Rejection::percentage_invalid);

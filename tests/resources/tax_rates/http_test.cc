@@ -33,7 +33,7 @@ TEST_CASE("tax rates: create (JSON and form), retrieve, update, list by active a
   CHECK(vat.body["metadata"]["ledger"] == "4711");
   CHECK(vat.body["livemode"] == false);
   Reply sales = s.form("/v1/tax_rates",
-                       "display_name=Sales+tax&percentage=8.875&inclusive=false&country=US"
+                       "display_name=Sales+tax&percentage=8.87500&inclusive=false&country=US"
                        "&state=NY&tax_type=sales_tax");
   REQUIRE(sales.status == 200);
   CHECK(sales.body["percentage"] == 8.875);
