@@ -15,7 +15,6 @@
 
 using namespace payledger;
 using payledger::testing::Json;
-using payledger::testing::Reply;
 using payledger::testing::Server;
 
 namespace {
@@ -73,7 +72,7 @@ TEST_CASE("a route label is an OpenAPI path") {
 
 TEST_CASE("GET /v1/openapi.json describes every route the server serves, and only those") {
   Server s;
-  const Reply r = s.get("/v1/openapi.json", /*key=*/"");
+  const payledger::testing::Reply r = s.get("/v1/openapi.json", /*key=*/"");
   REQUIRE(r.status == 200);
   CHECK(r.header("Content-Type") == "application/json");
   REQUIRE(r.body.is_object());
@@ -124,8 +123,8 @@ TEST_CASE("GET /v1/openapi.json describes every route the server serves, and onl
 
 TEST_CASE("the description needs no key, and a key changes nothing") {
   Server s;
-  const Reply open = s.get("/v1/openapi.json", "");
-  const Reply keyed = s.get("/v1/openapi.json");
+  const payledger::testing::Reply open = s.get("/v1/openapi.json", "");
+  const payledger::testing::Reply keyed = s.get("/v1/openapi.json");
   REQUIRE(open.status == 200);
   CHECK(keyed.status == 200);
   CHECK(open.raw == keyed.raw);
