@@ -4,7 +4,7 @@
 
 #include "api/lists.h"
 #include "domain/money.h"
-#include "eventstore/json_writer.h"
+#include "json/writer.h"
 #include "projections/ledger.h"
 
 namespace payledger::api {
@@ -13,7 +13,7 @@ namespace {
 using projections::kBalanceTransactionObject;
 
 // available[] or pending[]: {amount, currency, source_types: {card}} per currency.
-void write_funds(eventstore::JsonWriter& w, std::string_view name,
+void write_funds(json::Writer& w, std::string_view name,
                  const std::map<std::string, std::int64_t>& by_currency) {
   w.key(name);
   w.begin_array();
@@ -46,7 +46,7 @@ Outcome retrieve_balance(ReadCall& call) {
     pending[t.currency] = 0;  // funds are available at once (docs/ledger.md)
   }
   if (available.empty()) available["usd"] = pending["usd"] = 0;  // Stripe shows a zero balance
-  eventstore::JsonWriter w;
+  json::Writer w;
   w.begin_object();
   w.text("object", "balance");
   write_funds(w, "available", available);

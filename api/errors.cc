@@ -1,5 +1,8 @@
 #include "api/errors.h"
 
+#include "json/text.h"
+#include "json/writer.h"
+
 namespace payledger::api {
 
 std::string mask_card_numbers(std::string text) {
@@ -22,19 +25,32 @@ std::string mask_card_numbers(std::string text) {
   return text;
 }
 
+void ApiError::add_text(std::string name, std::string_view value) {
+  extra.emplace_back(std::move(name), json::quoted(json::replace_invalid_utf8(value)));
+}
+
+void ApiError::add_json(std::string name, std::string json) {
+  extra.emplace_back(std::move(name), std::move(json));
+}
+
 std::string ApiError::body() const {
   // A parameter's name or an echoed value may be a card number a client sent by mistake
   // (card[number]4242... without '='): error answers never repeat one.
-  const std::string safe_param = mask_card_numbers(param);
-  nlohmann::ordered_json err{{"type", type},
-                             {"code", code},
-                             {"message", mask_card_numbers(message)},
-                             {"param", param.empty() ? nlohmann::ordered_json(nullptr)
-                                                     : nlohmann::ordered_json(safe_param)}};
-  for (const auto& [k, v] : extra.items()) err[k] = v;
-  // Replace rather than throw on invalid UTF-8: an error answer must always be writable.
-  return nlohmann::ordered_json{{"error", std::move(err)}}.dump(
-      -1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  json::Writer w;
+  w.begin_object();
+  w.key("error");
+  w.begin_object();
+  w.text("type", type);
+  w.text("code", code);
+  w.text("message", json::replace_invalid_utf8(mask_card_numbers(message)));
+  w.text_or_null("param", json::replace_invalid_utf8(mask_card_numbers(param)));
+  for (const auto& [name, value] : extra) {
+    w.key(name);
+    w.raw_value(value);
+  }
+  w.end_object();
+  w.end_object();
+  return w.take();
 }
 
 ApiError invalid_param(std::string param, std::string code, std::string message) {

@@ -1,8 +1,9 @@
 #pragma once
 // API errors: {"error": {"type", "code", "message", "param", ...}} with an HTTP status.
 #include <string>
-
-#include <nlohmann/json.hpp>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 namespace payledger::api {
 
@@ -11,9 +12,17 @@ struct ApiError {
   std::string type = "invalid_request_error";
   std::string code;
   std::string message;
-  std::string param;                                                // empty: rendered as null
-  nlohmann::ordered_json extra = nlohmann::ordered_json::object();  // e.g. decline_code
+  std::string param;  // empty: rendered as null
+  // Members after "param", in order, each a name and a whole JSON value as text (a
+  // decline_code, the charge's id, the payment_intent object).
+  std::vector<std::pair<std::string, std::string>> extra;
 
+  // Adds the member `name` with the string `value`.
+  void add_text(std::string name, std::string_view value);
+  // Adds the member `name` whose value is `json`. REQUIRES: `json` is one whole JSON value.
+  void add_json(std::string name, std::string json);
+  // The answer's body: {"error": {...}}, with any card number in message and param masked and
+  // any invalid UTF-8 replaced (an error answer must always be writable).
   std::string body() const;
 };
 

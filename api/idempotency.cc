@@ -3,32 +3,41 @@
 #include <memory>
 
 #include <rocksdb/write_batch.h>
-#include <nlohmann/json.hpp>
+#include <simdjson.h>
+
+#include "json/reader.h"
+#include "json/writer.h"
 
 namespace payledger::api {
 
 std::string encode_record(const IdempotencyRecord& r) {
-  return nlohmann::ordered_json{{"request_hmac", r.request_hmac},
-                                {"status", r.http_status},
-                                {"body", r.body},
-                                {"created", r.created}}
-      .dump();
+  json::Writer w;
+  w.begin_object();
+  w.text("request_hmac", r.request_hmac);
+  w.number("status", r.http_status);
+  w.text("body", r.body);
+  w.number("created", r.created);
+  w.end_object();
+  return w.take();
 }
 
 std::optional<IdempotencyRecord> decode_record(std::string_view json) {
-  auto j = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) return std::nullopt;
-  IdempotencyRecord r;
-  try {
-    r.legacy_sha256 = !j.contains("request_hmac");
-    r.request_hmac = j.at(r.legacy_sha256 ? "request_sha256" : "request_hmac").get<std::string>();
-    r.http_status = j.at("status").get<int>();
-    r.body = j.at("body").get<std::string>();
-    r.created = j.at("created").get<std::int64_t>();
-  } catch (const nlohmann::json::exception&) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS || !root.is_object()) {
     return std::nullopt;
   }
-  return r;
+  json::ReadError error;
+  const json::Reader r(root, error);
+  IdempotencyRecord record;
+  simdjson::dom::element hmac;
+  record.legacy_sha256 = root["request_hmac"].get(hmac) != simdjson::SUCCESS;
+  record.request_hmac = r.str(record.legacy_sha256 ? "request_sha256" : "request_hmac");
+  record.http_status = static_cast<int>(r.i64("status"));
+  record.body = r.str("body");
+  record.created = r.i64("created");
+  if (error.failed()) return std::nullopt;
+  return record;
 }
 
 std::string idempotency_store_key(const std::string& merchant, const std::string& key) {

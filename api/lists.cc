@@ -2,25 +2,30 @@
 
 #include <algorithm>
 #include <charconv>
-#include <nlohmann/json.hpp>
 
 #include "api/routes.h"
+#include "json/writer.h"
 
 namespace payledger::api {
 
-using Json = nlohmann::json;
-
 std::string list_json(const projections::ListPage& page, const std::string& url, bool backward) {
-  std::string out = R"({"object":"list","data":[)";
-  for (std::size_t i = 0; i < page.objects.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    out += page.objects[i];  // already-rendered JSON objects
+  json::Writer w;
+  w.begin_object();
+  w.text("object", "list");
+  w.key("data");
+  w.begin_array();
+  for (const std::string& object : page.objects) w.raw_value(object);  // rendered already
+  w.end_array();
+  w.flag("has_more", page.has_more);
+  w.text("url", url);
+  w.key("next_cursor");
+  if (page.has_more && !page.ids.empty()) {
+    w.string(backward ? page.ids.front() : page.ids.back());
+  } else {
+    w.null();
   }
-  Json cursor = nullptr;
-  if (page.has_more && !page.ids.empty()) cursor = backward ? page.ids.front() : page.ids.back();
-  out += "],\"has_more\":" + Json(page.has_more).dump() + ",\"url\":" + Json(url).dump() +
-         ",\"next_cursor\":" + cursor.dump() + "}";
-  return out;
+  w.end_object();
+  return w.take();
 }
 
 Expected<int, ApiError> parse_limit(const std::string& value) {

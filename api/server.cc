@@ -6,20 +6,20 @@
 
 #include <httplib.h>
 #include <openssl/evp.h>
+#include <simdjson.h>
 #include <spdlog/spdlog.h>
-#include <nlohmann/json.hpp>
 
 #include "api/balance_routes.h"
 #include "api/events_routes.h"
 #include "api/lists.h"
 #include "api/params.h"
 #include "api/process.h"
+#include "json/writer.h"
 
 namespace payledger::api {
 namespace {
 
 namespace d = domain;
-using Json = nlohmann::ordered_json;
 
 Reply error_reply(const ApiError& e) {
   return Reply{e.http_status, e.body(), {}};
@@ -551,9 +551,12 @@ Expected<d::MerchantId, ApiError> ApiServer::authenticate(const httplib::Request
 void ApiServer::install_routes() {
   add_http("GET", "/healthz", "/healthz", false,
            [this](const httplib::Request&, httplib::Response& res) {
-             res.set_content(
-                 Json{{"status", "ok"}, {"projected_position", read_side_.reached().value}}.dump(),
-                 "application/json");
+             json::Writer w;
+             w.begin_object();
+             w.text("status", "ok");
+             w.number("projected_position", static_cast<std::int64_t>(read_side_.reached().value));
+             w.end_object();
+             res.set_content(w.take(), "application/json");
            });
   add_http("GET", "/metrics", "/metrics", false,
            [this](const httplib::Request&, httplib::Response& res) {
@@ -642,28 +645,60 @@ ApiError not_expandable(const contract::ObjectSpec& spec, const std::string& fie
 
 }  // namespace
 
+namespace {
+
+// `object` with each member named in `members` given that member's JSON text instead (added at
+// the end when `object` has no such member), keys otherwise in their order.
+std::string with_members(simdjson::dom::object object,
+                         const std::vector<std::pair<std::string, std::string>>& members) {
+  const auto member = [&](std::string_view key) {
+    return std::find_if(members.begin(), members.end(),
+                        [&](const auto& m) { return m.first == key; });
+  };
+  json::Writer w;
+  w.begin_object();
+  for (const auto field : object) {
+    w.key(field.key);
+    const auto m = member(field.key);
+    w.raw_value(m != members.end() ? m->second : simdjson::minify(field.value));
+  }
+  for (const auto& [key, value] : members) {
+    simdjson::dom::element present;
+    if (object[key].get(present) == simdjson::SUCCESS) continue;
+    w.key(key);
+    w.raw_value(value);
+  }
+  w.end_object();
+  return w.take();
+}
+
+}  // namespace
+
 Expected<std::string, ApiError> ApiServer::expanded(std::string json, const httplib::Request& req,
                                                     const d::MerchantId& m,
                                                     const contract::ObjectSpec& spec) const {
   const std::vector<std::string> fields = expand_params(req);
   if (fields.empty()) return json;
-  Json object = Json::parse(json);
+  simdjson::dom::parser parser;
+  simdjson::dom::object object;
+  if (parser.parse(json).get(object) != simdjson::SUCCESS) {
+    return Unexpected{storage_error("an object read for expansion is not JSON")};
+  }
+  std::vector<std::pair<std::string, std::string>> members;  // field -> the expanded object
   for (const std::string& field : fields) {
     const auto e = std::find_if(spec.expandable.begin(), spec.expandable.end(),
                                 [&](const contract::Expansion& x) { return x.field == field; });
     if (e == spec.expandable.end()) return Unexpected{not_expandable(spec, field)};
-    std::string id;
-    if (e->by_own_id) {
-      id = object.value("id", "");
-    } else if (object.contains(field) && object[field].is_string()) {
-      id = object[field].get<std::string>();
+    std::string_view id;  // stays empty for a null or absent field: null stays null
+    if (object[e->by_own_id ? std::string_view("id") : std::string_view(field)].get(id) !=
+        simdjson::SUCCESS) {
+      continue;
     }
-    if (id.empty()) continue;  // null stays null
-    auto found = queries_.object(std::string(e->object), m.value, id);
+    auto found = queries_.object(std::string(e->object), m.value, std::string(id));
     if (!found) return Unexpected{storage_error(found.error().to_string())};
-    if (*found) object[field] = Json::parse(**found);
+    if (*found) members.emplace_back(field, **found);
   }
-  return object.dump();
+  return with_members(object, members);
 }
 
 namespace {

@@ -5,7 +5,7 @@
 namespace payledger::contract {
 
 std::string tombstone(std::string_view object, std::string_view id) {
-  eventstore::JsonWriter w;
+  json::Writer w;
   w.begin_object();
   w.text("id", id);
   w.text("object", object);

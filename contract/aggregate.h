@@ -14,8 +14,8 @@
 
 #include "domain/types.h"
 #include "eventstore/codec.h"
-#include "eventstore/json_writer.h"
 #include "eventstore/status.h"
+#include "json/writer.h"
 
 namespace payledger::contract {
 
@@ -23,8 +23,8 @@ namespace payledger::contract {
 struct EventSpec {
   std::string_view type;  // "customer.created"
   int schema_version = 1;
-  std::string_view summary;  // what happened, in one line (docs/events.md)
-  void (*write_data_schema)(eventstore::JsonWriter&);  // JSON Schema of its "data"
+  std::string_view summary;                  // what happened, in one line (docs/events.md)
+  void (*write_data_schema)(json::Writer&);  // JSON Schema of its "data"
 };
 
 enum class FilterKind { text, boolean };
@@ -175,7 +175,7 @@ class Aggregate {
   virtual eventstore::Status apply(State& state, const eventstore::EventHeader& header,
                                    simdjson::dom::element data, Applied* applied) const = 0;
   // The state in its own encoding (not the API's rendering), and back.
-  virtual void write_state(eventstore::JsonWriter& w, const State& state) const = 0;
+  virtual void write_state(json::Writer& w, const State& state) const = 0;
   virtual eventstore::Status read_state(simdjson::dom::element json, State& state) const = 0;
   // Created and not deleted.
   virtual bool exists(const State& state) const = 0;

@@ -62,7 +62,7 @@ class AggregateOf final : public Aggregate {
     if constexpr (requires { M::settings(); }) settings_ = M::settings();
     for_each_event_type<Event>([&]<class E>(std::type_identity<E>) {
       events_.push_back({E::kType, E::kSchemaVersion, E::kSummary,
-                         [](eventstore::JsonWriter& w) { write_object_schema<E>(w); }});
+                         [](json::Writer& w) { write_object_schema<E>(w); }});
     });
   }
 
@@ -108,16 +108,16 @@ class AggregateOf final : public Aggregate {
     return eventstore::Status::ok();
   }
 
-  void write_state(eventstore::JsonWriter& w, const State& s) const override {
+  void write_state(json::Writer& w, const State& s) const override {
     write_value(w, static_cast<const Box&>(s).state);
   }
 
   eventstore::Status read_state(simdjson::dom::element json, State& s) const override {
     auto& box = static_cast<Box&>(s);
-    try {
-      read_value(json, box.state, Field::required, M::kName);
-    } catch (const eventstore::JsonFieldError& e) {
-      return eventstore::Status::corruption(std::string(M::kName) + " state: " + e.what);
+    json::ReadError error;
+    read_value(json, box.state, Field::required, M::kName, error);
+    if (error.failed()) {
+      return eventstore::Status::corruption(std::string(M::kName) + " state: " + error.what());
     }
     return eventstore::Status::ok();
   }

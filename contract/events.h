@@ -41,8 +41,7 @@ std::string encode_event(const domain::EventMeta& meta, const Body& body) {
       [&](const auto& e) {
         using E = std::decay_t<decltype(e)>;
         const eventstore::EventHeader header{meta, std::string(E::kType), E::kSchemaVersion};
-        return eventstore::encode_envelope(header,
-                                           [&](eventstore::JsonWriter& w) { write_fields(w, e); });
+        return eventstore::encode_envelope(header, [&](json::Writer& w) { write_fields(w, e); });
       },
       body);
 }
@@ -69,13 +68,14 @@ Expected<Body, eventstore::Status> decode_body(const eventstore::EventHeader& he
       why = header.type + " with schema_version " + std::to_string(header.schema_version);
       return;
     }
-    try {
-      E e{};
-      read_fields(data, e);
-      out = Body(std::move(e));
-    } catch (const eventstore::JsonFieldError& error) {
-      why = header.type + " data: " + error.what;
+    json::ReadError error;
+    E e{};
+    read_fields(data, e, error);
+    if (error.failed()) {
+      why = header.type + " data: " + error.what();
+      return;
     }
+    out = Body(std::move(e));
   };
   [&]<std::size_t... I>(std::index_sequence<I...>) {
     (try_one(std::type_identity<std::variant_alternative_t<I, Body>>{}), ...);

@@ -20,8 +20,8 @@
 #include "domain/fields.h"
 #include "domain/money.h"
 #include "domain/types.h"
-#include "eventstore/json_reader.h"
-#include "eventstore/json_writer.h"
+#include "json/reader.h"
+#include "json/writer.h"
 
 namespace payledger::contract {
 
@@ -46,11 +46,11 @@ inline constexpr bool kUnsupportedField = false;
 // --- writing ---------------------------------------------------------------------------------
 
 template <class T>
-void write_value(eventstore::JsonWriter& w, const T& v, Field f = Field::required);
+void write_value(json::Writer& w, const T& v, Field f = Field::required);
 
 class FieldWriter {
  public:
-  explicit FieldWriter(eventstore::JsonWriter& w) : w_(w) {}
+  explicit FieldWriter(json::Writer& w) : w_(w) {}
   template <class T>
   void operator()(std::string_view name, const T& v, Field f = Field::required) {
     w_.key(name);
@@ -58,18 +58,18 @@ class FieldWriter {
   }
 
  private:
-  eventstore::JsonWriter& w_;
+  json::Writer& w_;
 };
 
 // Writes `v`'s declared fields as the members of an object already begun.
 template <domain::HasFields T>
-void write_fields(eventstore::JsonWriter& w, const T& v) {
+void write_fields(json::Writer& w, const T& v) {
   FieldWriter fw(w);
   T::fields(v, fw);
 }
 
 template <class T>
-void write_value(eventstore::JsonWriter& w, const T& v, Field f) {
+void write_value(json::Writer& w, const T& v, Field f) {
   if constexpr (std::is_same_v<T, std::string>) {
     if (f == Field::nullable && v.empty()) {
       w.null();
@@ -112,101 +112,129 @@ void write_value(eventstore::JsonWriter& w, const T& v, Field f) {
 }
 
 // --- reading ---------------------------------------------------------------------------------
-// A value of the wrong shape throws eventstore::JsonFieldError naming the field; callers turn
-// it into a Status at their boundary.
+// A value of the wrong shape records the first failure, naming the field, in a json::ReadError
+// and is left as it was; the caller checks the error once and turns it into a Status. Nothing
+// throws.
 
 template <class T>
-void read_value(simdjson::dom::element e, T& out, Field f, std::string_view name);
+void read_value(simdjson::dom::element e, T& out, Field f, std::string_view name,
+                json::ReadError& error);
 
 class FieldReader {
  public:
-  explicit FieldReader(simdjson::dom::element obj) : obj_(obj) {}
+  FieldReader(simdjson::dom::element obj, json::ReadError& error) : obj_(obj), error_(&error) {}
   template <class T>
   void operator()(std::string_view name, T& out, Field f = Field::required) {
+    if (error_->failed()) return;  // the first failure says why; the rest is not read
     simdjson::dom::element e;
     if (obj_[name].get(e) != simdjson::SUCCESS) {
       // Absent: nullable and optional fields read as empty (a later schema may add them).
       if (f == Field::nullable || IsOptional<T>::value) return;
-      throw eventstore::JsonFieldError{"field " + std::string(name)};
+      error_->fail("field", name);
+      return;
     }
-    read_value(e, out, f, name);
+    read_value(e, out, f, name, *error_);
   }
 
  private:
   simdjson::dom::element obj_;
+  json::ReadError* error_;
 };
 
+// Reads T's declared fields from `obj` into `out`; a failure is recorded in `error`.
 template <domain::HasFields T>
-void read_fields(simdjson::dom::element obj, T& out) {
-  if (!obj.is_object()) throw eventstore::JsonFieldError{"an object"};
-  FieldReader fr(obj);
+void read_fields(simdjson::dom::element obj, T& out, json::ReadError& error) {
+  if (!obj.is_object()) {
+    error.fail("an", "object");
+    return;
+  }
+  FieldReader fr(obj, error);
   T::fields(out, fr);
 }
 
-[[noreturn]] inline void bad_field(std::string_view kind, std::string_view name) {
-  throw eventstore::JsonFieldError{std::string(kind) + " " + std::string(name)};
-}
-
-inline std::string read_text(simdjson::dom::element e, Field f, std::string_view name) {
+inline std::string read_text(simdjson::dom::element e, Field f, std::string_view name,
+                             json::ReadError& error) {
   if (e.is_null() && f == Field::nullable) return {};
   std::string_view s;
-  if (e.get(s) != simdjson::SUCCESS) bad_field("string", name);
+  if (e.get(s) != simdjson::SUCCESS) error.fail("string", name);
   return std::string(s);
 }
 
-inline std::int64_t read_integer(simdjson::dom::element e, std::string_view name) {
+inline std::int64_t read_integer(simdjson::dom::element e, std::string_view name,
+                                 json::ReadError& error) {
   std::int64_t v = 0;
-  if (e.get(v) != simdjson::SUCCESS) bad_field("integer", name);
+  if (e.get(v) != simdjson::SUCCESS) error.fail("integer", name);
   return v;
 }
 
+// Scalars: text, strong ids, booleans, integers, amounts, currencies, enums.
 template <class T>
-void read_value(simdjson::dom::element e, T& out, Field f, std::string_view name) {
+void read_scalar(simdjson::dom::element e, T& out, Field f, std::string_view name,
+                 json::ReadError& error) {
   if constexpr (std::is_same_v<T, std::string>) {
-    out = read_text(e, f, name);
-  } else if constexpr (IsStrong<T>::value) {
-    read_value(e, out.value, f, name);
+    out = read_text(e, f, name, error);
   } else if constexpr (std::is_same_v<T, bool>) {
-    if (e.get(out) != simdjson::SUCCESS) bad_field("boolean", name);
+    if (e.get(out) != simdjson::SUCCESS) error.fail("boolean", name);
   } else if constexpr (std::is_integral_v<T>) {
-    const std::int64_t v = read_integer(e, name);
-    if constexpr (std::is_unsigned_v<T>) {
-      if (v < 0) bad_field("unsigned integer", name);
-    }
+    const std::int64_t v = read_integer(e, name, error);
+    if (std::is_unsigned_v<T> && v < 0) error.fail("unsigned integer", name);
     out = static_cast<T>(v);
   } else if constexpr (std::is_same_v<T, domain::Amount>) {
-    const std::int64_t v = read_integer(e, name);
-    if (v < 0 || v > domain::kMaxAmountMinor) bad_field("amount", name);
+    const std::int64_t v = read_integer(e, name, error);
+    if (v < 0 || v > domain::kMaxAmountMinor) {
+      error.fail("amount", name);
+      return;
+    }
     out = domain::Amount::of_minor(v);
   } else if constexpr (std::is_same_v<T, domain::Currency>) {
-    auto c = domain::Currency::parse(read_text(e, Field::required, name));
-    if (!c) bad_field("currency", name);
+    auto c = domain::Currency::parse(read_text(e, Field::required, name, error));
+    if (!c) {
+      error.fail("currency", name);
+      return;
+    }
     out = *c;
-  } else if constexpr (domain::NamedEnum<T>) {
-    auto v = domain::parse_enum<T>(read_text(e, Field::required, name));
-    if (!v) bad_field("enum", name);
+  } else {
+    auto v = domain::parse_enum<T>(read_text(e, Field::required, name, error));
+    if (!v) {
+      error.fail("enum", name);
+      return;
+    }
     out = *v;
+  }
+}
+
+template <class T>
+void read_value(simdjson::dom::element e, T& out, Field f, std::string_view name,
+                json::ReadError& error) {
+  if constexpr (IsStrong<T>::value) {
+    read_value(e, out.value, f, name, error);
+  } else if constexpr (std::is_same_v<T, std::string> || std::is_arithmetic_v<T> ||
+                       std::is_same_v<T, domain::Amount> || std::is_same_v<T, domain::Currency> ||
+                       domain::NamedEnum<T>) {
+    read_scalar(e, out, f, name, error);
   } else if constexpr (IsOptional<T>::value) {
     if (e.is_null()) {
       out.reset();
     } else {
       typename T::value_type v{};
-      read_value(e, v, f, name);
+      read_value(e, v, f, name, error);
       out = std::move(v);
     }
   } else if constexpr (std::is_same_v<T, domain::Metadata>) {
     simdjson::dom::object o;
-    if (e.get(o) != simdjson::SUCCESS) bad_field("object", name);
+    if (e.get(o) != simdjson::SUCCESS) return error.fail("object", name);
     out.clear();
-    for (auto kv : o) out.emplace(std::string(kv.key), read_text(kv.value, Field::required, name));
+    for (auto kv : o) {
+      out.emplace(std::string(kv.key), read_text(kv.value, Field::required, name, error));
+    }
   } else if constexpr (IsVector<T>::value) {
     simdjson::dom::array a;
-    if (e.get(a) != simdjson::SUCCESS) bad_field("array", name);
+    if (e.get(a) != simdjson::SUCCESS) return error.fail("array", name);
     out.clear();
-    for (simdjson::dom::element item : a) read_value(item, out.emplace_back(), f, name);
+    for (simdjson::dom::element item : a) read_value(item, out.emplace_back(), f, name, error);
   } else if constexpr (domain::HasFields<T>) {
-    if (!e.is_object()) bad_field("object", name);
-    read_fields(e, out);
+    if (!e.is_object()) return error.fail("object", name);
+    read_fields(e, out, error);
   } else {
     static_assert(kUnsupportedField<T>, "a field type the codec does not know");
   }
@@ -215,11 +243,11 @@ void read_value(simdjson::dom::element e, T& out, Field f, std::string_view name
 // --- JSON Schema (draft 2020-12) -------------------------------------------------------------
 
 template <class T>
-void write_schema(eventstore::JsonWriter& w, Field f = Field::required);
+void write_schema(json::Writer& w, Field f = Field::required);
 
 // Visitors of write_object_schema: each field's schema, and each field's name.
 struct SchemaProperties {
-  eventstore::JsonWriter& w;
+  json::Writer& w;
   template <class V>
   void operator()(std::string_view name, const V&, Field f = Field::required) {
     w.key(name);
@@ -227,7 +255,7 @@ struct SchemaProperties {
   }
 };
 struct SchemaNames {
-  eventstore::JsonWriter& w;
+  json::Writer& w;
   template <class V>
   void operator()(std::string_view name, const V&, Field = Field::required) {
     w.string(name);
@@ -237,7 +265,7 @@ struct SchemaNames {
 // The schema of an object with T's declared fields; every field is required (present), and
 // none other is allowed.
 template <domain::HasFields T>
-void write_object_schema(eventstore::JsonWriter& w) {
+void write_object_schema(json::Writer& w) {
   T sample{};
   SchemaProperties properties{w};
   SchemaNames names{w};
@@ -255,7 +283,7 @@ void write_object_schema(eventstore::JsonWriter& w) {
   w.end_object();
 }
 
-inline void write_type_schema(eventstore::JsonWriter& w, std::string_view type, Field f) {
+inline void write_type_schema(json::Writer& w, std::string_view type, Field f) {
   w.begin_object();
   if (f == Field::nullable) {
     w.key("type");
@@ -270,7 +298,7 @@ inline void write_type_schema(eventstore::JsonWriter& w, std::string_view type, 
 }
 
 template <class T>
-void write_schema(eventstore::JsonWriter& w, Field f) {
+void write_schema(json::Writer& w, Field f) {
   if constexpr (std::is_same_v<T, std::string>) {
     write_type_schema(w, "string", f);
   } else if constexpr (IsStrong<T>::value) {

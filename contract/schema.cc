@@ -5,9 +5,7 @@
 namespace payledger::contract {
 namespace {
 
-using eventstore::JsonWriter;
-
-void string_with_pattern(JsonWriter& w, std::string_view key, std::string_view pattern) {
+void string_with_pattern(json::Writer& w, std::string_view key, std::string_view pattern) {
   w.key(key);
   w.begin_object();
   w.text("type", "string");
@@ -15,7 +13,7 @@ void string_with_pattern(JsonWriter& w, std::string_view key, std::string_view p
   w.end_object();
 }
 
-void integer_from(JsonWriter& w, std::string_view key, std::int64_t minimum) {
+void integer_from(json::Writer& w, std::string_view key, std::int64_t minimum) {
   w.key(key);
   w.begin_object();
   w.text("type", "integer");
@@ -27,7 +25,7 @@ constexpr const char* kEnvelopeFields[] = {
     "id",          "type", "schema_version", "stream_id", "stream_version", "merchant_id",
     "occurred_at", "data"};
 
-void envelope_properties(JsonWriter& w, const Registry& registry) {
+void envelope_properties(json::Writer& w, const Registry& registry) {
   w.key("properties");
   w.begin_object();
   string_with_pattern(w, "id", "^evt_[0-9A-Za-z]{24}$");
@@ -54,7 +52,7 @@ void envelope_properties(JsonWriter& w, const Registry& registry) {
 }
 
 // For each type: its schema version, its aggregate's stream prefix, and its data's schema.
-void per_type_rules(JsonWriter& w, const Registry& registry) {
+void per_type_rules(json::Writer& w, const Registry& registry) {
   w.key("allOf");
   w.begin_array();
   for (const Aggregate* a : registry.aggregates()) {
@@ -94,7 +92,7 @@ void per_type_rules(JsonWriter& w, const Registry& registry) {
 }  // namespace
 
 std::string events_schema(const Registry& registry) {
-  JsonWriter w;
+  json::Writer w;
   w.begin_object();
   w.text("$schema", "https://json-schema.org/draft/2020-12/schema");
   w.text("$id", "urn:payledger:events");
@@ -131,7 +129,7 @@ std::string events_table(const Registry& registry) {
   simdjson::dom::parser parser;
   for (const Aggregate* a : registry.aggregates()) {
     for (const EventSpec& e : a->events()) {
-      JsonWriter w;
+      json::Writer w;
       e.write_data_schema(w);
       const std::string schema = w.take();
       std::string fields;

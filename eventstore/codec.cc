@@ -1,6 +1,6 @@
 #include "eventstore/codec.h"
 
-#include "eventstore/json_reader.h"
+#include "json/reader.h"
 
 namespace payledger::eventstore {
 
@@ -10,24 +10,20 @@ Status EnvelopeParser::parse(std::string_view payload, EventHeader* header,
   if (parser_.parse(payload.data(), payload.size()).get(root) != simdjson::SUCCESS) {
     return Status::corruption("event is not JSON");
   }
-  try {
-    const JsonReader envelope(root);
-    header->meta.id = domain::EventId{envelope.str("id")};
-    header->type = envelope.str("type");
-    header->schema_version = static_cast<int>(envelope.i64("schema_version"));
-    header->meta.stream_id = envelope.str("stream_id");
-    const std::int64_t version = envelope.i64("stream_version");
-    if (version < 1) throw JsonFieldError{"stream_version"};
-    header->meta.version = domain::StreamVersion{static_cast<std::uint64_t>(version)};
-    header->meta.merchant = domain::MerchantId{envelope.str("merchant_id")};
-    header->meta.occurred_at = domain::UnixSeconds{envelope.i64("occurred_at")};
-    if (root["data"].get(*data) != simdjson::SUCCESS || !data->is_object()) {
-      throw JsonFieldError{"object data"};
-    }
-    return Status::ok();
-  } catch (const JsonFieldError& e) {
-    return Status::corruption("event field " + e.what);
-  }
+  json::ReadError error;
+  const json::Reader envelope(root, error);
+  header->meta.id = domain::EventId{envelope.str("id")};
+  header->type = envelope.str("type");
+  header->schema_version = static_cast<int>(envelope.i64("schema_version"));
+  header->meta.stream_id = envelope.str("stream_id");
+  const std::int64_t version = envelope.i64("stream_version");
+  header->meta.version = domain::StreamVersion{static_cast<std::uint64_t>(version)};
+  header->meta.merchant = domain::MerchantId{envelope.str("merchant_id")};
+  header->meta.occurred_at = domain::UnixSeconds{envelope.i64("occurred_at")};
+  *data = envelope.object("data");
+  if (!error.failed() && version < 1) error.fail("positive integer", "stream_version");
+  if (error.failed()) return Status::corruption("event field " + error.what());
+  return Status::ok();
 }
 
 }  // namespace payledger::eventstore

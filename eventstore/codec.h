@@ -10,8 +10,8 @@
 #include <string_view>
 
 #include "domain/events.h"
-#include "eventstore/json_writer.h"
 #include "eventstore/status.h"
+#include "json/writer.h"
 
 namespace payledger::eventstore {
 
@@ -21,10 +21,10 @@ struct EventHeader {
   int schema_version = 0;
 };
 
-// The envelope of `header`, with `write_data(JsonWriter&)` writing the members of "data".
+// The envelope of `header`, with `write_data(json::Writer&)` writing the members of "data".
 template <class WriteData>
 std::string encode_envelope(const EventHeader& header, WriteData&& write_data) {
-  JsonWriter w;
+  json::Writer w;
   w.begin_object();
   w.text("id", header.meta.id.value);
   w.text("type", header.type);

@@ -11,8 +11,8 @@
 #include "domain/money.h"
 #include "eventstore/codec.h"
 #include "eventstore/event_store.h"
-#include "eventstore/json_writer.h"
 #include "eventstore/log_scan.h"
+#include "json/writer.h"
 #include "projections/documents.h"
 #include "projections/ledger.h"
 #include "projections/view_store.h"
@@ -66,7 +66,7 @@ class RowWriter {
       out_ << "\r\n";
       return;
     }
-    eventstore::JsonWriter w;
+    json::Writer w;
     w.begin_object();
     for (std::size_t i = 0; i < cells.size(); ++i) {
       w.key(columns_[i]);

@@ -8,12 +8,12 @@
 #include "contract/aggregate.h"
 #include "domain/assert.h"
 #include "eventstore/codec.h"
-#include "eventstore/json_writer.h"
+#include "json/writer.h"
 
 namespace payledger::fuzz {
 
 inline std::string encoded(const contract::Aggregate& aggregate, const contract::State& state) {
-  eventstore::JsonWriter w;
+  json::Writer w;
   aggregate.write_state(w, state);
   return w.take();
 }

@@ -8,7 +8,7 @@ using eventstore::Status;
 
 std::string write_record(const StreamBook& book, const contract::Aggregate& aggregate,
                          const contract::State& state) {
-  eventstore::JsonWriter w;
+  json::Writer w;
   w.begin_object();
   contract::write_fields(w, book);
   w.key("state");
@@ -24,15 +24,10 @@ Status read_record(std::string_view record, const contract::Aggregate& aggregate
   if (parser.parse(record.data(), record.size()).get(root) != simdjson::SUCCESS) {
     return Status::corruption("a stream record is not JSON");
   }
-  simdjson::dom::element state_json;
-  try {
-    contract::read_fields(root, *book);
-    if (root["state"].get(state_json) != simdjson::SUCCESS) {
-      throw eventstore::JsonFieldError{"field state"};
-    }
-  } catch (const eventstore::JsonFieldError& e) {
-    return Status::corruption("stream record " + e.what);
-  }
+  json::ReadError error;
+  contract::read_fields(root, *book, error);
+  const simdjson::dom::element state_json = json::Reader(root, error).field("state");
+  if (error.failed()) return Status::corruption("stream record " + error.what());
   return aggregate.read_state(state_json, state);
 }
 

@@ -6,8 +6,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include "eventstore/json_reader.h"
-#include "eventstore/json_writer.h"
+#include "json/reader.h"
+#include "json/writer.h"
 #include "projections/documents.h"
 #include "projections/public_events.h"
 
@@ -44,7 +44,7 @@ std::string totals_key(std::string_view merchant, std::string_view currency,
 
 std::string journal_json(std::string_view merchant, std::string_view id,
                          const contract::Movement& m, const std::vector<Entry>& entries) {
-  eventstore::JsonWriter w;
+  json::Writer w;
   w.begin_object();
   w.text("merchant", merchant);
   w.text("id", id);
@@ -64,7 +64,7 @@ std::string journal_json(std::string_view merchant, std::string_view id,
 }
 
 std::string totals_json(const AccountTotals& t) {
-  eventstore::JsonWriter w;
+  json::Writer w;
   w.begin_object();
   w.number("debits", t.debits_minor);
   w.number("credits", t.credits_minor);
@@ -79,14 +79,12 @@ Status read_totals(std::string_view json, AccountTotals* t) {
   if (parser.parse(json.data(), json.size()).get(doc) != simdjson::SUCCESS) {
     return Status::corruption("account totals are not JSON");
   }
-  try {
-    const eventstore::JsonReader r(doc);
-    t->debits_minor = r.i64("debits");
-    t->credits_minor = r.i64("credits");
-    t->transactions = static_cast<std::uint64_t>(r.i64("transactions"));
-  } catch (const eventstore::JsonFieldError& e) {
-    return Status::corruption(std::string("account totals: ") + e.what);
-  }
+  json::ReadError error;
+  const json::Reader r(doc, error);
+  t->debits_minor = r.i64("debits");
+  t->credits_minor = r.i64("credits");
+  t->transactions = static_cast<std::uint64_t>(r.i64("transactions"));
+  if (error.failed()) return Status::corruption("account totals: " + error.what());
   return Status::ok();
 }
 
@@ -127,7 +125,7 @@ std::string balance_transaction_id(std::uint64_t sequence) {
 
 std::string balance_transaction_json(std::string_view id, const contract::Movement& m,
                                      domain::UnixSeconds created) {
-  eventstore::JsonWriter w;
+  json::Writer w;
   w.begin_object();
   w.text("id", id);
   w.text("object", kBalanceTransactionObject);
@@ -228,21 +226,21 @@ Status read_journal(const eventstore::Database& db, std::uint64_t last_sequence,
     if (parser.parse(it->value().data(), it->value().size()).get(doc) != simdjson::SUCCESS) {
       return Status::corruption("journal line " + std::to_string(line.sequence));
     }
-    try {
-      const eventstore::JsonReader r(doc);
-      line.merchant = r.str("merchant");
-      line.id = r.str("id");
-      line.currency = r.str("currency");
-      simdjson::dom::array entries;
-      if (r.field("entries").get(entries) != simdjson::SUCCESS) {
-        throw eventstore::JsonFieldError{"array entries"};
-      }
+    json::ReadError error;
+    const json::Reader r(doc, error);
+    line.merchant = r.str("merchant");
+    line.id = r.str("id");
+    line.currency = r.str("currency");
+    const simdjson::dom::array entries = r.array("entries");
+    if (!error.failed()) {  // a failed read returns an array that must not be iterated
       for (simdjson::dom::element e : entries) {
-        const eventstore::JsonReader er(e);
+        const json::Reader er = r.nested(e);
         line.entries.push_back({er.str("account"), er.i64("debit"), er.i64("credit")});
       }
-    } catch (const eventstore::JsonFieldError& e) {
-      return Status::corruption("journal line " + std::to_string(line.sequence) + ": " + e.what);
+    }
+    if (error.failed()) {
+      return Status::corruption("journal line " + std::to_string(line.sequence) + ": " +
+                                error.what());
     }
     visit(line);
   }

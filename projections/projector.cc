@@ -246,7 +246,7 @@ Status Projector::quarantine(Position p, const std::string& stream_id, const std
                              const std::string& reason, ViewBatch& batch) {
   spdlog::error("projector {}: quarantined the event at position {} (stream '{}', type '{}'): {}",
                 name_, p.value, stream_id, type, reason);
-  eventstore::JsonWriter w;
+  json::Writer w;
   w.begin_object();
   w.text_or_null("stream_id", stream_id);
   w.text_or_null("type", type);

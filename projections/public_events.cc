@@ -2,7 +2,7 @@
 
 #include <simdjson.h>
 
-#include "eventstore/json_writer.h"
+#include "json/writer.h"
 
 namespace payledger::projections {
 namespace {
@@ -46,7 +46,7 @@ std::string previous_attributes(std::string_view before, std::string_view after)
       after_parser.parse(after.data(), after.size()).get(new_object) != simdjson::SUCCESS) {
     return "{}";  // not JSON objects (a module's mistake): nothing to compare
   }
-  eventstore::JsonWriter w;
+  json::Writer w;
   w.begin_object();
   for (auto [key, value] : new_object) {
     simdjson::dom::element old_value;
@@ -66,7 +66,7 @@ std::string previous_attributes(std::string_view before, std::string_view after)
 }
 
 std::string public_event_json(const PublicEvent& event) {
-  eventstore::JsonWriter w;
+  json::Writer w;
   w.begin_object();
   w.text("id", event.id);
   w.text("object", contract::kEventObject);

@@ -11,7 +11,6 @@
 #include <functional>
 #include <iostream>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <regex>
 #include <string>
@@ -20,6 +19,8 @@
 #include "finance/export.h"
 #include "finance/reconcile.h"
 #include "finance/verify.h"
+#include "json/text.h"
+#include "json/writer.h"
 #include "resources/registry.h"
 #include "tools/progress.h"
 
@@ -161,36 +162,50 @@ struct ReconcileArgs {
   std::string format = "table";
 };
 
-nlohmann::ordered_json reconcile_json(const finance::ReconcileReport& r) {
-  nlohmann::ordered_json out;
-  out["position"] = r.position;
-  out["views_position"] = r.views_position;
-  out["views_compared"] = r.views_compared;
-  out["documents_compared"] = r.documents_compared;
-  out["totals"] = nlohmann::ordered_json::array();
+// The report as JSON (--format json), pretty-printed by the caller.
+std::string reconcile_json(const finance::ReconcileReport& r) {
+  const auto count = [](std::uint64_t n) { return static_cast<std::int64_t>(n); };
+  json::Writer w;
+  w.begin_object();
+  w.number("position", count(r.position));
+  w.number("views_position", count(r.views_position));
+  w.flag("views_compared", r.views_compared);
+  w.number("documents_compared", count(r.documents_compared));
+  w.key("totals");
+  w.begin_array();
   for (const auto& [k, t] : r.log) {
     const finance::MoneyTotals ledger =
         r.ledger.contains(k) ? r.ledger.at(k) : finance::MoneyTotals{};
-    nlohmann::ordered_json row{{"merchant", k.first},
-                               {"currency", k.second},
-                               {"gross_minor", t.gross_minor},
-                               {"refunded_minor", t.refunded_minor},
-                               {"net_minor", t.net_minor()},
-                               {"net", finance::decimal_amount(t.net_minor(), k.second)},
-                               {"transactions", t.transactions},
-                               {"ledger_net_minor", ledger.net_minor()}};
-    if (r.balance_minor.contains(k)) row["balance_minor"] = r.balance_minor.at(k);
-    out["totals"].push_back(row);
+    w.begin_object();
+    w.text("merchant", k.first);
+    w.text("currency", k.second);
+    w.number("gross_minor", t.gross_minor);
+    w.number("refunded_minor", t.refunded_minor);
+    w.number("net_minor", t.net_minor());
+    w.text("net", finance::decimal_amount(t.net_minor(), k.second));
+    w.number("transactions", count(t.transactions));
+    w.number("ledger_net_minor", ledger.net_minor());
+    if (r.balance_minor.contains(k)) w.number("balance_minor", r.balance_minor.at(k));
+    w.end_object();
   }
-  out["counts"] = nlohmann::ordered_json::array();
+  w.end_array();
+  w.key("counts");
+  w.begin_array();
   for (const auto& [k, n] : r.counts) {
-    out["counts"].push_back({{"merchant", std::get<0>(k)},
-                             {"object", std::get<1>(k)},
-                             {"status", std::get<2>(k)},
-                             {"count", n}});
+    w.begin_object();
+    w.text("merchant", std::get<0>(k));
+    w.text("object", std::get<1>(k));
+    w.text("status", std::get<2>(k));
+    w.number("count", count(n));
+    w.end_object();
   }
-  out["differences"] = r.differences;
-  return out;
+  w.end_array();
+  w.key("differences");
+  w.begin_array();
+  for (const std::string& d : r.differences) w.string(d);
+  w.end_array();
+  w.end_object();
+  return w.take();
 }
 
 void print_reconcile_table(const finance::ReconcileReport& r) {
@@ -240,7 +255,7 @@ int run_reconcile(const ReconcileArgs& args) {
     return 2;
   }
   if (args.format == "json") {
-    fmt::print("{}\n", reconcile_json(*report).dump(2));
+    fmt::print("{}\n", json::pretty(reconcile_json(*report)).value_or("{}"));
   } else {
     print_reconcile_table(*report);
   }

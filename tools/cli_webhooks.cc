@@ -8,10 +8,13 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <thread>
+#include <vector>
 
 #include <fmt/core.h>
-#include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include "api/ids.h"
 #include "contract/aggregate.h"
@@ -20,8 +23,6 @@
 
 namespace payledger::cli {
 namespace {
-
-using Json = nlohmann::json;
 
 httplib::Client client_for(const std::string& url) {
   httplib::Client c(url);
@@ -40,10 +41,23 @@ std::string now_text() {
   return buf;
 }
 
+// An event of a page, read out of its parsed answer (whose parser is gone by the time it is
+// used): what listen prints and what it forwards.
+struct Event {
+  std::string id;
+  std::string type;
+  std::string json;  // the event re-serialized compactly (keys in its order): the body forwarded
+};
+
+struct EventsPage {
+  std::vector<Event> events;  // newest first, as GET /v1/events lists them
+  bool has_more = false;
+};
+
 // One page of events: those just newer than `cursor` (ending_before), or without one the
-// newest `limit`.
-std::optional<Json> events_page(httplib::Client& api, const std::string& key,
-                                const std::string& cursor, int limit) {
+// newest `limit`. nullopt when unreachable or unreadable (an event without a string id or type).
+std::optional<EventsPage> events_page(httplib::Client& api, const std::string& key,
+                                      const std::string& cursor, int limit) {
   const std::string path = "/v1/events?limit=" + std::to_string(limit) +
                            (cursor.empty() ? "" : "&ending_before=" + cursor);
   auto r = api.Get(path, {{"Authorization", "Bearer " + key}});
@@ -52,8 +66,24 @@ std::optional<Json> events_page(httplib::Client& api, const std::string& key,
     fmt::print(stderr, "{}  GET /v1/events answered {}: {}\n", now_text(), r->status, r->body);
     return std::nullopt;
   }
-  Json page = Json::parse(r->body, nullptr, false);
-  if (!page.is_object() || !page["data"].is_array()) return std::nullopt;
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  simdjson::dom::array data;
+  if (parser.parse(r->body).get(doc) != simdjson::SUCCESS ||
+      doc["data"].get(data) != simdjson::SUCCESS) {
+    return std::nullopt;
+  }
+  EventsPage page;
+  for (simdjson::dom::element item : data) {
+    std::string_view id;
+    std::string_view type;
+    if (item["id"].get(id) != simdjson::SUCCESS || item["type"].get(type) != simdjson::SUCCESS) {
+      return std::nullopt;
+    }
+    page.events.push_back({std::string(id), std::string(type), simdjson::minify(item)});
+  }
+  bool has_more = false;  // absent or not a boolean: wait before asking again
+  page.has_more = doc["has_more"].get(has_more) == simdjson::SUCCESS && has_more;
   return page;
 }
 
@@ -67,8 +97,8 @@ bool wanted(const ListenOptions& o, const std::string& type) {
 
 // Forwards one event until the receiver answers (any status); false when stopped trying.
 void forward(const ListenOptions& o, httplib::Client& receiver, const std::string& path,
-             const Json& event) {
-  const std::string body = event.dump();
+             const Event& event) {
+  const std::string& body = event.json;
   for (int tries = 0;; ++tries) {
     const auto t = std::chrono::duration_cast<std::chrono::seconds>(
                        std::chrono::system_clock::now().time_since_epoch())
@@ -76,12 +106,11 @@ void forward(const ListenOptions& o, httplib::Client& receiver, const std::strin
     httplib::Headers headers{{"Stripe-Signature", webhooks::stripe_signature(o.secret, t, body)}};
     auto r = receiver.Post(path, headers, body, "application/json; charset=utf-8");
     if (r) {
-      fmt::print("{}  <--  [{}] POST {} [{}]\n", now_text(), r->status, o.forward_to,
-                 event["id"].get<std::string>());
+      fmt::print("{}  <--  [{}] POST {} [{}]\n", now_text(), r->status, o.forward_to, event.id);
       return;
     }
     fmt::print("{}  <--  [ERROR] POST {} [{}]: {}; trying again\n", now_text(), o.forward_to,
-               event["id"].get<std::string>(), httplib::to_string(r.error()));
+               event.id, httplib::to_string(r.error()));
     std::this_thread::sleep_for(
         std::chrono::milliseconds(std::min(5000, 250 << std::min(tries, 4))));
   }
@@ -115,35 +144,38 @@ int listen(const ListenOptions& given) {
       continue;
     }
     if (!ready) {  // from now on: the newest event so far is where it starts
-      if (!(*page)["data"].empty()) cursor = (*page)["data"][0]["id"];
+      if (!page->events.empty()) cursor = page->events.front().id;
       fmt::print("Ready! Your webhook signing secret is {} (forwarding to {})\n", o.secret,
                  o.forward_to);
       std::fflush(stdout);
       ready = true;
       continue;
     }
-    const Json& data = (*page)["data"];
-    for (auto it = data.rbegin(); it != data.rend(); ++it) {  // oldest first
-      const std::string type = (*it)["type"];
-      cursor = (*it)["id"];
-      if (!wanted(o, type)) continue;
-      fmt::print("{}   -->  {} [{}]\n", now_text(), type, cursor);
+    for (auto it = page->events.rbegin(); it != page->events.rend(); ++it) {  // oldest first
+      cursor = it->id;
+      if (!wanted(o, it->type)) continue;
+      fmt::print("{}   -->  {} [{}]\n", now_text(), it->type, cursor);
       forward(o, receiver, path, *it);
     }
     std::fflush(stdout);
-    if (!(*page)["has_more"].get<bool>())
-      std::this_thread::sleep_for(std::chrono::milliseconds(o.poll_ms));
+    if (!page->has_more) std::this_thread::sleep_for(std::chrono::milliseconds(o.poll_ms));
   }
 }
 
 namespace {
 
+// What the steps read of an answer, copied out of it ("" when absent).
+struct Answer {
+  std::string id;
+  std::string client_secret;  // a checkout session's
+};
+
 // The merchant's API, printing each call.
 class Api {
  public:
   explicit Api(const ApiTarget& t) : cli_(client_for(t.api)), key_(t.key) {}
-  std::optional<Json> post(const std::string& path, const std::string& form,
-                           bool customer_side = false) {
+  std::optional<Answer> post(const std::string& path, const std::string& form,
+                             bool customer_side = false) {
     httplib::Headers headers;
     if (!customer_side) headers.emplace("Authorization", "Bearer " + key_);
     auto r = cli_.Post(path, headers, form, "application/x-www-form-urlencoded");
@@ -153,27 +185,48 @@ class Api {
       if (r) fmt::print(stderr, "{}\n", r->body);
       return std::nullopt;
     }
-    return Json::parse(r->body);
+    return read(r->body);
   }
-  std::optional<Json> del(const std::string& path) {
+  std::optional<Answer> del(const std::string& path) {
     auto r = cli_.Delete(path, {{"Authorization", "Bearer " + key_}});
     fmt::print("DELETE {} -> {}\n", path,
                r ? std::to_string(r->status) : httplib::to_string(r.error()));
     if (!r || r->status != 200) return std::nullopt;
-    return Json::parse(r->body);
+    return read(r->body);
   }
 
  private:
+  // The fields the steps read of a 2xx answer, or nullopt (a failed call) when it is not JSON.
+  static std::optional<Answer> read(const std::string& body) {
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    if (parser.parse(body).get(doc) != simdjson::SUCCESS) {
+      fmt::print(stderr, "not JSON: {}\n", body);
+      return std::nullopt;
+    }
+    Answer a;
+    std::string_view v;
+    if (doc["id"].get(v) == simdjson::SUCCESS) a.id = v;
+    if (doc["client_secret"].get(v) == simdjson::SUCCESS) a.client_secret = v;
+    return a;
+  }
+
   httplib::Client cli_;
   std::string key_;
 };
 
 using Steps = std::function<bool(Api&)>;
 
+// The id of the object a POST created; nullopt when the call failed or answered no id (the
+// steps after it would call a path without one).
+std::optional<std::string> created(Api& api, const std::string& path, const std::string& form) {
+  auto answer = api.post(path, form);
+  if (!answer || answer->id.empty()) return std::nullopt;
+  return answer->id;
+}
+
 std::optional<std::string> intent(Api& api, const std::string& extra) {
-  auto pi = api.post("/v1/payment_intents", "amount=2000&currency=usd" + extra);
-  if (!pi) return std::nullopt;
-  return (*pi)["id"].get<std::string>();
+  return created(api, "/v1/payment_intents", "amount=2000&currency=usd" + extra);
 }
 
 bool confirmed(Api& api, const std::string& card, const std::string& extra = "",
@@ -191,21 +244,21 @@ bool succeeded_and(Api& api, const std::function<bool(const std::string&)>& then
 }
 
 std::optional<std::string> price(Api& api) {
-  auto product = api.post("/v1/products", "name=Trigger+lamp");
+  auto product = created(api, "/v1/products", "name=Trigger+lamp");
   if (!product) return std::nullopt;
-  auto p = api.post("/v1/prices", "product=" + (*product)["id"].get<std::string>() +
-                                      "&currency=usd&unit_amount=2500");
-  if (!p) return std::nullopt;
-  return (*p)["id"].get<std::string>();
+  return created(api, "/v1/prices", "product=" + *product + "&currency=usd&unit_amount=2500");
 }
 
-std::optional<Json> session(Api& api, const std::string& ui) {
+// A new checkout session (its id is never ""), or nullopt.
+std::optional<Answer> session(Api& api, const std::string& ui) {
   auto p = price(api);
   if (!p) return std::nullopt;
   const std::string back = ui == "hosted" ? "&success_url=" : "&return_url=";
-  return api.post("/v1/checkout/sessions",
-                  "mode=payment&ui_mode=" + ui + "&line_items[0][price]=" + *p +
-                      "&line_items[0][quantity]=1" + back + "https%3A%2F%2Fexample.com%2Fdone");
+  auto s = api.post("/v1/checkout/sessions",
+                    "mode=payment&ui_mode=" + ui + "&line_items[0][price]=" + *p +
+                        "&line_items[0][quantity]=1" + back + "https%3A%2F%2Fexample.com%2Fdone");
+  if (!s || s->id.empty()) return std::nullopt;
+  return s;
 }
 
 const std::map<std::string, Steps>& steps() {
@@ -247,14 +300,13 @@ const std::map<std::string, Steps>& steps() {
        [](Api& a) { return a.post("/v1/customers", "name=Jenny+Rosen").has_value(); }},
       {"customer.updated",
        [](Api& a) {
-         auto c = a.post("/v1/customers", "name=Jenny+Rosen");
-         return c && a.post("/v1/customers/" + (*c)["id"].get<std::string>(), "name=Jenny+R.")
-                         .has_value();
+         auto c = created(a, "/v1/customers", "name=Jenny+Rosen");
+         return c && a.post("/v1/customers/" + *c, "name=Jenny+R.").has_value();
        }},
       {"customer.deleted",
        [](Api& a) {
-         auto c = a.post("/v1/customers", "name=Jenny+Rosen");
-         return c && a.del("/v1/customers/" + (*c)["id"].get<std::string>()).has_value();
+         auto c = created(a, "/v1/customers", "name=Jenny+Rosen");
+         return c && a.del("/v1/customers/" + *c).has_value();
        }},
       {"product.created",
        [](Api& a) { return a.post("/v1/products", "name=Trigger+lamp").has_value(); }},
@@ -264,8 +316,8 @@ const std::map<std::string, Steps>& steps() {
          auto s = session(a, "custom");
          if (!s) return false;
          return a
-             .post("/v1/payment_pages/" + (*s)["id"].get<std::string>() + "/confirm",
-                   "client_secret=" + (*s)["client_secret"].get<std::string>() +
+             .post("/v1/payment_pages/" + s->id + "/confirm",
+                   "client_secret=" + s->client_secret +
                        "&email=jenny%40example.com&card[number]=4242424242424242"
                        "&card[exp_month]=12&card[exp_year]=2034&card[cvc]=123",
                    /*customer_side=*/true)
@@ -274,9 +326,7 @@ const std::map<std::string, Steps>& steps() {
       {"checkout.session.expired",
        [](Api& a) {
          auto s = session(a, "hosted");
-         return s &&
-                a.post("/v1/checkout/sessions/" + (*s)["id"].get<std::string>() + "/expire", "")
-                    .has_value();
+         return s && a.post("/v1/checkout/sessions/" + s->id + "/expire", "").has_value();
        }},
   };
   return all;

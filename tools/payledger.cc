@@ -11,12 +11,12 @@
 #include <fmt/core.h>
 #include <CLI/CLI.hpp>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "contract/schema.h"
 #include "eventstore/database.h"
 #include "eventstore/event_store.h"
+#include "json/text.h"
 #include "projections/projector.h"
 #include "projections/runner.h"
 #include "resources/registry.h"
@@ -106,8 +106,7 @@ std::optional<std::string> with_table(const std::string& markdown, const std::st
 // types in docs/events.md, made from the registered aggregates.
 int schemas(const std::string& docs, bool check) {
   const auto& registry = resources::registry();
-  const std::string schema =
-      nlohmann::ordered_json::parse(contract::events_schema(registry)).dump(2) + "\n";
+  const std::string schema = json::pretty(contract::events_schema(registry)).value() + "\n";
   const std::string schema_path = docs + "/schemas/events.schema.json";
   const std::string events_path = docs + "/events.md";
   auto markdown = read_file(events_path);

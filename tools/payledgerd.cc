@@ -5,12 +5,14 @@
 #include <filesystem>
 #include <fstream>
 
+#include <simdjson.h>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 
 #include "api/process.h"
 #include "app/app.h"
+#include "json/text.h"
+#include "json/writer.h"
 
 namespace {
 
@@ -21,10 +23,10 @@ using payledger::api::App;
 std::optional<std::string> dev_key(App& app, const std::string& data_dir) {
   const std::filesystem::path file = std::filesystem::path(data_dir) / "dev-keys.json";
   if (std::filesystem::exists(file)) {
-    std::ifstream in(file);
-    auto j = nlohmann::json::parse(in, nullptr, false);
-    if (j.is_object() && j.contains("secret_key")) return j["secret_key"].get<std::string>();
-    return std::nullopt;
+    simdjson::dom::parser parser;
+    std::string_view key;
+    if (parser.load(file.string())["secret_key"].get(key) != simdjson::SUCCESS) return std::nullopt;
+    return std::string(key);
   }
   if (app.store().last_position().value != 0) return std::nullopt;
   auto key = app.create_test_merchant();
@@ -32,7 +34,11 @@ std::optional<std::string> dev_key(App& app, const std::string& data_dir) {
     spdlog::error("cannot create the test merchant: {}", key.error());
     return std::nullopt;
   }
-  std::ofstream(file) << nlohmann::json{{"secret_key", *key}}.dump(2) << "\n";
+  payledger::json::Writer w;
+  w.begin_object();
+  w.text("secret_key", *key);
+  w.end_object();
+  std::ofstream(file) << payledger::json::pretty(w.take()).value() << "\n";
   return *key;
 }
 

@@ -139,7 +139,7 @@ api::Outcome retry(Delivery& delivery, api::Call& call) {
   }
   if (!attempt) return api::storage_failure(attempt.error());
   if (*attempt) return api::Outcome{200, std::move(**attempt), {}};
-  eventstore::JsonWriter w;  // not made in time: it is queued, and will be
+  json::Writer w;  // not made in time: it is queued, and will be
   w.begin_object();
   w.text("object", param + ".attempt_queued");
   w.text("event", event_id);

@@ -3,7 +3,7 @@
 #include <simdjson.h>
 
 #include "eventstore/event_store.h"
-#include "eventstore/json_writer.h"
+#include "json/writer.h"
 
 namespace payledger::webhooks {
 namespace {
@@ -47,7 +47,7 @@ std::string Pending::key() const {
                    manual);
 }
 std::string Pending::value() const {
-  eventstore::JsonWriter w;
+  json::Writer w;
   w.begin_object();
   w.text("merchant", merchant);
   w.text("event", event_id);
@@ -95,7 +95,7 @@ std::string Attempt::key() const {
 }
 
 std::string Attempt::json(std::string_view endpoint_object) const {
-  eventstore::JsonWriter w;
+  json::Writer w;
   w.begin_object();
   w.text("id", "wha_" + std::to_string(number));
   w.text("object", std::string(endpoint_object) + ".attempt");

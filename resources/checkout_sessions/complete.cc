@@ -158,7 +158,7 @@ ApiError decline_error(const payment_intents::PaymentIntent& intent) {
     e.code = intent.last_payment_error->code;
     e.message = intent.last_payment_error->message;
     if (!intent.last_payment_error->decline_code.empty()) {
-      e.extra["decline_code"] = intent.last_payment_error->decline_code;
+      e.add_text("decline_code", intent.last_payment_error->decline_code);
     }
   }
   return e;

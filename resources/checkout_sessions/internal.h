@@ -77,8 +77,10 @@ Expected<std::optional<Opened>, eventstore::Status> open_session(api::CommandSer
 void add_pages(api::Routes& routes);
 
 // The session as its customer's own UI sees it (GET /v1/payment_pages/{id}): what is bought,
-// the amounts, the shipping choices, where it stands; not the merchant's metadata.
-std::string render_for_customer(const Session& s, const std::string& merchant_name);
+// the amounts, the shipping choices, where it stands; not the merchant's metadata. With a
+// `challenge_url`, also the next_action that sends the customer to the 3-D Secure challenge.
+std::string render_for_customer(const Session& s, const std::string& merchant_name,
+                                std::string_view challenge_url = {});
 
 // The URL a browser is sent to once the session is paid: success_url with its
 // {CHECKOUT_SESSION_ID}, else return_url's; "" when it has neither.

@@ -10,7 +10,7 @@ namespace {
 
 namespace d = domain;
 
-void write_customer_details(eventstore::JsonWriter& w, const Session& s) {
+void write_customer_details(json::Writer& w, const Session& s) {
   w.key("customer_details");
   if (!s.completion) {
     w.null();
@@ -26,7 +26,7 @@ void write_customer_details(eventstore::JsonWriter& w, const Session& s) {
   w.end_object();
 }
 
-void write_shipping(eventstore::JsonWriter& w, const Session& s) {
+void write_shipping(json::Writer& w, const Session& s) {
   const SessionCompleted* c = s.completion ? &*s.completion : nullptr;
   w.key("shipping_cost");
   if (c && c->shipping_rate) {
@@ -61,7 +61,7 @@ void write_shipping(eventstore::JsonWriter& w, const Session& s) {
   w.end_array();
 }
 
-void write_collection(eventstore::JsonWriter& w, const Session& s) {
+void write_collection(json::Writer& w, const Session& s) {
   w.key("shipping_address_collection");
   if (!s.collects_shipping_address) {
     w.null();
@@ -76,7 +76,7 @@ void write_collection(eventstore::JsonWriter& w, const Session& s) {
 }
 
 std::string render_line_items(const Session& s) {
-  eventstore::JsonWriter w;
+  json::Writer w;
   w.begin_object();
   w.text("object", "list");
   w.key("data");
@@ -98,7 +98,7 @@ std::string customer_of(const Session& s) {
 }  // namespace
 
 std::string render(const Session& s) {
-  eventstore::JsonWriter w;
+  json::Writer w;
   w.begin_object();
   w.text("id", s.id.value);
   w.text("object", "checkout.session");
@@ -132,8 +132,9 @@ std::string render(const Session& s) {
   return w.take();
 }
 
-std::string render_for_customer(const Session& s, const std::string& merchant_name) {
-  eventstore::JsonWriter w;
+std::string render_for_customer(const Session& s, const std::string& merchant_name,
+                                std::string_view challenge_url) {
+  json::Writer w;
   w.begin_object();
   w.text("id", s.id.value);
   w.text("object", "checkout.session");
@@ -158,6 +159,13 @@ std::string render_for_customer(const Session& s, const std::string& merchant_na
   w.text_or_null("return_url", s.return_url);
   write_collection(w, s);
   write_shipping(w, s);
+  if (!challenge_url.empty()) {
+    w.key("next_action");
+    w.begin_object();
+    w.text("type", "redirect_to_url");
+    w.text("redirect_url", challenge_url);
+    w.end_object();
+  }
   w.end_object();
   return w.take();
 }

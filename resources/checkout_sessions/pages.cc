@@ -495,13 +495,10 @@ PageReply custom_answer(const CompletionResult& r, const std::string& merchant_n
   switch (r.kind) {
     case CompletionResult::Kind::completed:
     case CompletionResult::Kind::authenticate: {
-      std::string body = render_for_customer(*r.session, merchant_name);
-      if (r.kind == CompletionResult::Kind::authenticate) {
-        body.pop_back();
-        body += ",\"next_action\":{\"type\":\"redirect_to_url\",\"redirect_url\":" +
-                nlohmann::json(r.redirect_url).dump() + "}}";
-      }
-      return json(200, body);
+      return json(200, render_for_customer(*r.session, merchant_name,
+                                           r.kind == CompletionResult::Kind::authenticate
+                                               ? std::string_view(r.redirect_url)
+                                               : std::string_view()));
     }
     case CompletionResult::Kind::declined:
     case CompletionResult::Kind::refused:

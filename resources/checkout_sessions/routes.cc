@@ -1,6 +1,6 @@
 // The merchant's routes of checkout sessions: create (create.cc), expire, the line items list;
 // and expiry at expires_at as due work.
-#include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include "api/command_service.h"
 #include "resources/checkout_sessions/internal.h"
@@ -25,9 +25,19 @@ Outcome line_items(api::ReadCall& call) {
   auto found = call.queries.object(std::string(kLineItemsObject), call.merchant.value, id);
   if (!found) return api::storage_failure(found.error());
   if (!*found) return api::error_outcome(api::not_found("checkout.session", id));
-  const nlohmann::json list = nlohmann::json::parse(**found);
+  simdjson::dom::parser parser;
+  simdjson::dom::array data;
+  if (parser.parse(**found).at_key("data").get(data) != simdjson::SUCCESS) {
+    return api::error_outcome(api::storage_error("line items of " + id + " are not a list"));
+  }
   std::vector<std::pair<std::string, std::string>> items;
-  for (const auto& item : list.at("data")) items.emplace_back(item.at("id"), item.dump());
+  for (const auto item : data) {
+    std::string_view item_id;
+    if (item["id"].get(item_id) != simdjson::SUCCESS) {
+      return api::error_outcome(api::storage_error("a line item of " + id + " has no id"));
+    }
+    items.emplace_back(std::string(item_id), simdjson::minify(item));
+  }
   return api::list_of(items, call.query, "/v1/checkout/sessions/" + id + "/line_items");
 }
 

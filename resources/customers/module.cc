@@ -6,7 +6,7 @@
 namespace payledger::customers {
 
 std::string render(const Customer& c) {
-  eventstore::JsonWriter w;
+  json::Writer w;
   const Profile& p = c.profile;
   w.begin_object();
   w.text("id", c.id.value);

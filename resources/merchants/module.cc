@@ -17,7 +17,7 @@ void Module::created(const domain::RecordedOf<Event>& e, std::vector<contract::D
 }
 
 void Module::documents(const Merchant& m, std::vector<contract::Document>* out) {
-  eventstore::JsonWriter w;
+  json::Writer w;
   w.begin_object();
   w.text("id", m.id.value);
   w.text("object", "merchant");

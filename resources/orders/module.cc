@@ -8,8 +8,7 @@ namespace {
 
 namespace d = domain;
 
-void write_bound(eventstore::JsonWriter& w, std::string_view key,
-                 const std::optional<DeliveryBound>& b) {
+void write_bound(json::Writer& w, std::string_view key, const std::optional<DeliveryBound>& b) {
   w.key(key);
   if (!b) {
     w.null();
@@ -21,7 +20,7 @@ void write_bound(eventstore::JsonWriter& w, std::string_view key,
   w.end_object();
 }
 
-void write_shipping(eventstore::JsonWriter& w, const std::optional<customers::Shipping>& s) {
+void write_shipping(json::Writer& w, const std::optional<customers::Shipping>& s) {
   w.key("shipping_details");
   if (!s) {
     w.null();
@@ -37,7 +36,7 @@ void write_shipping(eventstore::JsonWriter& w, const std::optional<customers::Sh
 
 }  // namespace
 
-void write_line_item(eventstore::JsonWriter& w, const LineItem& item, const d::Currency& c) {
+void write_line_item(json::Writer& w, const LineItem& item, const d::Currency& c) {
   w.begin_object();
   w.text("id", item.id);
   w.text("object", "item");
@@ -54,8 +53,7 @@ void write_line_item(eventstore::JsonWriter& w, const LineItem& item, const d::C
   w.end_object();
 }
 
-void write_shipping_rate(eventstore::JsonWriter& w, const ShippingRate& rate,
-                         const d::Currency& c) {
+void write_shipping_rate(json::Writer& w, const ShippingRate& rate, const d::Currency& c) {
   w.begin_object();
   w.text("id", rate.id);
   w.text("object", "shipping_rate");
@@ -79,7 +77,7 @@ void write_shipping_rate(eventstore::JsonWriter& w, const ShippingRate& rate,
 }
 
 std::string render(const Order& o) {
-  eventstore::JsonWriter w;
+  json::Writer w;
   w.begin_object();
   w.text("id", o.id.value);
   w.text("object", "order");

@@ -42,9 +42,8 @@ const contract::Aggregate& aggregate();
 std::string render(const Order& o);
 
 // Writes the line items as the API shows them (object "item"), for orders and sessions alike.
-void write_line_item(eventstore::JsonWriter& w, const LineItem& item, const domain::Currency& c);
+void write_line_item(json::Writer& w, const LineItem& item, const domain::Currency& c);
 // Writes a shipping rate as the API shows it (Stripe's shipping_rate object).
-void write_shipping_rate(eventstore::JsonWriter& w, const ShippingRate& rate,
-                         const domain::Currency& c);
+void write_shipping_rate(json::Writer& w, const ShippingRate& rate, const domain::Currency& c);
 
 }  // namespace payledger::orders

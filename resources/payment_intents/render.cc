@@ -1,6 +1,6 @@
 #include "resources/payment_intents/render.h"
 
-#include "eventstore/json_writer.h"
+#include "json/writer.h"
 
 namespace payledger::payment_intents {
 namespace {
@@ -9,9 +9,7 @@ namespace d = domain;
 
 // --- rendering -------------------------------------------------------------------------------
 
-using eventstore::JsonWriter;
-
-void charge_object(JsonWriter& w, const PaymentIntent& pi, const Charge& c) {
+void charge_object(json::Writer& w, const PaymentIntent& pi, const Charge& c) {
   w.begin_object();
   w.text("id", c.id.value);
   w.text("object", "charge");
@@ -33,7 +31,7 @@ void charge_object(JsonWriter& w, const PaymentIntent& pi, const Charge& c) {
   w.end_object();
 }
 
-void payment_error(JsonWriter& w, const std::optional<PaymentError>& e) {
+void payment_error(json::Writer& w, const std::optional<PaymentError>& e) {
   w.key("last_payment_error");
   if (!e) {
     w.null();
@@ -49,7 +47,7 @@ void payment_error(JsonWriter& w, const std::optional<PaymentError>& e) {
   w.end_object();
 }
 
-void next_action(JsonWriter& w, const std::optional<NextAction>& a) {
+void next_action(json::Writer& w, const std::optional<NextAction>& a) {
   w.key("next_action");
   if (!a) {
     w.null();
@@ -65,7 +63,7 @@ void next_action(JsonWriter& w, const std::optional<NextAction>& a) {
   w.end_object();
 }
 
-void charges_list(JsonWriter& w, const PaymentIntent& pi) {
+void charges_list(json::Writer& w, const PaymentIntent& pi) {
   w.key("charges");
   w.begin_object();
   w.text("object", "list");
@@ -87,7 +85,7 @@ std::string charges_url(const PaymentIntentId& id) {
 }
 
 std::string render_intent(const PaymentIntent& pi) {
-  JsonWriter w;
+  json::Writer w;
   w.begin_object();
   w.text("id", pi.id.value);
   w.text("object", "payment_intent");
@@ -100,7 +98,7 @@ std::string render_intent(const PaymentIntent& pi) {
   w.text("confirmation_method", "automatic");
   w.text_or_null("customer", pi.customer);
   w.text_or_null("description", pi.description);
-  w.text_or_null("payment_method", eventstore::text_of(pi.payment_method));
+  w.text_or_null("payment_method", json::text_of(pi.payment_method));
   w.metadata("metadata", pi.metadata);
   w.text("merchant_id", pi.merchant.value);
   w.text("client_secret", pi.client_secret);
@@ -115,7 +113,7 @@ std::string render_intent(const PaymentIntent& pi) {
   } else {
     w.null();
   }
-  w.text_or_null("cancellation_reason", eventstore::text_of(pi.cancellation_reason));
+  w.text_or_null("cancellation_reason", json::text_of(pi.cancellation_reason));
   w.flag("livemode", false);
   w.number("created", pi.created.value);
   w.end_object();
@@ -123,13 +121,13 @@ std::string render_intent(const PaymentIntent& pi) {
 }
 
 std::string render_charge(const PaymentIntent& pi, const Charge& c) {
-  JsonWriter w;
+  json::Writer w;
   charge_object(w, pi, c);
   return w.take();
 }
 
 std::string render_refund(const PaymentIntent& pi, const Refund& r) {
-  JsonWriter w;
+  json::Writer w;
   w.begin_object();
   w.text("id", r.id.value);
   w.text("object", "refund");
@@ -137,7 +135,7 @@ std::string render_refund(const PaymentIntent& pi, const Refund& r) {
   w.text("currency", pi.amount.currency.code());
   w.text("payment_intent", pi.id.value);
   w.text("charge", r.charge.value);
-  w.text_or_null("reason", eventstore::text_of(r.reason));
+  w.text_or_null("reason", json::text_of(r.reason));
   w.text("status", "succeeded");
   w.metadata("metadata", r.metadata);
   w.text("merchant_id", pi.merchant.value);

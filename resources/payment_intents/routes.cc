@@ -1,9 +1,8 @@
 // The write routes of PaymentIntents and refunds: parameters to commands, decisions to
 // appends, answers rendered from the state the events leave.
-#include <nlohmann/json.hpp>
 
-#include "api/command_service.h"
 #include "api/routes.h"
+#include "api/command_service.h"
 #include "resources/payment_intents/errors.h"
 #include "resources/payment_intents/module.h"
 #include "resources/payment_intents/render.h"
@@ -31,9 +30,9 @@ Outcome decline_outcome(const IntentPaymentFailed& f, const PaymentIntent& inten
   e.code = f.code;
   e.param = "payment_method";
   e.message = f.message;
-  if (!f.decline_code.empty()) e.extra["decline_code"] = f.decline_code;
-  e.extra["charge"] = f.charge_id.value;
-  e.extra["payment_intent"] = nlohmann::ordered_json::parse(render_intent(intent));
+  if (!f.decline_code.empty()) e.add_text("decline_code", f.decline_code);
+  e.add_text("charge", f.charge_id.value);
+  e.add_json("payment_intent", render_intent(intent));
   return api::error_outcome(e);
 }
 

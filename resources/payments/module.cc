@@ -7,8 +7,7 @@ namespace {
 
 namespace d = domain;
 
-void write_time(eventstore::JsonWriter& w, std::string_view key,
-                const std::optional<d::UnixSeconds>& t) {
+void write_time(json::Writer& w, std::string_view key, const std::optional<d::UnixSeconds>& t) {
   w.key(key);
   if (t) {
     w.number_value(t->value);
@@ -17,7 +16,7 @@ void write_time(eventstore::JsonWriter& w, std::string_view key,
   }
 }
 
-void write_card(eventstore::JsonWriter& w, const CardFacts& c) {
+void write_card(json::Writer& w, const CardFacts& c) {
   w.key("card");
   w.begin_object();
   w.text("brand", c.brand);
@@ -30,7 +29,7 @@ void write_card(eventstore::JsonWriter& w, const CardFacts& c) {
   w.end_object();
 }
 
-void write_customer(eventstore::JsonWriter& w, const Customer& c) {
+void write_customer(json::Writer& w, const Customer& c) {
   w.key("customer");
   if (c.empty()) {
     w.null();
@@ -45,7 +44,7 @@ void write_customer(eventstore::JsonWriter& w, const Customer& c) {
   w.end_object();
 }
 
-void write_refund(eventstore::JsonWriter& w, const Payment& p, const Refund& r) {
+void write_refund(json::Writer& w, const Payment& p, const Refund& r) {
   w.begin_object();
   w.text("id", r.id.value);
   w.text("object", "payment_refund");
@@ -61,7 +60,7 @@ void write_refund(eventstore::JsonWriter& w, const Payment& p, const Refund& r) 
   w.end_object();
 }
 
-void write_next_action(eventstore::JsonWriter& w, const Payment& p) {
+void write_next_action(json::Writer& w, const Payment& p) {
   w.key("next_action");
   if (p.status != Status::requires_action) {
     w.null();
@@ -77,7 +76,7 @@ void write_next_action(eventstore::JsonWriter& w, const Payment& p) {
 }  // namespace
 
 std::string render(const Payment& p) {
-  eventstore::JsonWriter w;
+  json::Writer w;
   w.begin_object();
   w.text("id", p.id.value);
   w.text("object", "payment");

@@ -5,7 +5,7 @@
 namespace payledger::prices {
 
 std::string render(const Price& p) {
-  eventstore::JsonWriter w;
+  json::Writer w;
   w.begin_object();
   w.text("id", p.id.value);
   w.text("object", "price");

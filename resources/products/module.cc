@@ -6,7 +6,7 @@ namespace payledger::products {
 
 std::string render(const Product& p) {
   const Details& d = p.details;
-  eventstore::JsonWriter w;
+  json::Writer w;
   w.begin_object();
   w.text("id", p.id.value);
   w.text("object", "product");

@@ -6,7 +6,7 @@ namespace payledger::tax_rates {
 
 std::string render(const TaxRate& t) {
   const Details& d = t.details;
-  eventstore::JsonWriter w;
+  json::Writer w;
   w.begin_object();
   w.text("id", t.id.value);
   w.text("object", "tax_rate");

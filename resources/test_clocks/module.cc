@@ -6,7 +6,7 @@
 namespace payledger::test_clocks {
 
 std::string render(const TestClock& c) {
-  eventstore::JsonWriter w;
+  json::Writer w;
   w.begin_object();
   w.text("id", c.id.value);
   w.text("object", "test_helpers.test_clock");

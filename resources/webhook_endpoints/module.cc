@@ -5,7 +5,7 @@
 namespace payledger::webhook_endpoints {
 namespace {
 
-void write_fields(eventstore::JsonWriter& w, const Endpoint& e) {
+void write_fields(json::Writer& w, const Endpoint& e) {
   const Settings& s = e.settings;
   w.text("id", e.id.value);
   w.text("object", "webhook_endpoint");
@@ -26,7 +26,7 @@ void write_fields(eventstore::JsonWriter& w, const Endpoint& e) {
 }  // namespace
 
 std::string render(const Endpoint& e) {
-  eventstore::JsonWriter w;
+  json::Writer w;
   w.begin_object();
   write_fields(w, e);
   w.end_object();
@@ -34,7 +34,7 @@ std::string render(const Endpoint& e) {
 }
 
 std::string render_with(const Endpoint& e, std::string_view key, const std::string& value) {
-  eventstore::JsonWriter w;
+  json::Writer w;
   w.begin_object();
   write_fields(w, e);
   w.text(key, value);

@@ -1,10 +1,11 @@
 // The write routes of webhook endpoints: create (the secret shown once, recorded sealed under an
 // Idempotency-Key), update, delete.
-#include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include "api/command_service.h"
 #include "api/routes.h"
 #include "api/urls.h"
+#include "json/writer.h"
 #include "resources/webhook_endpoints/module.h"
 
 namespace payledger::webhook_endpoints {
@@ -77,12 +78,29 @@ Outcome create(Call& call) {
 
 // A create's recorded answer, as its replay shows it: the secret unsealed again.
 std::string replay_create(const std::string& recorded, api::CommandService& commands) {
-  nlohmann::ordered_json answer = nlohmann::ordered_json::parse(recorded, nullptr, false);
-  if (!answer.is_object() || !answer.contains("secret_sealed")) return recorded;
-  const auto secret = commands.unseal(kSecretUse, answer["secret_sealed"].get<std::string>());
-  answer.erase("secret_sealed");
-  answer["secret"] = secret ? nlohmann::ordered_json(*secret) : nlohmann::ordered_json(nullptr);
-  return answer.dump();
+  simdjson::dom::parser parser;
+  simdjson::dom::object answer;
+  std::string_view sealed;
+  if (parser.parse(recorded).get(answer) != simdjson::SUCCESS ||
+      answer["secret_sealed"].get(sealed) != simdjson::SUCCESS) {
+    return recorded;
+  }
+  const auto secret = commands.unseal(kSecretUse, std::string(sealed));
+  json::Writer w;
+  w.begin_object();
+  for (const auto field : answer) {
+    if (field.key != "secret_sealed") {
+      w.key(field.key);
+      w.raw_value(simdjson::minify(field.value));
+    } else if (secret) {  // where the create's own answer has it: last
+      w.text("secret", *secret);
+    } else {
+      w.key("secret");
+      w.null();
+    }
+  }
+  w.end_object();
+  return w.take();
 }
 
 Outcome update(Call& call) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "app/app.h"
@@ -166,12 +167,15 @@ TEST_CASE("the views hold the log's fold: state round-trips, renderings match, i
     const payment_intents::PaymentIntent& pi = *from_log->state;
     CHECK(payment_intents::render_intent(pi) == page->objects[i]);
     // The state's own encoding gives back exactly the state (no parsing of the API JSON).
-    eventstore::JsonWriter w;
+    json::Writer w;
     contract::write_value(w, pi);
     const std::string encoded = w.take();
     simdjson::dom::parser parser;
     payment_intents::PaymentIntent decoded;
-    contract::read_value(parser.parse(encoded).value(), decoded, domain::Field::required, "state");
+    json::ReadError error;
+    contract::read_value(parser.parse(encoded).value(), decoded, domain::Field::required, "state",
+                         error);
+    CHECK_MESSAGE(!error.failed(), error.what());
     CHECK(decoded == pi);
     statuses.insert(std::string(payment_intents::to_string(pi.status)));
   }

@@ -15,13 +15,13 @@
 #include "domain/assert.h"
 #include "domain/types.h"
 
-namespace payledger::eventstore {
+namespace payledger::json {
 
-class JsonWriter {
+class Writer {
  public:
-  JsonWriter() : writer_(buffer_) {}
-  JsonWriter(const JsonWriter&) = delete;
-  JsonWriter& operator=(const JsonWriter&) = delete;
+  Writer() : writer_(buffer_) {}
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
 
   void begin_object() { writer_.StartObject(); }
   void end_object() { writer_.EndObject(); }
@@ -89,7 +89,7 @@ class JsonWriter {
 };
 
 // The text of an optional value that has one (an id's value, an enum's to_string), or
-// nullopt: for JsonWriter::text_or_null.
+// nullopt: for Writer::text_or_null.
 template <class T>
 std::optional<std::string_view> text_of(const std::optional<T>& v) {
   if (!v) return std::nullopt;
@@ -100,4 +100,4 @@ std::optional<std::string_view> text_of(const std::optional<T>& v) {
   }
 }
 
-}  // namespace payledger::eventstore
+}  // namespace payledger::json
