@@ -1,5 +1,7 @@
 #include "api/html.h"
 
+#include "domain/contact.h"
+
 #include <fmt/format.h>
 #include <cctype>
 
@@ -47,8 +49,7 @@ std::string format_money(std::int64_t minor, const domain::Currency& currency) {
   const int digits = currency.minor_unit_digits();
   std::int64_t unit = 1;
   for (int i = 0; i < digits; ++i) unit *= 10;
-  std::string code(currency.code());
-  for (char& c : code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  const std::string code = domain::upper_code(std::string(currency.code()));
   const std::int64_t major = minor / unit;
   if (digits == 0) return fmt::format("{} {}", major, code);
   return fmt::format("{}.{:0{}} {}", major, minor % unit, digits, code);

@@ -2,6 +2,7 @@
 // Checks of contact data that several resources take (customers, payments' customer). Pure.
 #include <algorithm>
 #include <cctype>
+#include <string>
 #include <string_view>
 
 namespace payledger::domain {
@@ -20,6 +21,13 @@ inline bool valid_country(std::string_view country) {
   return country.empty() ||
          (country.size() == 2 &&
           std::all_of(country.begin(), country.end(), [](char c) { return c >= 'A' && c <= 'Z'; }));
+}
+
+// `code` in upper case: country codes are taken in either case and kept upper case, as Stripe
+// shows them (and a currency's code is shown so on pages).
+inline std::string upper_code(std::string code) {
+  for (char& c : code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return code;
 }
 
 }  // namespace payledger::domain

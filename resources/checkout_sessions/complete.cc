@@ -65,9 +65,7 @@ std::optional<ApiError> read_shipping(const Form& form, CompletionRequest& r) {
   s.address.city = field(form, "shipping[address][city]", 200);
   s.address.state = field(form, "shipping[address][state]", 200);
   s.address.postal_code = field(form, "shipping[address][postal_code]", 20);
-  s.address.country = country;
-  for (char& c : s.address.country)
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  s.address.country = d::upper_code(country);
   for (const auto& [param, value] :
        {std::pair<std::string, const std::string*>{"shipping[name]", &s.name},
         {"shipping[address][line1]", &s.address.line1},

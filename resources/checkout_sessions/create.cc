@@ -211,7 +211,7 @@ std::optional<ApiError> check_request(CreateRequest& r, d::UnixSeconds now) {
   }
   if (r.allowed_countries) {
     for (std::string& c : *r.allowed_countries) {
-      for (char& ch : c) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      c = d::upper_code(std::move(c));
       if (!d::valid_country(c) || c.empty()) {
         return api::invalid_param("shipping_address_collection[allowed_countries]",
                                   "parameter_invalid",

@@ -8,6 +8,7 @@
 
 #include "api/command_service.h"
 #include "api/html.h"
+#include "domain/contact.h"
 #include "resources/checkout_sessions/internal.h"
 #include "resources/checkout_sessions/scripts.h"
 #include "resources/customers/module.h"
@@ -85,11 +86,6 @@ std::string form_url(const Session& s, Surface surface) {
   return "/checkout/" + s.id.value + "?key=" + key;
 }
 
-std::string upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
 std::string delivery_text(const orders::ShippingRate& r) {
   if (!r.minimum && !r.maximum) return {};
   auto unit = [](const orders::DeliveryBound& b) {
@@ -126,7 +122,7 @@ std::string summary(const Session& s, const std::string& merchant) {
       "<tr class=\"total\"><td>Total</td><td class=\"amount\" id=\"total\" data-subtotal=\"{}\" "
       "data-digits=\"{}\" data-currency=\"{}\">{}</td></tr></table>",
       s.amount_subtotal.minor(), s.currency.minor_unit_digits(),
-      escape_html(upper(std::string(s.currency.code()))),
+      escape_html(d::upper_code(std::string(s.currency.code()))),
       escape_html(money(s.amount_total_minor(), s)));
   return out;
 }

@@ -2,6 +2,7 @@
 #include "api/routes.h"
 #include "api/command_service.h"
 #include "contract/aggregate.h"
+#include "domain/contact.h"
 #include "resources/customers/module.h"
 
 namespace payledger::customers {
@@ -39,7 +40,7 @@ Address address_at(Params& p, const std::string& name) {
   };
   Address a{field("line1", 200),      field("line2", 200), field("city", 200),
             field("postal_code", 20), field("state", 200), field("country", 2)};
-  for (char& c : a.country) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  a.country = domain::upper_code(std::move(a.country));
   return a;
 }
 

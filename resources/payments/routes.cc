@@ -62,7 +62,7 @@ Customer customer_at(Params& p) {
   Customer c{field("email", 512), field("first_name", 200), field("last_name", 200),
              field("country", 2), field("phone", 32),       field("address", 500),
              field("city", 200),  field("zip", 20)};
-  for (char& ch : c.country) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  c.country = domain::upper_code(std::move(c.country));
   return c;
 }
 

@@ -1,9 +1,8 @@
 // The write routes of tax rates: create and update (Stripe has no delete: archive with
 // active=false).
 #include "api/routes.h"
-#include <cctype>
-
 #include "api/command_service.h"
+#include "domain/contact.h"
 #include "resources/tax_rates/module.h"
 
 namespace payledger::tax_rates {
@@ -53,9 +52,7 @@ Outcome run(Call& call, const std::string& id, bool fresh, Decide&& decide) {
 
 // Country codes are taken in either case and kept upper case, as Stripe shows them.
 std::optional<std::string> upper(std::optional<std::string> s) {
-  if (s) {
-    for (char& c : *s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
+  if (s) *s = domain::upper_code(std::move(*s));
   return s;
 }
 
