@@ -221,34 +221,94 @@ void audit(api::App& app, const std::map<std::string, Told>& told) {
   for (const auto& e : all) jsonl << e.payload << "\n";
 }
 
-// Every catalog event type, for the schema check: customers, products and prices made, changed
-// and deleted through the API.
+// One API call of the catalog: METHOD PATH with BODY; the answer's id is kept as `save` (when
+// given), and "{name}" in the path or in a top-level string of the body stands for the id kept
+// as `name`.
+struct Step {
+  std::string method;
+  std::string path;
+  Json body = Json::object();
+  std::string save = {};
+};
+
+// Each resource's calls that make every event type of it occur (made, changed, deleted), a
+// short list a resource: the schema check (ctest event_schemas) needs every type in the log.
+const std::map<std::string, std::vector<Step>>& catalog_steps() {
+  static const std::map<std::string, std::vector<Step>> steps = {
+      {"customers",
+       {{"POST", "/v1/customers", {{"email", "a@example.com"}}, "customer"},
+        {"POST", "/v1/customers/{customer}", {{"name", "A"}}},
+        {"DELETE", "/v1/customers/{customer}"}}},
+      {"products",
+       {{"POST", "/v1/products", {{"name", "Spare"}}, "spare"},
+        {"POST", "/v1/products/{spare}", {{"active", false}}},
+        {"DELETE", "/v1/products/{spare}"}}},
+      {"prices",
+       {{"POST", "/v1/products", {{"name", "Thing"}}, "product"},
+        {"POST",
+         "/v1/prices",
+         {{"currency", "usd"}, {"unit_amount", 100}, {"product", "{product}"}},
+         "price"},
+        {"POST", "/v1/prices/{price}", {{"nickname", "n"}}},
+        {"POST",
+         "/v1/prices",
+         {{"currency", "eur"}, {"unit_amount", 0}, {"product_data", {{"name", "Free"}}}}}}},
+      {"tax_rates",
+       {{"POST",
+         "/v1/tax_rates",
+         {{"display_name", "VAT"}, {"percentage", 19}, {"inclusive", false}},
+         "rate"},
+        {"POST", "/v1/tax_rates/{rate}", {{"active", false}}}}},
+      {"webhook_endpoints",
+       {{"POST",
+         "/v1/webhook_endpoints",
+         {{"url", "https://shop.example/hook"}, {"enabled_events", {"*"}}},
+         "hook"},
+        {"POST", "/v1/webhook_endpoints/{hook}", {{"disabled", true}}},
+        {"DELETE", "/v1/webhook_endpoints/{hook}"}}},
+  };
+  return steps;
+}
+
+// `text` with each "{name}" replaced by the id kept as `name`.
+std::string filled(std::string text, const std::map<std::string, std::string>& ids) {
+  for (const auto& [name, id] : ids) {
+    const std::string marker = "{" + name + "}";
+    for (std::size_t at = text.find(marker); at != std::string::npos; at = text.find(marker)) {
+      text.replace(at, marker.size(), id);
+    }
+  }
+  return text;
+}
+
+void run_steps(api::App& app, const d::MerchantId& m, const std::vector<Step>& steps) {
+  std::map<std::string, std::string> ids;
+  for (const Step& step : steps) {
+    Json body = step.body;
+    for (auto& [key, value] : body.items()) {
+      if (value.is_string()) value = filled(value.get<std::string>(), ids);
+    }
+    const std::string path = filled(step.path, ids);
+    CAPTURE(path);
+    const api::Outcome o =
+        app.call(step.method, path, m, step.method == "DELETE" ? std::string() : body.dump());
+    REQUIRE(o.http_status == 200);
+    if (!step.save.empty()) ids[step.save] = Json::parse(o.body)["id"].get<std::string>();
+  }
+}
+
+// Every catalog event type, for the schema check: each resource's steps, then a test clock
+// advanced past its customer's authorization (which expires), then deleted.
 void catalog(api::App& app, const d::MerchantId& m, std::map<std::string, Told>& told) {
+  for (const auto& [resource, steps] : catalog_steps()) {
+    CAPTURE(resource);
+    run_steps(app, m, steps);
+  }
   auto post = [&](const std::string& path, const Json& body) {
     api::Outcome o = app.call("POST", path, m, body.dump());
     REQUIRE(o.http_status == 200);
     return Json::parse(o.body);
   };
-  const std::string customer = post("/v1/customers", {{"email", "a@example.com"}})["id"];
-  (void)post("/v1/customers/" + customer, {{"name", "A"}});
-  REQUIRE(app.call("DELETE", "/v1/customers/" + customer, m).http_status == 200);
-  const std::string product = post("/v1/products", {{"name", "Thing"}})["id"];
-  (void)post("/v1/products/" + product, {{"active", false}});
-  const std::string price =
-      post("/v1/prices", {{"currency", "usd"}, {"unit_amount", 100}, {"product", product}})["id"];
-  (void)post("/v1/prices/" + price, {{"nickname", "n"}});
-  (void)post("/v1/prices",
-             {{"currency", "eur"}, {"unit_amount", 0}, {"product_data", {{"name", "Free"}}}});
-  const std::string spare = post("/v1/products", {{"name", "Spare"}})["id"];
-  REQUIRE(app.call("DELETE", "/v1/products/" + spare, m).http_status == 200);
-  const std::string rate = post(
-      "/v1/tax_rates", {{"display_name", "VAT"}, {"percentage", 19}, {"inclusive", false}})["id"];
-  (void)post("/v1/tax_rates/" + rate, {{"active", false}});
-  const std::string hook = post("/v1/webhook_endpoints", {{"url", "https://shop.example/hook"},
-                                                          {"enabled_events", {"*"}}})["id"];
-  (void)post("/v1/webhook_endpoints/" + hook, {{"disabled", true}});
-  REQUIRE(app.call("DELETE", "/v1/webhook_endpoints/" + hook, m).http_status == 200);
-  // A test clock advanced past its customer's authorization (which expires), then deleted.
   const Json clock = post("/v1/test_helpers/test_clocks", {{"frozen_time", kT0}});
   const std::string clock_id = clock["id"];
   const std::string on_clock = post("/v1/customers", {{"test_clock", clock_id}})["id"];
