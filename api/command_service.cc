@@ -26,7 +26,8 @@ Outcome Transaction::commit(Outcome answer, const IdempotencyWrite* idempotency)
   if (idempotency != nullptr) {
     const IdempotencyRecord record{idempotency->request_hmac, answer.http_status,
                                    answer.recorded_body.value_or(answer.body), now_.value};
-    request_.idempotency_writes.emplace_back(idempotency->store_key, encode_record(record));
+    request_.side_writes.push_back({idempotency_family(commands_.store().database()),
+                                    idempotency->store_key, encode_record(record)});
   }
   auto appended = commands_.store().append(std::move(request_));
   if (appended) {

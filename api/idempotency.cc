@@ -50,7 +50,8 @@ std::string idempotency_store_key(const std::string& merchant, const std::string
 Expected<std::optional<IdempotencyRecord>, eventstore::Status> find_record(
     eventstore::Database& db, const std::string& store_key, std::int64_t now) {
   std::string value;
-  rocksdb::Status s = db.db()->Get(rocksdb::ReadOptions(), db.idempotency(), store_key, &value);
+  rocksdb::Status s =
+      db.db()->Get(rocksdb::ReadOptions(), api::idempotency_family(db), store_key, &value);
   if (s.IsNotFound()) return std::optional<IdempotencyRecord>();
   if (!s.ok()) return Unexpected{eventstore::Status::io_error(s.ToString())};
   auto record = decode_record(value);
@@ -64,11 +65,11 @@ Expected<std::size_t, eventstore::Status> purge_expired_records(eventstore::Data
   rocksdb::WriteBatch batch;
   std::size_t purged = 0;
   std::unique_ptr<rocksdb::Iterator> it(
-      db.db()->NewIterator(rocksdb::ReadOptions(), db.idempotency()));
+      db.db()->NewIterator(rocksdb::ReadOptions(), api::idempotency_family(db)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     auto record = decode_record(it->value().ToString());
     if (record && now - record->created < kIdempotencyTtlSeconds) continue;
-    (void)batch.Delete(db.idempotency(), it->key());
+    (void)batch.Delete(api::idempotency_family(db), it->key());
     ++purged;
   }
   if (!it->status().ok()) return Unexpected{eventstore::Status::io_error(it->status().ToString())};

@@ -12,6 +12,13 @@
 
 namespace payledger::api {
 
+// The column family of idempotency records, written with the events they made (side writes).
+inline constexpr std::string_view kIdempotencyFamily = "idempotency";
+// The records' family of `db`. REQUIRES: `db` was opened with it (or found it on disk).
+inline rocksdb::ColumnFamilyHandle* idempotency_family(const eventstore::Database& db) {
+  return db.family(kIdempotencyFamily);
+}
+
 inline constexpr std::int64_t kIdempotencyTtlSeconds = 24 * 3600;
 inline constexpr std::size_t kMaxIdempotencyKeyChars = 255;
 

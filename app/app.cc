@@ -1,9 +1,12 @@
 #include "app/app.h"
 
+#include "api/idempotency.h"
 #include "app/openapi.h"
 #include "projections/queries.h"
+#include "projections/view_store.h"
 #include "resources/merchants/module.h"
 #include "resources/webhook_endpoints/source.h"
+#include "webhooks/store.h"
 
 namespace payledger::api {
 
@@ -12,7 +15,11 @@ Expected<std::unique_ptr<App>, std::string> App::open(const AppOptions& options,
   std::unique_ptr<App> app(new App());
   app->clock_ = clock ? std::move(clock) : std::make_unique<SystemClock>();
   app->metrics_ = std::make_unique<Metrics>();
-  auto db = eventstore::Database::open(options.data_dir, options.env);
+  // The families payledgerd keeps beside the log, each named by the layer that keeps it.
+  const std::vector<std::string> families = {
+      std::string(projections::kViewsFamily), std::string(api::kIdempotencyFamily),
+      std::string(kafka::kRelayFamily), std::string(webhooks::kWebhooksFamily)};
+  auto db = eventstore::Database::open(options.data_dir, options.env, families);
   if (!db) return Unexpected{db.error().to_string()};
   app->db_ = std::move(*db);
   if (auto s = projections::ensure_view_format(*app->db_); !s.is_ok()) {

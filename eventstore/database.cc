@@ -1,12 +1,16 @@
 #include "eventstore/database.h"
 
+#include <algorithm>
+#include <utility>
 #include <vector>
 
+#include <fmt/format.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <spdlog/spdlog.h>
 
+#include "domain/assert.h"
 #include "eventstore/chain.h"
 
 namespace payledger::eventstore {
@@ -41,70 +45,81 @@ rocksdb::ColumnFamilyOptions column_family_options() {
   return cf;
 }
 
-Expected<std::unique_ptr<Database>, Status> Database::open(const std::string& dir,
-                                                           rocksdb::Env* env) {
-  rocksdb::DBOptions options;
-  if (env != nullptr) options.env = env;
-  options.create_if_missing = true;
-  options.create_missing_column_families = true;
-  options.max_background_jobs = 2;
-  const rocksdb::ColumnFamilyOptions cf = column_family_options();
-  rocksdb::ColumnFamilyOptions log_cf = cf;
+namespace {
+
+// The options of the log's family: its own memtable tuning beside the shared ones.
+rocksdb::ColumnFamilyOptions log_family_options() {
+  rocksdb::ColumnFamilyOptions log_cf = column_family_options();
   log_cf.memtable_insert_with_hint_prefix_extractor = std::make_shared<EventKeyHint>();
   // Every create asks for the head of a stream that does not exist yet: a bloom filter over
   // the memtable's keys answers that without searching the skip list.
   log_cf.memtable_whole_key_filtering = true;
   log_cf.memtable_prefix_bloom_size_ratio = 0.05;
-  std::vector<rocksdb::ColumnFamilyDescriptor> families = {
-      {rocksdb::kDefaultColumnFamilyName, cf},
-      {"log", log_cf},
-      {"idempotency", cf},
-      {"views", cf},
-      {"relay", cf},
-      {"webhooks", cf},
-  };
+  return log_cf;
+}
+
+// The families to open: the default, the log, those on disk (RocksDB opens all or none) and
+// `named`, each once.
+std::vector<rocksdb::ColumnFamilyDescriptor> descriptors(const rocksdb::DBOptions& options,
+                                                         const std::string& dir,
+                                                         const std::vector<std::string>& named) {
+  std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName, std::string(kLogFamily)};
+  std::vector<std::string> on_disk;
+  // A new directory has none yet (ListColumnFamilies fails): nothing to add.
+  (void)rocksdb::DB::ListColumnFamilies(options, dir, &on_disk);
+  for (const std::vector<std::string>* list : {&std::as_const(on_disk), &named}) {
+    for (const std::string& name : *list) {
+      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+    }
+  }
+  std::vector<rocksdb::ColumnFamilyDescriptor> out;
+  out.reserve(names.size());
+  for (const std::string& name : names) {
+    out.emplace_back(name, name == kLogFamily ? log_family_options() : column_family_options());
+  }
+  return out;
+}
+
+}  // namespace
+
+Expected<std::unique_ptr<Database>, Status> Database::open(
+    const std::string& dir, rocksdb::Env* env, const std::vector<std::string>& families) {
+  rocksdb::DBOptions options;
+  if (env != nullptr) options.env = env;
+  options.create_if_missing = true;
+  options.create_missing_column_families = true;
+  options.max_background_jobs = 2;
+  const std::vector<rocksdb::ColumnFamilyDescriptor> wanted = descriptors(options, dir, families);
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(options, dir, families, &handles, &raw);
+  rocksdb::Status s = rocksdb::DB::Open(options, dir, wanted, &handles, &raw);
   if (!s.ok()) return Unexpected{Status::io_error("opening " + dir + ": " + s.ToString())};
   std::unique_ptr<Database> db(new Database());
-  db->db_.reset(raw);
-  db->default_ = handles[0];
-  db->log_ = handles[1];
-  db->idempotency_ = handles[2];
-  db->views_ = handles[3];
-  db->relay_ = handles[4];
-  db->webhooks_ = handles[5];
+  db->adopt(raw, wanted, handles);
   if (Status up = upgrade_log(*db, log_upgrade_progress); !up.is_ok()) return Unexpected{up};
   return db;
 }
 
 Expected<std::unique_ptr<Database>, Status> Database::open_follower(
-    const std::string& dir, const std::string& scratch_dir) {
+    const std::string& dir, const std::string& scratch_dir,
+    const std::vector<std::string>& families) {
   rocksdb::DBOptions options;
   options.max_open_files = -1;  // a secondary instance keeps every table file open
-  const rocksdb::ColumnFamilyOptions cf = column_family_options();
-  std::vector<rocksdb::ColumnFamilyDescriptor> families = {
-      {rocksdb::kDefaultColumnFamilyName, cf},
-      {"log", cf},
-      {"idempotency", cf},
-      {"views", cf},
-      {"relay", cf},
-      {"webhooks", cf},
-  };
+  std::vector<std::string> on_disk;
+  (void)rocksdb::DB::ListColumnFamilies(options, dir, &on_disk);
+  for (const std::string& name : families) {
+    if (std::find(on_disk.begin(), on_disk.end(), name) == on_disk.end()) {
+      return Unexpected{Status::io_error(fmt::format("{} has no column family {}", dir, name))};
+    }
+  }
+  const std::vector<rocksdb::ColumnFamilyDescriptor> wanted = descriptors(options, dir, {});
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s =
-      rocksdb::DB::OpenAsSecondary(options, dir, scratch_dir, families, &handles, &raw);
+      rocksdb::DB::OpenAsSecondary(options, dir, scratch_dir, wanted, &handles, &raw);
   if (!s.ok()) return Unexpected{Status::io_error("opening " + dir + ": " + s.ToString())};
   std::unique_ptr<Database> db(new Database());
-  db->db_.reset(raw);
-  db->default_ = handles[0];
-  db->log_ = handles[1];
-  db->idempotency_ = handles[2];
-  db->views_ = handles[3];
-  db->relay_ = handles[4];
-  db->webhooks_ = handles[5];
+  db->adopt(raw, wanted, handles);
   // What the primary wrote since its last flush is in its WAL: read it too.
   if (s = raw->TryCatchUpWithPrimary(); !s.ok()) {
     return Unexpected{Status::io_error("catching up with " + dir + ": " + s.ToString())};
@@ -112,19 +127,38 @@ Expected<std::unique_ptr<Database>, Status> Database::open_follower(
   return db;
 }
 
-Database::~Database() {
-  for (auto* h : {default_, log_, idempotency_, views_, relay_, webhooks_}) {
-    if (h != nullptr) (void)db_->DestroyColumnFamilyHandle(h);
-  }
+void Database::adopt(rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyDescriptor>& opened,
+                     const std::vector<rocksdb::ColumnFamilyHandle*>& handles) {
+  PL_ASSERT(opened.size() == handles.size(), "RocksDB gives a handle for each family opened");
+  db_.reset(db);
+  for (std::size_t i = 0; i < opened.size(); ++i)
+    families_.emplace_back(opened[i].name, handles[i]);
+  log_ = family(kLogFamily);
 }
 
-Status Database::reset_views() {
-  rocksdb::Status s = db_->DropColumnFamily(views_);
-  if (!s.ok()) return Status::io_error("dropping views: " + s.ToString());
-  (void)db_->DestroyColumnFamilyHandle(views_);
-  views_ = nullptr;
-  s = db_->CreateColumnFamily(column_family_options(), "views", &views_);
-  if (!s.ok()) return Status::io_error("creating views: " + s.ToString());
+Database::~Database() {
+  for (const auto& [name, handle] : families_) (void)db_->DestroyColumnFamilyHandle(handle);
+}
+
+rocksdb::ColumnFamilyHandle* Database::family(std::string_view name) const {
+  for (const auto& [n, handle] : families_) {
+    if (n == name) return handle;
+  }
+  PL_ASSERT(false, "a column family is named when its database is opened");
+  return nullptr;
+}
+
+Status Database::reset_family(std::string_view name) {
+  const auto it = std::find_if(families_.begin(), families_.end(),
+                               [&](const auto& f) { return f.first == name; });
+  PL_ASSERT(it != families_.end() && it->second != log_, "only an upper layer's family is reset");
+  const std::string what(name);
+  rocksdb::Status s = db_->DropColumnFamily(it->second);
+  if (!s.ok()) return Status::io_error("dropping " + what + ": " + s.ToString());
+  (void)db_->DestroyColumnFamilyHandle(it->second);
+  it->second = nullptr;
+  s = db_->CreateColumnFamily(column_family_options(), what, &it->second);
+  if (!s.ok()) return Status::io_error("creating " + what + ": " + s.ToString());
   return Status::ok();
 }
 

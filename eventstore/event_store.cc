@@ -198,7 +198,7 @@ EventStore::Written EventStore::write_group(std::vector<std::unique_ptr<Pending>
 }
 
 // Puts an accepted append's events (from position `next`), their chain hashes, stream index
-// entries and idempotency writes into `batch`.
+// entries and the side writes into `batch`.
 AppendResult EventStore::place(const AppendRequest& r, std::uint64_t next,
                                rocksdb::WriteBatch& batch) {
   const Position first{next};
@@ -215,7 +215,10 @@ AppendResult EventStore::place(const AppendRequest& r, std::uint64_t next,
       ++next;
     }
   }
-  for (const auto& [k, v] : r.idempotency_writes) (void)batch.Put(db_.idempotency(), k, v);
+  for (const SideWrite& w : r.side_writes) {
+    PL_ASSERT(w.family != nullptr && w.family != db_.log(), "a side write goes to its own family");
+    (void)batch.Put(w.family, w.key, w.value);
+  }
   return AppendResult{first, Position{next - 1}};
 }
 

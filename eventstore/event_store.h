@@ -46,10 +46,17 @@ struct StreamAppend {
 
 // One atomic append: every stream's version is checked, and either all the events are written
 // (in the order given, streams one after another) or none is.
+// A key and value an upper layer writes into its own column family in the same atomic batch
+// as the events (the API: the request's idempotency record), so both are kept or neither is.
+struct SideWrite {
+  rocksdb::ColumnFamilyHandle* family = nullptr;
+  std::string key;
+  std::string value;
+};
+
 struct AppendRequest {
   std::vector<StreamAppend> streams;
-  // Written in the same atomic batch as the events: the idempotency record of the request.
-  std::vector<std::pair<std::string, std::string>> idempotency_writes;
+  std::vector<SideWrite> side_writes;  // written only if the events are
 };
 
 struct AppendResult {
@@ -93,6 +100,8 @@ class EventStore {
 
   // The last durable position: every event up to it is synced and visible to readers.
   Position last_position() const { return Position{durable_.reached()}; }
+  // The database the log is in (for a side write's family).
+  Database& database() const { return db_; }
   // Blocks until last_position() >= p or the timeout passes; returns whether it was reached.
   bool wait_for(Position p, std::chrono::milliseconds timeout) const;
   // Wakes every wait_for() caller (used at shutdown).

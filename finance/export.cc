@@ -127,7 +127,7 @@ Status export_balance_transactions(const eventstore::Database& db, const ExportO
     if (!failed.is_ok() || (o.merchant && *o.merchant != line.merchant)) return;
     std::string json;
     const rocksdb::Status got =
-        db.db()->Get(rocksdb::ReadOptions(), db.views(),
+        db.db()->Get(rocksdb::ReadOptions(), projections::views_family(db),
                      projections::ViewKeys::object(projections::kBalanceTransactionObject,
                                                    line.merchant, line.id),
                      &json);
@@ -181,7 +181,8 @@ Status export_events(const eventstore::Database& db, const ExportOptions& o, Row
 Status export_payments_of(const eventstore::Database& db, const contract::Aggregate& aggregate,
                           const ExportOptions& o, RowWriter& rows) {
   const std::string prefix = projections::ViewKeys::stream(aggregate.stream_prefix());
-  std::unique_ptr<rocksdb::Iterator> it(db.db()->NewIterator(rocksdb::ReadOptions(), db.views()));
+  std::unique_ptr<rocksdb::Iterator> it(
+      db.db()->NewIterator(rocksdb::ReadOptions(), projections::views_family(db)));
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     projections::StreamBook book;
     auto state = aggregate.initial();

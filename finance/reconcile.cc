@@ -71,7 +71,7 @@ class Reconciler {
 
 Status Reconciler::read_views_position() {
   std::string value;
-  const rocksdb::Status s = db_.db()->Get(rocksdb::ReadOptions(), db_.views(),
+  const rocksdb::Status s = db_.db()->Get(rocksdb::ReadOptions(), projections::views_family(db_),
                                           projections::ViewKeys::checkpoint("read_side"), &value);
   if (!s.ok() && !s.IsNotFound()) return Status::io_error(s.ToString());
   report_.views_position = s.ok() && value.size() == 8 ? eventstore::get_be64(value.data()) : 0;
@@ -231,7 +231,7 @@ Status Reconciler::compare_documents() {
       const std::string scope = d.merchant_wide ? st.merchant : std::string();
       std::string view;
       const rocksdb::Status s =
-          db_.db()->Get(rocksdb::ReadOptions(), db_.views(),
+          db_.db()->Get(rocksdb::ReadOptions(), projections::views_family(db_),
                         projections::ViewKeys::object(d.object, scope, d.id), &view);
       if (!s.ok() && !s.IsNotFound()) return Status::io_error(s.ToString());
       ++report_.documents_compared;

@@ -52,8 +52,8 @@ bool ProjectorNode::subscribe(rd_kafka_t* consumer) {
   for (const auto& [topic, count] : *counts) {
     for (std::int32_t p = 0; p < count; ++p) {
       std::string v;
-      rocksdb::Status s =
-          db_.db()->Get(rocksdb::ReadOptions(), db_.views(), offset_key(topic, p), &v);
+      rocksdb::Status s = db_.db()->Get(rocksdb::ReadOptions(), projections::views_family(db_),
+                                        offset_key(topic, p), &v);
       PL_ASSERT(s.ok() || s.IsNotFound(), "stored offsets are readable");
       rd_kafka_topic_partition_list_add(assignment.get(), topic.c_str(), p)->offset =
           s.ok() && v.size() == 8 ? static_cast<int64_t>(eventstore::get_be64(v.data()))

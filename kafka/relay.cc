@@ -14,7 +14,8 @@ const std::string kCheckpointKey = "published";
 
 std::uint64_t load_checkpoint(eventstore::Database& db) {
   std::string v;
-  rocksdb::Status s = db.db()->Get(rocksdb::ReadOptions(), db.relay(), kCheckpointKey, &v);
+  rocksdb::Status s =
+      db.db()->Get(rocksdb::ReadOptions(), kafka::relay_family(db), kCheckpointKey, &v);
   if (s.ok() && v.size() == 8) return eventstore::get_be64(v.data());
   PL_ASSERT(s.ok() || s.IsNotFound(), "the relay checkpoint is readable");
   return 0;
@@ -246,7 +247,7 @@ void Relay::quarantine(eventstore::Position p, const std::string& why) {
   spdlog::error("kafka relay: quarantined the event at position {}: {}", p.value, why);
   std::string key = "z/";
   eventstore::put_be64(key, p.value);
-  rocksdb::Status s = db_.db()->Put(rocksdb::WriteOptions(), db_.relay(), key, why);
+  rocksdb::Status s = db_.db()->Put(rocksdb::WriteOptions(), kafka::relay_family(db_), key, why);
   if (!s.ok()) spdlog::error("kafka relay: recording a quarantined event: {}", s.ToString());
   if (observer_ != nullptr) observer_->relay_quarantined();
 }
@@ -257,7 +258,8 @@ void Relay::save_checkpoint() {
   // No sync: a checkpoint lost in a crash only makes the relay re-read the topics' tails.
   std::string value;
   eventstore::put_be64(value, p);
-  rocksdb::Status s = db_.db()->Put(rocksdb::WriteOptions(), db_.relay(), kCheckpointKey, value);
+  rocksdb::Status s =
+      db_.db()->Put(rocksdb::WriteOptions(), kafka::relay_family(db_), kCheckpointKey, value);
   if (s.ok()) saved_ = p;
 }
 

@@ -24,6 +24,14 @@
 
 namespace payledger::kafka {
 
+// The column family of the relay's checkpoint and quarantine: not a view, since a replay must
+// not publish again.
+inline constexpr std::string_view kRelayFamily = "relay";
+// The relay's family of `db`. REQUIRES: `db` was opened with it (or found it on disk).
+inline rocksdb::ColumnFamilyHandle* relay_family(const eventstore::Database& db) {
+  return db.family(kRelayFamily);
+}
+
 struct RelayOptions {
   std::string brokers;  // HOST:PORT[,HOST:PORT...]
   std::string topic_prefix = std::string(kDefaultTopicPrefix);

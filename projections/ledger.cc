@@ -10,6 +10,7 @@
 #include "json/writer.h"
 #include "projections/documents.h"
 #include "projections/public_events.h"
+#include "projections/view_store.h"
 
 namespace payledger::projections {
 namespace {
@@ -197,7 +198,8 @@ Expected<std::vector<AccountTotals>, Status> account_totals(const eventstore::Da
                                                             const std::string& merchant) {
   std::vector<AccountTotals> out;
   const std::string prefix = totals_prefix(merchant);
-  std::unique_ptr<rocksdb::Iterator> it(db.db()->NewIterator(rocksdb::ReadOptions(), db.views()));
+  std::unique_ptr<rocksdb::Iterator> it(
+      db.db()->NewIterator(rocksdb::ReadOptions(), projections::views_family(db)));
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     const std::string rest = it->key().ToString().substr(prefix.size());
     const std::size_t nul = rest.find('\0');
@@ -215,7 +217,8 @@ Expected<std::vector<AccountTotals>, Status> account_totals(const eventstore::Da
 Status read_journal(const eventstore::Database& db, std::uint64_t last_sequence,
                     const std::function<void(const JournalLine&)>& visit) {
   simdjson::dom::parser parser;
-  std::unique_ptr<rocksdb::Iterator> it(db.db()->NewIterator(rocksdb::ReadOptions(), db.views()));
+  std::unique_ptr<rocksdb::Iterator> it(
+      db.db()->NewIterator(rocksdb::ReadOptions(), projections::views_family(db)));
   for (it->Seek(std::string(kJournalPrefix)); it->Valid() && it->key().starts_with(kJournalPrefix);
        it->Next()) {
     if (it->key().size() != kJournalPrefix.size() + 8) return Status::corruption("journal key");

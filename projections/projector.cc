@@ -10,6 +10,7 @@
 #include "projections/documents.h"
 #include "projections/ledger.h"
 #include "projections/public_events.h"
+#include "projections/view_store.h"
 
 namespace payledger::projections {
 namespace {
@@ -48,10 +49,11 @@ Projector::Projector(eventstore::Database& db, const contract::Registry& registr
 }
 
 Status Projector::load_checkpoint() {
-  const ViewBatch empty(db_.db(), db_.views());
+  const ViewBatch empty(db_.db(), projections::views_family(db_));
   if (Status s = read_u64(empty, ViewKeys::checkpoint(name_), &watermark_); !s.is_ok()) return s;
   const std::string poisoned_prefix = ViewKeys::poisoned(name_, "");
-  std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(rocksdb::ReadOptions(), db_.views()));
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_.db()->NewIterator(rocksdb::ReadOptions(), projections::views_family(db_)));
   for (it->Seek(poisoned_prefix); it->Valid() && it->key().starts_with(poisoned_prefix);
        it->Next()) {
     poisoned_.insert(it->key().ToString().substr(poisoned_prefix.size()));
@@ -75,7 +77,7 @@ bool Projector::applied(std::uint64_t position) const {
 Status Projector::flush() {
   rocksdb::FlushOptions options;
   options.wait = true;
-  rocksdb::Status s = db_.db()->Flush(options, db_.views());
+  rocksdb::Status s = db_.db()->Flush(options, projections::views_family(db_));
   if (!s.ok()) return Status::io_error("flushing the views: " + s.ToString());
   return Status::ok();
 }
@@ -96,7 +98,7 @@ Status Projector::apply(const std::vector<eventstore::StoredEvent>& events,
   const std::set<std::uint64_t> above_before = above_;
   const std::set<std::string> poisoned_before = poisoned_;
   const std::uint64_t quarantined_before = quarantined_;
-  ViewBatch batch(db_.db(), db_.views());
+  ViewBatch batch(db_.db(), projections::views_family(db_));
   touched_.clear();
   Status s = Status::ok();
   for (const auto& e : events) {

@@ -13,7 +13,8 @@ using eventstore::Status;
 
 Expected<std::optional<std::string>, Status> Queries::get(const std::string& key) const {
   std::string value;
-  rocksdb::Status s = db_.db()->Get(rocksdb::ReadOptions(), db_.views(), key, &value);
+  rocksdb::Status s =
+      db_.db()->Get(rocksdb::ReadOptions(), projections::views_family(db_), key, &value);
   if (s.IsNotFound()) return std::optional<std::string>();
   if (!s.ok()) return Unexpected{Status::io_error(s.ToString())};
   return std::optional<std::string>(std::move(value));
@@ -66,7 +67,8 @@ Expected<ListPage, Status> Queries::list(const ListRequest& req) const {
     if (!meta) return Unexpected{Status::not_found(backward ? "ending_before" : "starting_after")};
     start = ViewKeys::list(req.object, req.merchant, filter, value, meta->position);
   }
-  std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(rocksdb::ReadOptions(), db_.views()));
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_.db()->NewIterator(rocksdb::ReadOptions(), projections::views_family(db_)));
   std::vector<std::string> ids;
   ListPage page;
   auto in_list = [&] { return it->Valid() && it->key().starts_with(prefix); };
@@ -118,7 +120,8 @@ Expected<std::vector<DueStream>, Status> due_under(const eventstore::Database& d
                                                    const std::string& prefix, std::int64_t up_to,
                                                    std::size_t max_items) {
   std::vector<DueStream> out;
-  std::unique_ptr<rocksdb::Iterator> it(db.db()->NewIterator(rocksdb::ReadOptions(), db.views()));
+  std::unique_ptr<rocksdb::Iterator> it(
+      db.db()->NewIterator(rocksdb::ReadOptions(), projections::views_family(db)));
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix) && out.size() < max_items;
        it->Next()) {
     const std::string key = it->key().ToString();

@@ -10,17 +10,17 @@ constexpr std::size_t kBatchEvents = 2048;
 }
 
 eventstore::Status reset_views(eventstore::Database& db) {
-  if (eventstore::Status s = db.reset_views(); !s.is_ok()) return s;
-  rocksdb::Status s =
-      db.db()->Put(rocksdb::WriteOptions(), db.views(), ViewKeys::kFormatKey, ViewKeys::kFormat);
+  if (eventstore::Status s = db.reset_family(kViewsFamily); !s.is_ok()) return s;
+  rocksdb::Status s = db.db()->Put(rocksdb::WriteOptions(), projections::views_family(db),
+                                   ViewKeys::kFormatKey, ViewKeys::kFormat);
   if (!s.ok()) return eventstore::Status::io_error(s.ToString());
   return eventstore::Status::ok();
 }
 
 eventstore::Status ensure_view_format(eventstore::Database& db) {
   std::string format;
-  rocksdb::Status s =
-      db.db()->Get(rocksdb::ReadOptions(), db.views(), ViewKeys::kFormatKey, &format);
+  rocksdb::Status s = db.db()->Get(rocksdb::ReadOptions(), projections::views_family(db),
+                                   ViewKeys::kFormatKey, &format);
   if (s.ok() && format == ViewKeys::kFormat) return eventstore::Status::ok();
   if (!s.ok() && !s.IsNotFound()) return eventstore::Status::io_error(s.ToString());
   return reset_views(db);

@@ -13,6 +13,13 @@
 
 namespace payledger::projections {
 
+// The column family of the views and their checkpoints (rebuilt from the log at will).
+inline constexpr std::string_view kViewsFamily = "views";
+// The views' family of `db`. REQUIRES: `db` was opened with it (or found it on disk).
+inline rocksdb::ColumnFamilyHandle* views_family(const eventstore::Database& db) {
+  return db.family(kViewsFamily);
+}
+
 // Every key of the views column family (docs/storage-format.md). `scope` is the merchant, or ""
 // for documents found without one (API keys).
 struct ViewKeys {

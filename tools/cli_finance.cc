@@ -21,6 +21,7 @@
 #include "finance/verify.h"
 #include "json/text.h"
 #include "json/writer.h"
+#include "projections/view_store.h"
 #include "resources/registry.h"
 #include "tools/progress.h"
 
@@ -54,7 +55,8 @@ std::unique_ptr<eventstore::Database> open_follower(const std::string& data_dir,
                data_dir);
     return nullptr;
   }
-  auto db = eventstore::Database::open_follower(data_dir, scratch.path());
+  auto db = eventstore::Database::open_follower(data_dir, scratch.path(),
+                                                {std::string(projections::kViewsFamily)});
   if (!db) {
     fmt::print(stderr, "cannot read {}: {}\n", data_dir, db.error().to_string());
     return nullptr;

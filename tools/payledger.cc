@@ -19,6 +19,7 @@
 #include "json/text.h"
 #include "projections/projector.h"
 #include "projections/runner.h"
+#include "projections/view_store.h"
 #include "resources/registry.h"
 #include "tools/cli_finance.h"
 #include "tools/cli_webhooks.h"
@@ -33,7 +34,7 @@ using namespace payledger;
 constexpr std::size_t kReplayBatchEvents = 32'768;
 
 int replay(const std::string& data_dir) {
-  auto db = eventstore::Database::open(data_dir);
+  auto db = eventstore::Database::open(data_dir, nullptr, {std::string(projections::kViewsFamily)});
   if (!db) {
     fmt::print(stderr, "cannot open {}: {}\n(is payledgerd still running on it?)\n", data_dir,
                db.error().to_string());

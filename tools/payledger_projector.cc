@@ -14,6 +14,7 @@
 #include "api/server.h"
 #include "kafka/projector_node.h"
 #include "projections/runner.h"
+#include "projections/view_store.h"
 #include "resources/registry.h"
 
 namespace {
@@ -59,7 +60,8 @@ int main(int argc, char** argv) {
 
   std::filesystem::create_directories(data_dir);
   if (node_options.group_id.empty()) node_options.group_id = node_group(data_dir);
-  auto db = payledger::eventstore::Database::open(data_dir);
+  auto db = payledger::eventstore::Database::open(
+      data_dir, nullptr, {std::string(payledger::projections::kViewsFamily)});
   if (!db) {
     spdlog::error("cannot open {}: {}", data_dir, db.error().to_string());
     return 1;

@@ -6,6 +6,7 @@
 
 #include "projections/public_events.h"
 #include "projections/view_store.h"
+#include "webhooks/store.h"
 
 namespace payledger::webhooks {
 namespace {
@@ -17,7 +18,9 @@ constexpr auto kViewsWait = std::chrono::seconds(10);
 
 std::uint64_t read_checkpoint(eventstore::Database& db) {
   std::string v;
-  if (db.db()->Get(rocksdb::ReadOptions(), db.webhooks(), StoreKeys::kCheckpoint, &v).ok() &&
+  if (db.db()
+          ->Get(rocksdb::ReadOptions(), webhooks::webhooks_family(db), StoreKeys::kCheckpoint, &v)
+          .ok() &&
       v.size() == 8) {
     return eventstore::get_be64(v.data());
   }
@@ -80,7 +83,7 @@ Status Delivery::consume(const std::vector<eventstore::StoredEvent>& events) {
   if (Status s = queue_announced(first, last, batch, woken); !s.is_ok()) return s;
   std::string checkpoint;
   eventstore::put_be64(checkpoint, last);
-  batch.Put(db_.webhooks(), StoreKeys::kCheckpoint, checkpoint);
+  batch.Put(webhooks::webhooks_family(db_), StoreKeys::kCheckpoint, checkpoint);
   // Not synced: the checkpoint moves with what it queued, so a power cut that loses this write
   // queues the same deliveries again.
   const rocksdb::Status s = db_.db()->Write(rocksdb::WriteOptions(), &batch);
@@ -99,7 +102,8 @@ Status Delivery::queue_announced(std::uint64_t first, std::uint64_t last,
   const std::string from = ViewKeys::announced(first * kAnnouncementsPerEvent);
   const std::string to = ViewKeys::announced((last + 1) * kAnnouncementsPerEvent);
   const std::int64_t now = clock_.now().value;
-  std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(rocksdb::ReadOptions(), db_.views()));
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_.db()->NewIterator(rocksdb::ReadOptions(), projections::views_family(db_)));
   for (it->Seek(from); it->Valid() && it->key().compare(to) < 0; it->Next()) {
     const std::string_view key = it->key().ToStringView();
     const std::uint64_t sequence =
@@ -122,7 +126,7 @@ Status Delivery::queue_announced(std::uint64_t first, std::uint64_t last,
     for (const EndpointRef& e : *endpoints) {
       if (e->created_position >= sequence / kAnnouncementsPerEvent || !e->wants(p.type)) continue;
       p.endpoint = e->id;
-      batch.Put(db_.webhooks(), p.key(), p.value());
+      batch.Put(webhooks::webhooks_family(db_), p.key(), p.value());
       woken.insert(e->id);
     }
   }
@@ -147,13 +151,13 @@ Expected<std::optional<std::string>, Status> Delivery::redeliver(
   std::lock_guard lock(retry_mu_);
   std::string queued;
   const rocksdb::Status found =
-      db_.db()->Get(rocksdb::ReadOptions(), db_.webhooks(), p.key(), &queued);
+      db_.db()->Get(rocksdb::ReadOptions(), webhooks::webhooks_family(db_), p.key(), &queued);
   if (found.ok())
     return Unexpected{
         Status::conflict("a retry of this event to this endpoint is "
                          "being made")};
   rocksdb::WriteBatch batch;
-  batch.Put(db_.webhooks(), p.key(), p.value());
+  batch.Put(webhooks::webhooks_family(db_), p.key(), p.value());
   dispatcher_.watch(p.key());
   rocksdb::WriteOptions synced;
   synced.sync = true;  // the answer says it is queued

@@ -13,6 +13,7 @@
 #include "eventstore/event_store.h"
 #include "projections/view_store.h"
 #include "webhooks/signature.h"
+#include "webhooks/store.h"
 
 namespace payledger::webhooks {
 namespace {
@@ -103,7 +104,7 @@ std::optional<std::string> Dispatcher::wait_attempt(const std::string& pending_k
 // Every endpoint with a queue entry, found by jumping from one endpoint's entries to the next's.
 void Dispatcher::load_queues() {
   std::unique_ptr<rocksdb::Iterator> it(
-      db_.db()->NewIterator(rocksdb::ReadOptions(), db_.webhooks()));
+      db_.db()->NewIterator(rocksdb::ReadOptions(), webhooks::webhooks_family(db_)));
   const std::string_view all = StoreKeys::kQueues;
   for (it->Seek(all); it->Valid() && it->key().starts_with(all);) {
     const std::string endpoint(StoreKeys::endpoint_of_queue_key(it->key().ToStringView()));
@@ -113,7 +114,9 @@ void Dispatcher::load_queues() {
     it->Seek(next);
   }
   std::string n;
-  if (db_.db()->Get(rocksdb::ReadOptions(), db_.webhooks(), StoreKeys::kNextAttempt, &n).ok() &&
+  if (db_.db()
+          ->Get(rocksdb::ReadOptions(), webhooks::webhooks_family(db_), StoreKeys::kNextAttempt, &n)
+          .ok() &&
       n.size() == 8) {
     next_attempt_ = eventstore::get_be64(n.data());
   }
@@ -155,7 +158,9 @@ void Dispatcher::run() {
       Queue& q = it->second;
       if (q.next_due <= now) q.rescan();  // a retry came due: it may sort before `resume`
       if (q.dirty && q.in_flight < share) {
-        if (!reader) reader.reset(db_.db()->NewIterator(rocksdb::ReadOptions(), db_.webhooks()));
+        if (!reader)
+          reader.reset(
+              db_.db()->NewIterator(rocksdb::ReadOptions(), webhooks::webhooks_family(db_)));
         fill(it->first, q, now, *reader, batch);
       }
       // An idle queue is kept: its `resume` spares the next look the keys deleted behind it.
@@ -192,7 +197,7 @@ void Dispatcher::fill(const std::string& endpoint, Queue& q, std::int64_t now,
     auto p = Pending::parse(key, it.value().ToStringView());
     if (!p) {  // one bad entry never stops the others
       spdlog::error("webhooks: dropping a queue entry: {}", p.error().to_string());
-      batch.Delete(db_.webhooks(), key);
+      batch.Delete(webhooks::webhooks_family(db_), key);
       continue;
     }
     if (p->due_at > now) {
@@ -229,9 +234,10 @@ bool Dispatcher::launch(Pending p, std::string key, std::int64_t now, rocksdb::W
   }
   const EndpointRef& e = *found;
   auto put_off = [&](std::int64_t seconds) {
-    batch.Delete(db_.webhooks(), key);
+    batch.Delete(webhooks::webhooks_family(db_), key);
     p.due_at = now + seconds;
-    batch.Put(db_.webhooks(), p.key(), p.value());  // sorts after `resume`: a later due time
+    batch.Put(webhooks::webhooks_family(db_), p.key(),
+              p.value());  // sorts after `resume`: a later due time
     put_off_until_ = std::min(put_off_until_, p.due_at);
   };
   if (!e) {  // not in the views (yet: they may be being rebuilt)
@@ -239,7 +245,7 @@ bool Dispatcher::launch(Pending p, std::string key, std::int64_t now, rocksdb::W
     return false;
   }
   if (e->deleted) {  // nothing more goes to a deleted endpoint
-    batch.Delete(db_.webhooks(), key);
+    batch.Delete(webhooks::webhooks_family(db_), key);
     return false;
   }
   if (e->disabled) {
@@ -249,7 +255,9 @@ bool Dispatcher::launch(Pending p, std::string key, std::int64_t now, rocksdb::W
   auto flight = std::make_unique<Flight>();
   const std::string event_key =
       projections::ViewKeys::object(contract::kEventObject, p.merchant, p.event_id);
-  if (!db_.db()->Get(rocksdb::ReadOptions(), db_.views(), event_key, &flight->body).ok()) {
+  if (!db_.db()
+           ->Get(rocksdb::ReadOptions(), projections::views_family(db_), event_key, &flight->body)
+           .ok()) {
     put_off(kNotInViewsWaitSeconds);
     return false;
   }
@@ -307,10 +315,10 @@ void Dispatcher::finish(CURL* easy, CURLcode result, std::int64_t now, rocksdb::
   }
   const auto elapsed = std::chrono::steady_clock::now() - flight->started;
   const std::string endpoint = flight->pending.endpoint;
-  batch.Delete(db_.webhooks(), flight->key);
+  batch.Delete(webhooks::webhooks_family(db_), flight->key);
   Attempt a = conclude(std::move(flight->pending), static_cast<int>(status), error, ok, now, batch);
   a.latency_ms = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();
-  batch.Put(db_.webhooks(), a.key(), a.json(directory_.endpoint_object()));
+  batch.Put(webhooks::webhooks_family(db_), a.key(), a.json(directory_.endpoint_object()));
   if (observer_ != nullptr) {
     observer_->attempted(a.outcome, std::chrono::duration<double>(elapsed).count());
   }
@@ -347,12 +355,12 @@ Attempt Dispatcher::conclude(Pending p, int status_code, const std::string& erro
     p.due_at = now + options_.retry_after_seconds[static_cast<std::size_t>(p.attempts)];
     p.attempts += 1;
     a.next_attempt_at = p.due_at;
-    batch.Put(db_.webhooks(), p.key(), p.value());
+    batch.Put(webhooks::webhooks_family(db_), p.key(), p.value());
   }
-  batch.Put(db_.webhooks(), a.key(), a.json(directory_.endpoint_object()));
+  batch.Put(webhooks::webhooks_family(db_), a.key(), a.json(directory_.endpoint_object()));
   std::string n;
   eventstore::put_be64(n, next_attempt_);
-  batch.Put(db_.webhooks(), StoreKeys::kNextAttempt, n);
+  batch.Put(webhooks::webhooks_family(db_), StoreKeys::kNextAttempt, n);
   return a;
 }
 
@@ -389,7 +397,7 @@ void Dispatcher::report_ages(std::int64_t now) {
   constexpr int kLooked = 64;
   std::set<std::string> aged;
   std::unique_ptr<rocksdb::Iterator> it(
-      db_.db()->NewIterator(rocksdb::ReadOptions(), db_.webhooks()));
+      db_.db()->NewIterator(rocksdb::ReadOptions(), webhooks::webhooks_family(db_)));
   for (const auto& [endpoint, q] : queues_) {
     const std::string prefix = StoreKeys::queue_prefix(endpoint);
     std::int64_t oldest = now;

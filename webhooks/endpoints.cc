@@ -19,7 +19,7 @@ bool EndpointInfo::wants(std::string_view type) const {
 
 Expected<EndpointRef, Status> Directory::load(const std::string& id) const {
   std::string record;
-  rocksdb::Status rs = db_.db()->Get(rocksdb::ReadOptions(), db_.views(),
+  rocksdb::Status rs = db_.db()->Get(rocksdb::ReadOptions(), projections::views_family(db_),
                                      projections::ViewKeys::stream(id), &record);
   if (rs.IsNotFound()) return EndpointRef();
   if (!rs.ok())
@@ -71,7 +71,8 @@ Expected<std::vector<EndpointRef>, Status> Directory::of_merchant(const std::str
   const std::string object(source_.aggregate().objects().front().object);
   const std::string prefix = projections::ViewKeys::list_prefix(object, merchant, "", "");
   std::vector<std::string> ids;
-  std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(rocksdb::ReadOptions(), db_.views()));
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_.db()->NewIterator(rocksdb::ReadOptions(), projections::views_family(db_)));
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     ids.push_back(it->value().ToString());
   }

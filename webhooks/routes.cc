@@ -11,6 +11,7 @@
 #include "projections/documents.h"
 #include "projections/view_store.h"
 #include "webhooks/delivery.h"
+#include "webhooks/store.h"
 
 namespace payledger::webhooks {
 namespace {
@@ -69,7 +70,7 @@ api::Outcome list_attempts(Delivery& delivery, api::ReadCall& call) {
                                               : StoreKeys::attempt(endpoint, UINT64_MAX);
   eventstore::Database& db = delivery.db();
   std::unique_ptr<rocksdb::Iterator> it(
-      db.db()->NewIterator(rocksdb::ReadOptions(), db.webhooks()));
+      db.db()->NewIterator(rocksdb::ReadOptions(), webhooks::webhooks_family(db)));
   projections::ListPage page;
   for (it->SeekForPrev(start); it->Valid() && it->key().starts_with(prefix); it->Prev()) {
     if (q->starting_after && it->key() == start) continue;
@@ -95,7 +96,7 @@ Expected<std::optional<projections::DocumentMeta>, eventstore::Status> event_met
     eventstore::Database& db, const std::string& merchant, const std::string& id) {
   std::string value;
   const rocksdb::Status s =
-      db.db()->Get(rocksdb::ReadOptions(), db.views(),
+      db.db()->Get(rocksdb::ReadOptions(), projections::views_family(db),
                    projections::ViewKeys::document(contract::kEventObject, merchant, id), &value);
   if (s.IsNotFound()) return std::optional<projections::DocumentMeta>();
   if (!s.ok()) return Unexpected{eventstore::Status::io_error(s.ToString())};

@@ -15,9 +15,18 @@
 #include <string_view>
 
 #include "domain/expected.h"
+#include "eventstore/database.h"
 #include "eventstore/status.h"
 
 namespace payledger::webhooks {
+
+// The column family of deliveries: the worker's checkpoint, what waits, every attempt. Not a
+// view, since a replay must not deliver again.
+inline constexpr std::string_view kWebhooksFamily = "webhooks";
+// The deliveries' family of `db`. REQUIRES: `db` was opened with it (or found it on disk).
+inline rocksdb::ColumnFamilyHandle* webhooks_family(const eventstore::Database& db) {
+  return db.family(kWebhooksFamily);
+}
 
 // One event that waits to be sent to one endpoint.
 struct Pending {

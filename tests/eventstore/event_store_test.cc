@@ -34,8 +34,11 @@ struct CountingObserver final : StoreObserver {
   }
 };
 
+// An upper layer's family, for side writes (the API's idempotency records are one).
+constexpr std::string_view kSideFamily = "side";
+
 std::unique_ptr<Database> open_db(const std::string& dir) {
-  auto db = Database::open(dir);
+  auto db = Database::open(dir, nullptr, {std::string(kSideFamily)});
   REQUIRE(db.has_value());
   return std::move(*db);
 }
@@ -80,13 +83,15 @@ TEST_CASE("a stale expected version is a conflict and writes nothing") {
   EventStore store(*db);
   REQUIRE(store.append(req("pi_a", 0, 1)).has_value());
   AppendRequest stale = req("pi_a", 0, 2);
-  stale.idempotency_writes.emplace_back("mer\0key", "response");
+  stale.side_writes.push_back({db->family(kSideFamily), "mer\0key", "response"});
   auto r = store.append(std::move(stale));
   REQUIRE_FALSE(r.has_value());
   CHECK(r.error().code() == Status::Code::conflict);
   CHECK(store.last_position().value == 1);
   std::string value;
-  CHECK(db->db()->Get(rocksdb::ReadOptions(), db->idempotency(), "mer\0key", &value).IsNotFound());
+  CHECK(db->db()
+            ->Get(rocksdb::ReadOptions(), db->family(kSideFamily), "mer\0key", &value)
+            .IsNotFound());
   // The next accepted append still gets the next position: rejections take no position.
   auto next = store.append(req("pi_b", 0, 1));
   REQUIRE(next.has_value());
@@ -107,7 +112,8 @@ TEST_CASE("an append to several streams is all or nothing, each at its own versi
   CHECK(*store.stream_version("price_a") == 1);
   CHECK(*store.stream_version("prod_a") == 2);
   // One stale stream refuses the whole append: the fresh stream gets nothing either.
-  AppendRequest stale{{{"price_b", 0, {"{}"}}, {"prod_a", 1, {"{}"}}}, {{"k", "v"}}};
+  AppendRequest stale{{{"price_b", 0, {"{}"}}, {"prod_a", 1, {"{}"}}},
+                      {{db->family(kSideFamily), "k", "v"}}};
   auto refused = store.append(std::move(stale));
   REQUIRE_FALSE(refused.has_value());
   CHECK(refused.error().code() == Status::Code::conflict);
@@ -138,15 +144,15 @@ TEST_CASE("the writer refuses an event that is not valid UTF-8, and writes nothi
   REQUIRE(store.append(std::move(good)).has_value());
 }
 
-TEST_CASE("the idempotency record is written in the same batch as the events") {
+TEST_CASE("side writes (an idempotency record) are written in the same batch as the events") {
   TempDir dir;
   auto db = open_db(dir.path());
   EventStore store(*db);
   AppendRequest r = req("pi_a", 0, 2);
-  r.idempotency_writes.emplace_back("k1", "stored response");
+  r.side_writes.push_back({db->family(kSideFamily), "k1", "stored response"});
   REQUIRE(store.append(std::move(r)).has_value());
   std::string value;
-  REQUIRE(db->db()->Get(rocksdb::ReadOptions(), db->idempotency(), "k1", &value).ok());
+  REQUIRE(db->db()->Get(rocksdb::ReadOptions(), db->family(kSideFamily), "k1", &value).ok());
   CHECK(value == "stored response");
 }
 

@@ -29,6 +29,7 @@
 #include "finance/reconcile.h"
 #include "finance/verify.h"
 #include "projections/projector.h"
+#include "projections/view_store.h"
 #include "tests/support/power_cut_fs.h"
 #include "tests/support/test_server.h"
 
@@ -161,7 +162,8 @@ std::size_t load_and_cut(const std::string& dir, std::chrono::milliseconds after
 
 std::map<std::string, std::string> views_snapshot(const es::Database& db) {
   std::map<std::string, std::string> out;
-  std::unique_ptr<rocksdb::Iterator> it(db.db()->NewIterator(rocksdb::ReadOptions(), db.views()));
+  std::unique_ptr<rocksdb::Iterator> it(
+      db.db()->NewIterator(rocksdb::ReadOptions(), payledger::projections::views_family(db)));
   for (it->SeekToFirst(); it->Valid(); it->Next())
     out[it->key().ToString()] = it->value().ToString();
   return out;

@@ -206,7 +206,8 @@ finance::ReconcileReport reconcile(const Copy& c, const finance::ReconcileOption
 
 // The first key of the views under `prefix`.
 std::string first_view_key(const Copy& c, const std::string& prefix) {
-  std::unique_ptr<rocksdb::Iterator> it(c.db->db()->NewIterator({}, c.db->views()));
+  std::unique_ptr<rocksdb::Iterator> it(
+      c.db->db()->NewIterator({}, projections::views_family(*c.db)));
   it->Seek(prefix);
   REQUIRE((it->Valid() && it->key().starts_with(prefix)));
   return it->key().ToString();
@@ -249,7 +250,7 @@ TEST_CASE("reconcile: the log's totals against the ledger, the balances and ever
   }
   SUBCASE("a document of the views changed") {
     const std::string key = first_view_key(c, "b/payment_intent");
-    REQUIRE(c.db->db()->Put({}, c.db->views(), key, R"({"id":"forged"})").ok());
+    REQUIRE(c.db->db()->Put({}, projections::views_family(*c.db), key, R"({"id":"forged"})").ok());
     const finance::ReconcileReport r = reconcile(c);
     REQUIRE(r.differences.size() == 1);
     CHECK(r.differences[0].find("the views show it otherwise") != std::string::npos);
@@ -257,12 +258,13 @@ TEST_CASE("reconcile: the log's totals against the ledger, the balances and ever
   SUBCASE("an account total changed") {
     const std::string key = first_view_key(c, "k/");
     REQUIRE(c.db->db()
-                ->Put({}, c.db->views(), key, R"({"debits":0,"credits":1,"transactions":1})")
+                ->Put({}, projections::views_family(*c.db), key,
+                      R"({"debits":0,"credits":1,"transactions":1})")
                 .ok());
     CHECK_FALSE(reconcile(c).ok());
   }
   SUBCASE("a balance transaction lost from the journal") {
-    REQUIRE(c.db->db()->Delete({}, c.db->views(), first_view_key(c, "j/")).ok());
+    REQUIRE(c.db->db()->Delete({}, projections::views_family(*c.db), first_view_key(c, "j/")).ok());
     const finance::ReconcileReport r = reconcile(c);
     REQUIRE_FALSE(r.ok());
     CHECK(r.differences[0].find("the balance transactions") != std::string::npos);

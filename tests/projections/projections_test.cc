@@ -28,7 +28,8 @@ constexpr std::int64_t kT0 = 1'742'025'600;
 
 std::map<std::string, std::string> views_snapshot(eventstore::Database& db) {
   std::map<std::string, std::string> out;
-  std::unique_ptr<rocksdb::Iterator> it(db.db()->NewIterator(rocksdb::ReadOptions(), db.views()));
+  std::unique_ptr<rocksdb::Iterator> it(
+      db.db()->NewIterator(rocksdb::ReadOptions(), projections::views_family(db)));
   for (it->SeekToFirst(); it->Valid(); it->Next())
     out[it->key().ToString()] = it->value().ToString();
   return out;
@@ -113,7 +114,8 @@ struct SecondProjector {
     good = id_of(app->call("POST", "/v1/payment_intents", merchant, intent(amount)));
     REQUIRE(app->runner().wait_for(app->store().last_position(), std::chrono::seconds(10)));
     REQUIRE(app->store().read_all(eventstore::Position{1}, 100, &log).is_ok());
-    auto opened = eventstore::Database::open(other.path());
+    auto opened =
+        eventstore::Database::open(other.path(), nullptr, {std::string(projections::kViewsFamily)});
     REQUIRE(opened.has_value());
     db = std::move(*opened);
     REQUIRE(projections::ensure_view_format(*db).is_ok());
@@ -140,7 +142,7 @@ struct SecondProjector {
   std::string why(const std::string& name, std::uint64_t p) const {
     std::string reason;
     REQUIRE(db->db()
-                ->Get(rocksdb::ReadOptions(), db->views(),
+                ->Get(rocksdb::ReadOptions(), projections::views_family(*db),
                       projections::ViewKeys::quarantined(name, eventstore::Position{p}), &reason)
                 .ok());
     return reason;
@@ -193,7 +195,8 @@ TEST_CASE("rebuilding from position 0 yields byte-identical views") {
     REQUIRE(app->runner().wait_for(app->store().last_position(), std::chrono::seconds(10)));
     before = views_snapshot(app->db());
   }
-  auto db = eventstore::Database::open(dir.path());
+  auto db =
+      eventstore::Database::open(dir.path(), nullptr, {std::string(projections::kViewsFamily)});
   REQUIRE(db.has_value());
   REQUIRE(projections::reset_views(**db).is_ok());
   CHECK(views_snapshot(**db).size() == 1);  // the format key only
@@ -271,7 +274,8 @@ TEST_CASE("streams interleaved in any order, with redeliveries, build the same v
   for (unsigned seed : {1u, 2u, 3u}) {
     CAPTURE(seed);
     TempDir dir;
-    auto db = eventstore::Database::open(dir.path());
+    auto db =
+        eventstore::Database::open(dir.path(), nullptr, {std::string(projections::kViewsFamily)});
     REQUIRE(db.has_value());
     REQUIRE(projections::ensure_view_format(**db).is_ok());
     const auto shuffled = interleaved(all, seed);

@@ -5,8 +5,12 @@
 
 #include "contract/aggregate.h"
 
+#include "api/idempotency.h"
+#include "kafka/relay.h"
+#include "projections/view_store.h"
 #include "resources/webhook_endpoints/endpoint.h"
 #include "tests/support/test_server.h"
+#include "webhooks/store.h"
 
 using namespace payledger;
 using namespace payledger::testing;
@@ -18,7 +22,8 @@ std::string everything_stored(Server& s) {
   eventstore::Database& db = s.app().db();
   std::string all;
   for (rocksdb::ColumnFamilyHandle* h :
-       {db.log(), db.idempotency(), db.views(), db.relay(), db.webhooks()}) {
+       {db.log(), api::idempotency_family(db), projections::views_family(db),
+        kafka::relay_family(db), webhooks::webhooks_family(db)}) {
     std::unique_ptr<rocksdb::Iterator> it(db.db()->NewIterator(rocksdb::ReadOptions(), h));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       all += it->key().ToString();
