@@ -168,9 +168,10 @@ TEST_CASE("each malformed field is named, and nothing throws") {
       {with_member("inner", "\"x\""), "object inner"},
       {"[1]", "object sample"},
   };
-  for (const auto& [text, why] : cases) {
+  for (const auto& malformed : cases) {
+    const std::string& text = malformed.first;  // a named variable: CAPTURE takes no binding
     CAPTURE(text);
-    CHECK(read_error(text) == why);
+    CHECK(read_error(text) == malformed.second);
   }
 }
 

@@ -300,9 +300,10 @@ void run_steps(api::App& app, const d::MerchantId& m, const std::vector<Step>& s
 // Every catalog event type, for the schema check: each resource's steps, then a test clock
 // advanced past its customer's authorization (which expires), then deleted.
 void catalog(api::App& app, const d::MerchantId& m, std::map<std::string, Told>& told) {
-  for (const auto& [resource, steps] : catalog_steps()) {
+  for (const auto& entry : catalog_steps()) {
+    const std::string& resource = entry.first;  // not a binding: CAPTURE's lambda takes it
     CAPTURE(resource);
-    run_steps(app, m, steps);
+    run_steps(app, m, entry.second);
   }
   auto post = [&](const std::string& path, const Json& body) {
     api::Outcome o = app.call("POST", path, m, body.dump());
