@@ -689,6 +689,8 @@ Expected<std::string, ApiError> ApiServer::expanded(std::string json, const http
     const auto e = std::find_if(spec.expandable.begin(), spec.expandable.end(),
                                 [&](const contract::Expansion& x) { return x.field == field; });
     if (e == spec.expandable.end()) return Unexpected{not_expandable(spec, field)};
+    const auto named = [&](const auto& member) { return member.first == field; };
+    if (std::any_of(members.begin(), members.end(), named)) continue;  // expand[] named it twice
     std::string_view id;  // stays empty for a null or absent field: null stays null
     if (object[e->by_own_id ? std::string_view("id") : std::string_view(field)].get(id) !=
         simdjson::SUCCESS) {

@@ -21,8 +21,8 @@ Status EnvelopeParser::parse(std::string_view payload, EventHeader* header,
   header->meta.merchant = domain::MerchantId{envelope.str("merchant_id")};
   header->meta.occurred_at = domain::UnixSeconds{envelope.i64("occurred_at")};
   *data = envelope.object("data");
-  if (!error.failed() && version < 1) error.fail("positive integer", "stream_version");
   if (error.failed()) return Status::corruption("event field " + error.what());
+  if (version < 1) return Status::corruption("event field stream_version");
   return Status::ok();
 }
 

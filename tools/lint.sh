@@ -10,7 +10,7 @@ cmake -S "$root" -B "$lint_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 cd "$root"
 out="$(mktemp)"
 status=0
-git ls-files 'domain/*.cc' 'eventstore/*.cc' 'contract/*.cc' 'projections/*.cc' 'kafka/*.cc' \
+git ls-files 'domain/*.cc' 'json/*.cc' 'eventstore/*.cc' 'contract/*.cc' 'projections/*.cc' 'kafka/*.cc' \
   'api/*.cc' 'resources/*.cc' 'webhooks/*.cc' 'finance/*.cc' 'app/*.cc' 'tools/*.cc' |
   xargs -P "$(nproc)" -n 4 clang-tidy -p "$lint_dir" --quiet --warnings-as-errors='*' \
     >"$out" 2>&1 || status=$?
