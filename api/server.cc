@@ -643,10 +643,6 @@ ApiError not_expandable(const contract::ObjectSpec& spec, const std::string& fie
                            (names.empty() ? " (nothing can)." : "; it can expand " + names + "."));
 }
 
-}  // namespace
-
-namespace {
-
 // `object` with each member named in `members` given that member's JSON text instead (added at
 // the end when `object` has no such member), keys otherwise in their order.
 std::string with_members(simdjson::dom::object object,

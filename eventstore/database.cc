@@ -1,7 +1,6 @@
 #include "eventstore/database.h"
 
 #include <algorithm>
-#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -47,9 +46,8 @@ rocksdb::ColumnFamilyOptions column_family_options() {
 
 namespace {
 
-// The options of the log's family: its own memtable tuning beside the shared ones.
-rocksdb::ColumnFamilyOptions log_family_options() {
-  rocksdb::ColumnFamilyOptions log_cf = column_family_options();
+// The options of the log's family: `log_cf` (the shared ones) with its own memtable tuning.
+rocksdb::ColumnFamilyOptions log_family_options(rocksdb::ColumnFamilyOptions log_cf) {
   log_cf.memtable_insert_with_hint_prefix_extractor = std::make_shared<EventKeyHint>();
   // Every create asks for the head of a stream that does not exist yet: a bloom filter over
   // the memtable's keys answers that without searching the skip list.
@@ -58,25 +56,31 @@ rocksdb::ColumnFamilyOptions log_family_options() {
   return log_cf;
 }
 
-// The families to open: the default, the log, those on disk (RocksDB opens all or none) and
-// `named`, each once.
-std::vector<rocksdb::ColumnFamilyDescriptor> descriptors(const rocksdb::DBOptions& options,
-                                                         const std::string& dir,
-                                                         const std::vector<std::string>& named) {
-  std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName, std::string(kLogFamily)};
+// The names of the families of the database in `dir`; none for a new directory.
+std::vector<std::string> families_on_disk(const rocksdb::DBOptions& options,
+                                          const std::string& dir) {
   std::vector<std::string> on_disk;
   // A new directory has none yet (ListColumnFamilies fails): nothing to add.
   (void)rocksdb::DB::ListColumnFamilies(options, dir, &on_disk);
-  for (const std::vector<std::string>* list : {&std::as_const(on_disk), &named}) {
+  return on_disk;
+}
+
+// The families to open: the default, the log, those `on_disk` (RocksDB opens all or none) and
+// `named`, each once. They share one set of options, and so one block cache
+// (column_family_options makes a new one at each call).
+std::vector<rocksdb::ColumnFamilyDescriptor> descriptors(const std::vector<std::string>& on_disk,
+                                                         const std::vector<std::string>& named) {
+  std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName, std::string(kLogFamily)};
+  for (const std::vector<std::string>* list : {&on_disk, &named}) {
     for (const std::string& name : *list) {
       if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
     }
   }
+  const rocksdb::ColumnFamilyOptions cf = column_family_options();
+  const rocksdb::ColumnFamilyOptions log_cf = log_family_options(cf);
   std::vector<rocksdb::ColumnFamilyDescriptor> out;
   out.reserve(names.size());
-  for (const std::string& name : names) {
-    out.emplace_back(name, name == kLogFamily ? log_family_options() : column_family_options());
-  }
+  for (const std::string& name : names) out.emplace_back(name, name == kLogFamily ? log_cf : cf);
   return out;
 }
 
@@ -89,7 +93,8 @@ Expected<std::unique_ptr<Database>, Status> Database::open(
   options.create_if_missing = true;
   options.create_missing_column_families = true;
   options.max_background_jobs = 2;
-  const std::vector<rocksdb::ColumnFamilyDescriptor> wanted = descriptors(options, dir, families);
+  const std::vector<rocksdb::ColumnFamilyDescriptor> wanted =
+      descriptors(families_on_disk(options, dir), families);
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, dir, wanted, &handles, &raw);
@@ -105,14 +110,13 @@ Expected<std::unique_ptr<Database>, Status> Database::open_follower(
     const std::vector<std::string>& families) {
   rocksdb::DBOptions options;
   options.max_open_files = -1;  // a secondary instance keeps every table file open
-  std::vector<std::string> on_disk;
-  (void)rocksdb::DB::ListColumnFamilies(options, dir, &on_disk);
+  const std::vector<std::string> on_disk = families_on_disk(options, dir);
   for (const std::string& name : families) {
     if (std::find(on_disk.begin(), on_disk.end(), name) == on_disk.end()) {
       return Unexpected{Status::io_error(fmt::format("{} has no column family {}", dir, name))};
     }
   }
-  const std::vector<rocksdb::ColumnFamilyDescriptor> wanted = descriptors(options, dir, {});
+  const std::vector<rocksdb::ColumnFamilyDescriptor> wanted = descriptors(on_disk, {});
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s =
@@ -155,11 +159,14 @@ Status Database::reset_family(std::string_view name) {
                                [&](const auto& f) { return f.first == name; });
   PL_ASSERT(it != families_.end() && it->second != log_, "only an upper layer's family is reset");
   const std::string what(name);
-  rocksdb::Status s = db_->DropColumnFamily(it->second);
+  rocksdb::ColumnFamilyDescriptor descriptor;  // its options: the block cache it shares
+  rocksdb::Status s = it->second->GetDescriptor(&descriptor);
+  if (!s.ok()) return Status::io_error("reading the options of " + what + ": " + s.ToString());
+  s = db_->DropColumnFamily(it->second);
   if (!s.ok()) return Status::io_error("dropping " + what + ": " + s.ToString());
   (void)db_->DestroyColumnFamilyHandle(it->second);
   it->second = nullptr;
-  s = db_->CreateColumnFamily(column_family_options(), what, &it->second);
+  s = db_->CreateColumnFamily(descriptor.options, what, &it->second);
   if (!s.ok()) return Status::io_error("creating " + what + ": " + s.ToString());
   return Status::ok();
 }
