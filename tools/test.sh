@@ -14,10 +14,11 @@ command -v npm >/dev/null 2>&1 || node_packages+=(npm)
 "$root/tests/webhooks/setup.sh"
 "$root/tests/finance/setup.sh"
 "$root/tests/api/setup.sh"
-"$root/tools/build.sh"
 cd "$root"
+# Seconds, so before the build: a formatting slip fails fast.
 echo "== clang-format"
 git ls-files '*.cc' '*.h' | xargs clang-format --dry-run --Werror
+"$root/tools/build.sh"
 # clang-tidy takes the CPU the tests leave idle (they mostly wait on sockets, a broker and a
 # browser): it runs niced beside them, its report printed once both are done.
 echo "== clang-tidy (in the background, beside the tests and benchmarks)"
