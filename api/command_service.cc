@@ -13,9 +13,31 @@ Outcome storage_failure(const eventstore::Status& s) {
   return Outcome{e.http_status, e.body(), {}};
 }
 
+Outcome error_outcome(const ApiError& e) {
+  return Outcome{e.http_status, e.body(), {}};
+}
+
 eventstore::EnvelopeParser& thread_parser() {
   thread_local eventstore::EnvelopeParser parser;
   return parser;
+}
+
+Outcome missing_reference(std::string_view object, const std::string& id, std::string_view param) {
+  ApiError e = not_found(std::string(object), id);
+  e.http_status = 400;
+  e.param = std::string(param);
+  return error_outcome(e);
+}
+
+Transaction::Transaction(CommandService& commands, domain::MerchantId merchant)
+    : commands_(commands), merchant_(std::move(merchant)), now_(commands.now()) {}
+
+Expected<domain::UnixSeconds, Outcome> Transaction::live_on(const std::string& clock) {
+  PL_ASSERT(!staged_events_, "a request's time is chosen before it stages events");
+  auto time = commands_.time_on(merchant_, clock);
+  if (!time) return Unexpected{storage_failure(time.error())};
+  now_ = *time;
+  return now_;
 }
 
 std::string Transaction::new_event_id() {
@@ -43,9 +65,14 @@ Outcome Transaction::commit(Outcome answer, const IdempotencyWrite* idempotency)
   return storage_failure(appended.error());
 }
 
-Outcome CommandService::retrying(const std::function<Outcome()>& attempt) {
+Outcome transact(CommandService& commands, const domain::MerchantId& merchant,
+                 const IdempotencyWrite* idempotency,
+                 const std::function<Attempt(Transaction&)>& attempt) {
   for (int i = 0; i < kMaxConflictRetries; ++i) {
-    Outcome o = attempt();
+    Transaction tx(commands, merchant);
+    Attempt answer = attempt(tx);
+    if (!answer) return answer.error();
+    Outcome o = tx.commit(std::move(*answer), idempotency);
     if (!o.conflict) return o;
   }
   ApiError e;
@@ -92,23 +119,6 @@ Expected<CommandService::Folded, eventstore::Status> CommandService::fold(
   }
   if (!stored.empty()) out.state = std::move(state);
   return out;
-}
-
-Expected<std::optional<std::uint64_t>, eventstore::Status> CommandService::live_version(
-    const domain::MerchantId& merchant, const std::string& id) const {
-  using Version = std::optional<std::uint64_t>;
-  auto folded = fold(merchant, id);
-  if (!folded) return Unexpected{folded.error()};
-  if (!folded->state || !folded->aggregate->exists(*folded->state)) return Version();
-  return Version(folded->version);
-}
-
-Expected<std::string, eventstore::Status> CommandService::clock_of(
-    const domain::MerchantId& merchant, const std::string& id) const {
-  auto folded = fold(merchant, id);
-  if (!folded) return Unexpected{folded.error()};
-  if (!folded->state) return std::string();
-  return folded->aggregate->clock_of(*folded->state);
 }
 
 Expected<domain::UnixSeconds, eventstore::Status> CommandService::time_on(

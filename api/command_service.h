@@ -32,13 +32,16 @@ struct Outcome {
   int http_status = 200;
   std::string body;               // the API object, or an error
   eventstore::Position position;  // of the last event appended; 0 when none was
-  bool conflict = false;          // a version conflict: CommandService::retrying runs it again
+  bool conflict = false;          // a version conflict: `transact` runs the request again
   // What the Idempotency-Key record keeps instead of `body`, when the answer shows a secret
   // once (a webhook endpoint's): the record keeps it sealed, and the route's replay unseals it.
   std::optional<std::string> recorded_body = {};
 };
 
+// The answer for a storage failure: 500, nothing written.
 Outcome storage_failure(const eventstore::Status& s);
+// The answer of a request that failed before anything was written.
+Outcome error_outcome(const ApiError& e);
 
 // An aggregate's stream as the log says now.
 template <class M>
@@ -50,11 +53,47 @@ struct Loaded {
 
 class CommandService;
 
-// The events of one request, across streams, appended all or nothing.
+// An object a request names (a PaymentIntent's customer, a customer's test clock), as
+// Transaction::reference found it.
+struct Referenced {
+  std::uint64_t version = 0;  // guarded in the append
+  // The clock of what is made with the object: the test clock the object lives on, or the
+  // object itself when it is a test clock; empty for the system clock.
+  std::string clock;
+};
+
+// The events of one request, across streams, appended all or nothing by `transact` (below):
+// what the request reads, what it relies on, the time its decisions take, what it stages.
 class Transaction {
  public:
-  Transaction(CommandService& commands, domain::MerchantId merchant, domain::UnixSeconds now)
-      : commands_(commands), merchant_(std::move(merchant)), now_(now) {}
+  // The time is the system's until live_on picks a clock.
+  Transaction(CommandService& commands, domain::MerchantId merchant);
+
+  const domain::MerchantId& merchant() const { return merchant_; }
+  // The time the request's decisions take and its events are stamped with.
+  domain::UnixSeconds now() const { return now_; }
+
+  // The stream `stream_id` of M as the log says now (CommandService::load); else the answer for
+  // the storage failure.
+  template <class M>
+  Expected<Loaded<M>, Outcome> load(const std::string& stream_id) const;
+  // The object `id` of M that the request names in `param`: the merchant's, and live. Its
+  // version is guarded, so the append fails (and the request runs again) if it changes first.
+  // Else the answer: 400 resource_missing naming `param`, or the storage failure.
+  template <class M>
+  Expected<Referenced, Outcome> reference(const std::string& id, std::string_view param);
+  // Makes `clock` (empty: the system's) the time source of the request and returns its time
+  // (CommandService::time_on); else the answer for the storage failure.
+  // REQUIRES: nothing staged yet (the staged events carry the time).
+  Expected<domain::UnixSeconds, Outcome> live_on(const std::string& clock);
+  // The same for a stream of M in `state`: the clock it lives on (M::clock_of), if any.
+  template <class M>
+  Expected<domain::UnixSeconds, Outcome> live_on(const std::optional<typename M::State>& state) {
+    if constexpr (requires(const typename M::State& s) { M::clock_of(s); }) {
+      if (state) return live_on(M::clock_of(*state));
+    }
+    return live_on(std::string());
+  }
 
   // Stages `events` after the version `at` was loaded at; returns the state they leave.
   template <class M>
@@ -75,8 +114,21 @@ class Transaction {
   CommandService& commands_;
   domain::MerchantId merchant_;
   domain::UnixSeconds now_;
+  bool staged_events_ = false;  // the time is fixed once events carry it
   eventstore::AppendRequest request_;
 };
+
+// What one attempt of a request ends in: the answer, appended with what it staged, or the answer
+// told at once with nothing written (a refusal, a storage failure).
+using Attempt = Expected<Outcome, Outcome>;
+
+// Runs `attempt` in a new transaction and commits what it staged with its answer (stored under
+// the Idempotency-Key when given). On a version conflict (a stream read or referenced changed
+// before the append) the whole attempt runs again from the log, a bounded number of times, and
+// then the answer is 409 lock_timeout. The one way a request writes.
+Outcome transact(CommandService& commands, const domain::MerchantId& merchant,
+                 const IdempotencyWrite* idempotency,
+                 const std::function<Attempt(Transaction&)>& attempt);
 
 // What an operator tunes about the resources' rules: values of the settings the modules declare
 // (contract::SettingSpec, payledgerd's flags), by name. A setting not here has its default.
@@ -103,33 +155,14 @@ class CommandService {
   template <class M>
   Expected<Loaded<M>, eventstore::Status> load(const domain::MerchantId& merchant,
                                                const std::string& stream_id) const;
-  // The stream version of `id` when it names an existing (not deleted) object of the merchant,
-  // of any resource; nullopt otherwise. Guard that version in the append that relies on it.
-  Expected<std::optional<std::uint64_t>, eventstore::Status> live_version(
-      const domain::MerchantId& merchant, const std::string& id) const;
-  // The test clock the merchant's stream `id` lives on (Aggregate::clock_of), of any resource;
-  // empty for the system clock, and when there is no such stream.
-  Expected<std::string, eventstore::Status> clock_of(const domain::MerchantId& merchant,
-                                                     const std::string& id) const;
   // The time on `clock`: now() when empty; else the time that clock stands at, or now() when it
   // is not one of the merchant's live clocks (a deleted clock's streams go back to real time).
   Expected<domain::UnixSeconds, eventstore::Status> time_on(const domain::MerchantId& merchant,
                                                             const std::string& clock) const;
-  // The time for a decision on a stream of M in `state`: its clock's (M::clock_of), else now().
-  template <class M>
-  Expected<domain::UnixSeconds, eventstore::Status> time_for(
-      const domain::MerchantId& merchant, const std::optional<typename M::State>& state) const {
-    if constexpr (requires(const typename M::State& s) { M::clock_of(s); }) {
-      if (state) return time_on(merchant, M::clock_of(*state));
-    }
-    return now();
-  }
   // The merchant whose stream `stream_id` is; nullopt when there is no such stream. For pages a
   // customer opens without an API key, which know only the object.
   Expected<std::optional<domain::MerchantId>, eventstore::Status> owner_of(
       const std::string& stream_id) const;
-  // Runs `attempt` again while it ends in a version conflict (a bounded number of times).
-  Outcome retrying(const std::function<Outcome()>& attempt);
 
   std::string new_id(std::string_view prefix) { return ids_.next(prefix); }
   IdGenerator& ids() { return ids_; }
@@ -215,10 +248,47 @@ Expected<Loaded<M>, eventstore::Status> CommandService::load(const domain::Merch
 }
 
 template <class M>
+Expected<Loaded<M>, Outcome> Transaction::load(const std::string& stream_id) const {
+  auto loaded = commands_.load<M>(merchant_, stream_id);
+  if (!loaded) return Unexpected{storage_failure(loaded.error())};
+  return std::move(*loaded);
+}
+
+// The clock of what is made with an object of M in `state` whose id is `id` (Referenced::clock).
+template <class M>
+std::string clock_of_dependants(const std::string& id, const typename M::State& state) {
+  if constexpr (requires { M::frozen_time(state); }) {
+    return id;
+  } else if constexpr (requires { M::clock_of(state); }) {
+    return M::clock_of(state);
+  } else {
+    return {};
+  }
+}
+
+// 400 resource_missing: `param` names no live `object` of the merchant.
+Outcome missing_reference(std::string_view object, const std::string& id, std::string_view param);
+
+template <class M>
+Expected<Referenced, Outcome> Transaction::reference(const std::string& id,
+                                                     std::string_view param) {
+  const auto object = M::objects().front().object;
+  if (!valid_id(id, M::kStreamPrefix)) return Unexpected{missing_reference(object, id, param)};
+  auto loaded = load<M>(id);
+  if (!loaded) return Unexpected{loaded.error()};
+  if (!loaded->state || !M::exists(*loaded->state)) {
+    return Unexpected{missing_reference(object, id, param)};
+  }
+  guard(id, loaded->version);
+  return Referenced{loaded->version, clock_of_dependants<M>(id, *loaded->state)};
+}
+
+template <class M>
 std::optional<typename M::State> Transaction::add(const Loaded<M>& at,
                                                   const std::vector<typename M::Event>& events) {
   std::optional<typename M::State> state = at.state;
   if (events.empty()) return state;
+  staged_events_ = true;
   eventstore::StreamAppend append{at.stream_id, at.version, {}};
   for (const auto& body : events) {
     const domain::EventMeta meta{domain::EventId{new_event_id()}, at.stream_id,

@@ -1,6 +1,8 @@
 #include "api/ids.h"
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 
 #include <fmt/format.h>
 #include <openssl/evp.h>
@@ -24,6 +26,13 @@ std::string RandomIds::next(std::string_view prefix) {
     id.push_back(kAlphabet[b % 62]);
   }
   return id;
+}
+
+bool valid_id(const std::string& id, std::string_view prefix) {
+  return id.size() <= kMaxIdChars && id.starts_with(prefix) &&
+         std::all_of(id.begin(), id.end(), [](char c) {
+           return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-';
+         });
 }
 
 std::string uuid_v4() {

@@ -1,5 +1,6 @@
 #pragma once
 // Generated ids and key hashes. Ids come from OpenSSL's CSPRNG so they cannot be guessed.
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,13 @@ class RandomIds final : public IdGenerator {
  public:
   std::string next(std::string_view prefix) override;
 };
+
+// Ids are generated as prefix + base62; a longer one names nothing.
+inline constexpr std::size_t kMaxIdChars = 100;
+
+// A resource's id is its prefix and then base62, '_' or '-' (pay_ + UUID): anything else cannot
+// name an object.
+bool valid_id(const std::string& id, std::string_view prefix);
 
 // A random (version 4) UUID in lowercase, e.g. "a1b2c3d4-e5f6-4789-abcd-ef1234567890": ids of
 // resources whose API spells them prefix + UUID (pay_...).

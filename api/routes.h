@@ -128,33 +128,25 @@ class Routes {
 Outcome list_of(const std::vector<std::pair<std::string, std::string>>& items,
                 const std::multimap<std::string, std::string>& query, const std::string& url);
 
-// The answer of a handler that failed before anything was written.
-Outcome error_outcome(const ApiError& e);
-
-// Something a decision relies on outside its own stream (a PaymentIntent's customer): checked,
-// and guarded in the append, inside each attempt. Returns an error outcome to stop.
-using Prepare = std::function<std::optional<Outcome>(Transaction&)>;
-
-// Decides on one stream of module M and appends what was decided, again on a version conflict:
-// the stream is loaded (or taken as new when `fresh`), `decide(state)` returns the module's
-// decision, a rejection is told with `error(rejection)`, and the answer is
-// `answer(events, state after them)`, stored with the events under the Idempotency-Key.
-// `decide(state, now)` gets the time on the stream's clock (CommandService::time_for), which
-// also stamps the events; `decide(state)` decides without it.
+// Decides on one stream of module M and appends what was decided (`transact`): the stream is
+// loaded (or taken as new when `fresh`), `decide(state)` returns the module's decision, a
+// rejection is told with `error(rejection)`, and the answer is `answer(events, state after
+// them)`, stored with the events under the Idempotency-Key. `decide(state, now)` gets the time
+// on the stream's clock (Transaction::live_on), which also stamps the events; `decide(state)`
+// decides without it.
 template <class M, class Decide, class Answer, class Error>
 Outcome decide_and_append(CommandService& commands, const domain::MerchantId& merchant,
                           const IdempotencyWrite* idempotency, const std::string& stream_id,
-                          bool fresh, Decide&& decide, Answer&& answer, Error&& error,
-                          const Prepare& prepare = {}) {
-  return commands.retrying([&]() -> Outcome {
+                          bool fresh, Decide&& decide, Answer&& answer, Error&& error) {
+  return transact(commands, merchant, idempotency, [&](Transaction& tx) -> Attempt {
     Loaded<M> loaded{stream_id, 0, std::nullopt};
     if (!fresh) {
-      auto found = commands.load<M>(merchant, stream_id);
-      if (!found) return storage_failure(found.error());
+      auto found = tx.load<M>(stream_id);
+      if (!found) return Unexpected{found.error()};
       loaded = std::move(*found);
     }
-    auto now = commands.time_for<M>(merchant, loaded.state);
-    if (!now) return storage_failure(now.error());
+    auto now = tx.live_on<M>(loaded.state);
+    if (!now) return Unexpected{now.error()};
     auto decision = [&] {
       if constexpr (std::is_invocable_v<Decide&, const decltype(loaded.state)&,
                                         domain::UnixSeconds>) {
@@ -163,13 +155,9 @@ Outcome decide_and_append(CommandService& commands, const domain::MerchantId& me
         return decide(loaded.state);
       }
     }();
-    if (!decision) return error_outcome(error(decision.error()));
-    Transaction tx(commands, merchant, *now);
-    if (prepare) {
-      if (auto stop = prepare(tx)) return *stop;
-    }
+    if (!decision) return Unexpected{error_outcome(error(decision.error()))};
     const auto next = tx.add(loaded, *decision);
-    return tx.commit(answer(*decision, next), idempotency);
+    return answer(*decision, next);
   });
 }
 
@@ -188,12 +176,5 @@ Outcome object_or_tombstone(std::string_view object, const std::string& id,
   if (state->deleted) return Outcome{200, contract::tombstone(object, id), {}};
   return Outcome{200, render(*state), {}};
 }
-
-// Ids are generated as prefix + base62; a longer one names nothing.
-inline constexpr std::size_t kMaxIdChars = 100;
-
-// A resource's id is its prefix and then base62, '_' or '-' (pay_ + UUID): anything else cannot
-// name an object.
-bool valid_id(const std::string& id, std::string_view prefix);
 
 }  // namespace payledger::api

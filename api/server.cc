@@ -85,21 +85,6 @@ Expected<Params, ApiError> body_params(const httplib::Request& req) {
                                       type + ".")};
 }
 
-}  // namespace
-
-Outcome error_outcome(const ApiError& e) {
-  return Outcome{e.http_status, e.body(), {}};
-}
-
-bool valid_id(const std::string& id, std::string_view prefix) {
-  return id.size() <= kMaxIdChars && id.starts_with(prefix) &&
-         std::all_of(id.begin(), id.end(), [](char c) {
-           return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-';
-         });
-}
-
-namespace {
-
 std::unique_ptr<httplib::Server> make_http_server(const ServerOptions& options) {
   if (options.tls_cert_path.empty() && options.tls_key_path.empty()) {
     return std::make_unique<httplib::Server>();

@@ -78,7 +78,7 @@ bool Sweeper::catch_up_clock(const projections::DueStream& clock) {
     for (const auto& item : *due) {
       const Resource* resource = resources_.of(registry_.for_stream(item.stream_id));
       if (resource == nullptr) continue;
-      // The module takes the time from the stream's clock (CommandService::time_for).
+      // The module takes the time from the stream's clock (Transaction::live_on).
       if (resource->run_due(commands_, domain::MerchantId{item.merchant}, item.stream_id)) {
         wrote = true;
       }

@@ -168,7 +168,7 @@ struct Made {
   std::string abandoned_charge;  // of a challenge a new payment replaces
 };
 
-struct Attempt {
+struct Completing {
   api::CommandService& commands;
   const d::MerchantId& merchant;
   const std::string& id;
@@ -178,7 +178,7 @@ struct Attempt {
 
 // The completion's own events beside the payment: the order (order mode), the customer made
 // for it (customer_creation=always) and the intent's customer.
-void stage_completion(Attempt& a, api::Transaction& tx, const api::Loaded<Module>& session,
+void stage_completion(Completing& a, api::Transaction& tx, const api::Loaded<Module>& session,
                       const std::vector<Event>& completion,
                       const api::Loaded<payment_intents::Module>& intent,
                       std::vector<payment_intents::Event> paid, d::UnixSeconds now) {
@@ -214,22 +214,24 @@ void stage_completion(Attempt& a, api::Transaction& tx, const api::Loaded<Module
 }
 
 // Ends an attempt with `e`, told to the customer.
-Outcome stop(Attempt& a, ApiError e) {
+Outcome stop(Completing& a, ApiError e) {
   a.result = refused(std::move(e));
   return api::error_outcome(a.result.error);
 }
 
-// Runs `attempt` (again on a version conflict). The result stands only when its append did (or
-// the attempt refused); a storage failure or conflicts to the end are told as what they are.
-CompletionResult run(Attempt& a, const std::function<Outcome()>& attempt) {
+// Runs `attempt` in a transaction (again on a version conflict). The result stands only when
+// its append did (or the attempt refused); a storage failure or conflicts to the end are told as
+// what they are.
+CompletionResult run(Completing& a, const std::function<api::Attempt(api::Transaction&)>& attempt) {
   bool refused_by_attempt = false;
-  const Outcome o = a.commands.retrying([&]() -> Outcome {
-    a.result = CompletionResult{};
-    Outcome out = attempt();
-    refused_by_attempt = a.result.kind == CompletionResult::Kind::refused && !out.conflict &&
-                         out.http_status != 200 && !a.result.error.code.empty();
-    return out;
-  });
+  const Outcome o =
+      api::transact(a.commands, a.merchant, nullptr, [&](api::Transaction& tx) -> api::Attempt {
+        a.result = CompletionResult{};
+        api::Attempt out = attempt(tx);
+        refused_by_attempt = !out && a.result.kind == CompletionResult::Kind::refused &&
+                             !a.result.error.code.empty();
+        return out;
+      });
   if (o.http_status == 200 || refused_by_attempt) {
     a.result.position = o.position;
     return a.result;
@@ -282,11 +284,12 @@ Expected<std::vector<payment_intents::Event>, ApiError> intent_events(
 // Appends the payment's outcome: paid (the completion), declined (the intent alone), or waiting
 // for 3-D Secure (`waiting` decides the session's event).
 template <class Waiting>
-Outcome settle(Attempt& a, const api::Loaded<Module>& session, const std::vector<Event>& completion,
-               const api::Loaded<payment_intents::Module>& intent,
-               std::vector<payment_intents::Event> paid, d::UnixSeconds now, Waiting&& waiting) {
+api::Attempt settle(Completing& a, api::Transaction& tx, const api::Loaded<Module>& session,
+                    const std::vector<Event>& completion,
+                    const api::Loaded<payment_intents::Module>& intent,
+                    std::vector<payment_intents::Event> paid, Waiting&& waiting) {
+  const d::UnixSeconds now = tx.now();
   const auto after = api::after(intent, paid, a.merchant, now);
-  api::Transaction tx(a.commands, a.merchant, now);
   switch (after.state->status) {
     case payment_intents::IntentStatus::succeeded:
     case payment_intents::IntentStatus::requires_capture:
@@ -294,7 +297,7 @@ Outcome settle(Attempt& a, const api::Loaded<Module>& session, const std::vector
       break;
     case payment_intents::IntentStatus::requires_action: {
       auto wait = waiting();
-      if (!wait) return stop(a, rejection_error(wait.error(), a.id, session.state));
+      if (!wait) return Unexpected{stop(a, rejection_error(wait.error(), a.id, session.state))};
       (void)tx.add(intent, paid);
       a.result.session = tx.add(session, *wait);
       a.result.kind = CompletionResult::Kind::authenticate;
@@ -309,7 +312,7 @@ Outcome settle(Attempt& a, const api::Loaded<Module>& session, const std::vector
       a.result.error = decline_error(*after.state);
       a.result.session = session.state;
   }
-  return tx.commit(Outcome{200, {}, {}}, nullptr);
+  return Outcome{200, {}, {}};
 }
 
 }  // namespace
@@ -365,16 +368,16 @@ CompletionResult complete(api::CommandService& commands, const d::MerchantId& me
   const Made made{commands.new_id("cus"), commands.new_id("ord"), commands.new_id("ch"),
                   commands.new_id("ch")};
   CompletionResult result;
-  Attempt a{commands, merchant, id, made, result};
+  Completing a{commands, merchant, id, made, result};
   const std::string challenge = base_url + "/checkout/" + id + "/authenticate?key=";
-  return run(a, [&]() -> Outcome {
-    auto loaded = commands.load<Module>(merchant, id);
-    if (!loaded) return api::storage_failure(loaded.error());
-    if (!loaded->state) return stop(a, api::not_found("checkout.session", id));
+  return run(a, [&](api::Transaction& tx) -> api::Attempt {
+    auto loaded = tx.load<Module>(id);
+    if (!loaded) return Unexpected{loaded.error()};
+    if (!loaded->state) return Unexpected{stop(a, api::not_found("checkout.session", id))};
     const Session& s = *loaded->state;
     // The session's clock: a test clock's when its customer lives on one.
-    auto clock_now = commands.time_for<Module>(merchant, loaded->state);
-    if (!clock_now) return api::storage_failure(clock_now.error());
+    auto clock_now = tx.live_on<Module>(loaded->state);
+    if (!clock_now) return Unexpected{clock_now.error()};
     const d::UnixSeconds now = *clock_now;
     CompleteSession cmd;
     cmd.customer = !s.customer.empty()                               ? s.customer
@@ -387,14 +390,16 @@ CompletionResult complete(api::CommandService& commands, const d::MerchantId& me
     cmd.order = s.mode == Mode::order ? made.order : std::string();
     cmd.now = now;
     auto completion = decide(loaded->state, cmd);
-    if (!completion) return stop(a, rejection_error(completion.error(), id, loaded->state));
+    if (!completion) {
+      return Unexpected{stop(a, rejection_error(completion.error(), id, loaded->state))};
+    }
     const auto& done = std::get<SessionCompleted>(completion->front());
-    auto intent = commands.load<payment_intents::Module>(merchant, s.payment_intent.value);
-    if (!intent) return api::storage_failure(intent.error());
+    auto intent = tx.load<payment_intents::Module>(s.payment_intent.value);
+    if (!intent) return Unexpected{intent.error()};
     const std::string key = s.client_secret.substr(s.client_secret.rfind('_') + 1);
     auto paid = intent_events(*intent, s, done, pm, made, challenge + key, merchant, now);
-    if (!paid) return stop(a, paid.error());
-    return settle(a, *loaded, *completion, *intent, std::move(*paid), now,
+    if (!paid) return Unexpected{stop(a, paid.error())};
+    return settle(a, tx, *loaded, *completion, *intent, std::move(*paid),
                   [&] { return decide(loaded->state, AwaitAuthentication{cmd}); });
   });
 }
@@ -403,18 +408,19 @@ CompletionResult finish_authentication(api::CommandService& commands, const d::M
                                        const std::string& id, bool passed) {
   const Made made{"", "", commands.new_id("ch"), ""};
   CompletionResult result;
-  Attempt a{commands, merchant, id, made, result};
-  return run(a, [&]() -> Outcome {
-    auto loaded = commands.load<Module>(merchant, id);
-    if (!loaded) return api::storage_failure(loaded.error());
-    auto clock_now = commands.time_for<Module>(merchant, loaded->state);
-    if (!clock_now) return api::storage_failure(clock_now.error());
+  Completing a{commands, merchant, id, made, result};
+  return run(a, [&](api::Transaction& tx) -> api::Attempt {
+    auto loaded = tx.load<Module>(id);
+    if (!loaded) return Unexpected{loaded.error()};
+    auto clock_now = tx.live_on<Module>(loaded->state);
+    if (!clock_now) return Unexpected{clock_now.error()};
     const d::UnixSeconds now = *clock_now;
     auto completion = decide(loaded->state, FinishAuthentication{now});
-    if (!completion) return stop(a, rejection_error(completion.error(), id, loaded->state));
-    auto intent =
-        commands.load<payment_intents::Module>(merchant, loaded->state->payment_intent.value);
-    if (!intent) return api::storage_failure(intent.error());
+    if (!completion) {
+      return Unexpected{stop(a, rejection_error(completion.error(), id, loaded->state))};
+    }
+    auto intent = tx.load<payment_intents::Module>(loaded->state->payment_intent.value);
+    if (!intent) return Unexpected{intent.error()};
     auto paid =
         passed ? payment_intents::decide(
                      intent->state,
@@ -423,8 +429,8 @@ CompletionResult finish_authentication(api::CommandService& commands, const d::M
                : payment_intents::decide(intent->state,
                                          payment_intents::FailAuthentication{
                                              payment_intents::ChargeId{made.charge}, now});
-    if (!paid) return stop(a, payment_intents::rejection_error(paid.error()));
-    return settle(a, *loaded, *completion, *intent, std::move(*paid), now,
+    if (!paid) return Unexpected{stop(a, payment_intents::rejection_error(paid.error()))};
+    return settle(a, tx, *loaded, *completion, *intent, std::move(*paid),
                   [&]() -> Decision { return Unexpected{Rejection::no_pending_authentication}; });
   });
 }

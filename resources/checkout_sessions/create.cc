@@ -227,21 +227,20 @@ std::optional<ApiError> check_request(CreateRequest& r, d::UnixSeconds now) {
 // The catalog writes and reads of one attempt: prices and products loaded, guarded, made.
 struct Catalog {
   api::CommandService& commands;
-  const d::MerchantId& merchant;
+  api::Transaction& tx;
   std::map<std::string, api::Loaded<products::Module>> product_at;  // as loaded
   std::map<std::string, std::vector<products::Event>> product_events;
   std::vector<std::pair<api::Loaded<prices::Module>, std::vector<prices::Event>>> new_prices;
-  std::vector<std::pair<std::string, std::uint64_t>> guards;
 
   // The product as this request leaves it so far.
   Expected<products::State, Outcome> product(const std::string& id) {
     if (!product_at.contains(id)) {
-      auto loaded = commands.load<products::Module>(merchant, id);
-      if (!loaded) return Unexpected{api::storage_failure(loaded.error())};
+      auto loaded = tx.load<products::Module>(id);
+      if (!loaded) return Unexpected{loaded.error()};
       product_at.emplace(id, std::move(*loaded));
     }
     const auto& events = product_events[id];
-    return api::after(product_at.at(id), events, merchant, commands.now()).state;
+    return api::after(product_at.at(id), events, tx.merchant(), tx.now()).state;
   }
   void stage(const std::string& product, std::vector<products::Event> events) {
     auto& staged = product_events[product];
@@ -261,8 +260,8 @@ Outcome param_error(const std::string& param, const std::string& code, const std
 
 Expected<Resolved, Outcome> existing_price(Catalog& c, const LineRequest& line) {
   const std::string param = line.param + "[price]";
-  auto loaded = c.commands.load<prices::Module>(c.merchant, *line.price);
-  if (!loaded) return Unexpected{api::storage_failure(loaded.error())};
+  auto loaded = c.tx.load<prices::Module>(*line.price);
+  if (!loaded) return Unexpected{loaded.error()};
   if (!loaded->state) {
     return Unexpected{
         param_error(param, "resource_missing", "No such price: '" + *line.price + "'.")};
@@ -272,7 +271,7 @@ Expected<Resolved, Outcome> existing_price(Catalog& c, const LineRequest& line) 
     return Unexpected{param_error(
         param, "price_inactive", "The price " + *line.price + " is inactive; pass an active one.")};
   }
-  c.guards.emplace_back(*line.price, loaded->version);
+  c.tx.guard(*line.price, loaded->version);
   auto product = c.product(price.product.value);
   if (!product) return Unexpected{product.error()};
   Resolved r{{}, price.currency, false};
@@ -354,37 +353,19 @@ Expected<Resolved, Outcome> resolve(Catalog& c, const LineRequest& line) {
   return r;
 }
 
-// The customer a session names: one of the merchant's, not deleted, its version guarded.
-std::optional<Outcome> guard_customer(Catalog& c, const std::string& customer) {
-  if (customer.empty()) return std::nullopt;
-  using Version = std::optional<std::uint64_t>;
-  auto version = api::valid_id(customer, "cus_") ? c.commands.live_version(c.merchant, customer)
-                                                 : Expected<Version, eventstore::Status>(Version());
-  if (!version) return api::storage_failure(version.error());
-  if (!*version) {
-    ApiError e = api::not_found("customer", customer);
-    e.http_status = 400;
-    e.param = "customer";
-    return api::error_outcome(e);
-  }
-  c.guards.emplace_back(customer, **version);
-  return std::nullopt;
-}
-
 struct Ids {
   std::string session, intent, secret;
 };
 
-// `now` is the time on the customer's test clock (the system's without one).
-Outcome attempt(Call& call, const CreateRequest& r, const Ids& ids, d::UnixSeconds now) {
-  api::CommandService& commands = call.commands;
-  Catalog catalog{commands, call.merchant, {}, {}, {}, {}};
+// The session's catalog lines, its shipping options and whether it collects an address.
+Expected<CreateSession, Outcome> session_command(Catalog& catalog, const CreateRequest& r,
+                                                 d::UnixSeconds now) {
   CreateSession cmd{r.session, {}, {}, now};
   SessionCreated& s = cmd.session;
   bool shippable = false;
   for (const LineRequest& line : r.lines) {
     auto resolved = resolve(catalog, line);
-    if (!resolved) return resolved.error();
+    if (!resolved) return Unexpected{resolved.error()};
     s.line_items.push_back(resolved->item);
     cmd.line_currencies.push_back(resolved->currency);
     shippable = shippable || resolved->shippable;
@@ -392,7 +373,7 @@ Outcome attempt(Call& call, const CreateRequest& r, const Ids& ids, d::UnixSecon
   s.currency = cmd.line_currencies.front();
   for (const RateRequest& rate : r.rates) {
     orders::ShippingRate made = rate.rate;
-    made.id = commands.new_id("shr");
+    made.id = catalog.commands.new_id("shr");
     made.amount = d::Amount::of_minor(rate.amount);
     s.shipping_options.push_back(std::move(made));
     cmd.shipping_currencies.push_back(*d::Currency::parse(rate.currency));
@@ -400,12 +381,36 @@ Outcome attempt(Call& call, const CreateRequest& r, const Ids& ids, d::UnixSecon
   // An explicit setting wins; else products that ship turn collection on (seed 004).
   s.collects_shipping_address = r.allowed_countries.has_value() || shippable;
   if (r.allowed_countries) s.allowed_countries = *r.allowed_countries;
-  if (auto stop = guard_customer(catalog, s.customer)) return *stop;
-  auto decision = decide(std::nullopt, cmd);
-  if (!decision)
-    return api::error_outcome(rejection_error(decision.error(), ids.session, std::nullopt));
+  return cmd;
+}
+
+// A session lives on its customer's test clock, if any: its expiry is that clock's time. The
+// customer must be the merchant's and live (guarded), told after the request's other errors.
+api::Attempt attempt(api::Transaction& tx, Call& call, CreateRequest& r, const Ids& ids) {
+  api::CommandService& commands = call.commands;
+  auto customer = r.session.customer.empty()
+                      ? Expected<api::Referenced, Outcome>(api::Referenced{})
+                      : tx.reference<customers::Module>(r.session.customer, "customer");
+  r.session.test_clock = customer ? customer->clock : std::string();
+  auto now = tx.live_on(r.session.test_clock);
+  if (!now) return Unexpected{now.error()};
+  if (auto e = check_request(r, *now)) return Unexpected{api::error_outcome(*e)};
+  if (r.session.ui_mode == UiMode::hosted) {  // known once check_request has read it
+    r.session.url = call.transport.base_url + "/checkout/" + ids.session +
+                    "?key=" + ids.secret.substr(ids.secret.rfind('_') + 1);
+  }
+  Catalog catalog{commands, tx, {}, {}, {}};
+  auto cmd = session_command(catalog, r, *now);
+  if (!cmd) return Unexpected{cmd.error()};
+  if (!customer) return Unexpected{customer.error()};
+  auto decision = decide(std::nullopt, *cmd);
+  if (!decision) {
+    return Unexpected{
+        api::error_outcome(rejection_error(decision.error(), ids.session, std::nullopt))};
+  }
   const api::Loaded<Module> fresh{ids.session, 0, std::nullopt};
-  const auto session = api::after(fresh, *decision, call.merchant, now).state;
+  const SessionCreated& s = cmd->session;
+  const auto session = api::after(fresh, *decision, tx.merchant(), *now).state;
   payment_intents::CreateIntent intent{payment_intents::PaymentIntentId{ids.intent},
                                        session->amount_total_minor(),
                                        std::string(s.currency.code()),
@@ -415,23 +420,21 @@ Outcome attempt(Call& call, const CreateRequest& r, const Ids& ids, d::UnixSecon
                                        r.intent_metadata,
                                        std::nullopt,
                                        ids.intent + "_secret_" + commands.new_id("x").substr(2),
-                                       now,
+                                       *now,
                                        ids.session,
                                        s.test_clock};
   const api::Loaded<payment_intents::Module> no_intent{ids.intent, 0, std::nullopt};
   auto intent_events = payment_intents::decide(no_intent.state, intent);
   if (!intent_events) {
-    return api::error_outcome(payment_intents::rejection_error(intent_events.error()));
+    return Unexpected{api::error_outcome(payment_intents::rejection_error(intent_events.error()))};
   }
-  api::Transaction tx(commands, call.merchant, now);
-  for (const auto& [stream, version] : catalog.guards) tx.guard(stream, version);
   for (const auto& [product, events] : catalog.product_events) {
     if (!events.empty()) (void)tx.add(catalog.product_at.at(product), events);
   }
   for (const auto& [at, events] : catalog.new_prices) (void)tx.add(at, events);
   const auto next = tx.add(fresh, *decision);
   (void)tx.add(no_intent, *intent_events);
-  return tx.commit(Outcome{200, render(*next), {}}, call.idempotency);
+  return Outcome{200, render(*next), {}};
 }
 
 }  // namespace
@@ -448,26 +451,14 @@ Outcome create(Call& call) {
                                                  "shipping_options may hold at most 10 options."));
   }
   if (auto e = p.finish()) return api::error_outcome(*e);
-  // A session lives on its customer's test clock, if any: its expiry is that clock's time. An
-  // unknown customer has none (the attempt's guard answers for it).
-  auto clock = r.session.customer.empty()
-                   ? Expected<std::string, eventstore::Status>(std::string())
-                   : call.commands.clock_of(call.merchant, r.session.customer);
-  if (!clock) return api::storage_failure(clock.error());
-  auto now = call.commands.time_on(call.merchant, *clock);
-  if (!now) return api::storage_failure(now.error());
-  r.session.test_clock = *clock;
-  if (auto e = check_request(r, *now)) return api::error_outcome(*e);
   Ids ids{call.commands.new_id("cs"), call.commands.new_id("pi"), ""};
-  const std::string secret = ids.session + "_secret_" + call.commands.new_id("x").substr(2);
+  ids.secret = ids.session + "_secret_" + call.commands.new_id("x").substr(2);
   r.session.id = SessionId{ids.session};
   r.session.payment_intent = payment_intents::PaymentIntentId{ids.intent};
-  r.session.client_secret = secret;
-  if (r.session.ui_mode == UiMode::hosted) {
-    r.session.url = call.transport.base_url + "/checkout/" + ids.session +
-                    "?key=" + secret.substr(secret.rfind('_') + 1);
-  }
-  return call.commands.retrying([&]() { return attempt(call, r, ids, *now); });
+  r.session.client_secret = ids.secret;
+  return api::transact(
+      call.commands, call.merchant, call.idempotency,
+      [&](api::Transaction& tx) -> api::Attempt { return attempt(tx, call, r, ids); });
 }
 
 }  // namespace payledger::checkout_sessions

@@ -117,27 +117,24 @@ api::ApiError rejection_error(Rejection r, const std::string& id, const State& s
 Outcome expire_session(api::CommandService& commands, const d::MerchantId& merchant,
                        const api::IdempotencyWrite* idempotency, const std::string& id,
                        bool scheduled) {
-  return commands.retrying([&]() -> Outcome {
-    auto loaded = commands.load<Module>(merchant, id);
-    if (!loaded) return api::storage_failure(loaded.error());
-    auto clock_now = commands.time_for<Module>(merchant, loaded->state);
-    if (!clock_now) return api::storage_failure(clock_now.error());
-    const d::UnixSeconds now = *clock_now;
-    auto decision = decide(loaded->state, ExpireSession{scheduled, now});
+  return api::transact(commands, merchant, idempotency, [&](api::Transaction& tx) -> api::Attempt {
+    auto loaded = tx.load<Module>(id);
+    if (!loaded) return Unexpected{loaded.error()};
+    auto now = tx.live_on<Module>(loaded->state);
+    if (!now) return Unexpected{now.error()};
+    auto decision = decide(loaded->state, ExpireSession{scheduled, *now});
     if (!decision) {
-      return api::error_outcome(rejection_error(decision.error(), id, loaded->state));
+      return Unexpected{api::error_outcome(rejection_error(decision.error(), id, loaded->state))};
     }
-    api::Transaction tx(commands, merchant, now);
+    auto intent = tx.load<payment_intents::Module>(loaded->state->payment_intent.value);
+    if (!intent) return Unexpected{intent.error()};
     const auto next = tx.add(*loaded, *decision);
-    const std::string& intent_id = loaded->state->payment_intent.value;
-    auto intent = commands.load<payment_intents::Module>(merchant, intent_id);
-    if (!intent) return api::storage_failure(intent.error());
     // The intent is the session's alone (the API refuses to confirm or cancel it), so it is
     // cancelable unless a payment waits in `processing`, which no card does.
-    auto canceled =
-        payment_intents::decide(intent->state, payment_intents::CancelIntent{"abandoned", now, id});
+    auto canceled = payment_intents::decide(intent->state,
+                                            payment_intents::CancelIntent{"abandoned", *now, id});
     if (canceled) (void)tx.add(*intent, *canceled);
-    return tx.commit(Outcome{200, render(*next), {}}, idempotency);
+    return Outcome{200, render(*next), {}};
   });
 }
 

@@ -4,6 +4,7 @@
 #include "contract/aggregate.h"
 #include "domain/contact.h"
 #include "resources/customers/module.h"
+#include "resources/test_clocks/module.h"
 
 namespace payledger::customers {
 namespace {
@@ -71,6 +72,22 @@ Outcome run(Call& call, const std::string& id, bool fresh, Decide&& decide) {
       [&](Rejection r) { return rejection_error(r, id); });
 }
 
+// A new customer. On a test clock, the clock must be the merchant's and live (guarded in the
+// append), and the customer is created at the clock's time.
+api::Attempt create_attempt(api::Transaction& tx, const std::string& id, const Profile& profile,
+                            const std::string& test_clock) {
+  if (!test_clock.empty()) {
+    auto clock = tx.reference<test_clocks::Module>(test_clock, "test_clock");
+    if (!clock) return Unexpected{clock.error()};
+    if (auto now = tx.live_on(clock->clock); !now) return Unexpected{now.error()};
+  }
+  const api::Loaded<Module> fresh{id, 0, std::nullopt};
+  auto decision = decide(fresh.state, CreateCustomer{CustomerId{id}, profile, test_clock});
+  if (!decision) return Unexpected{api::error_outcome(rejection_error(decision.error(), id))};
+  const auto next = tx.add(fresh, *decision);
+  return Outcome{200, render(*next), {}};
+}
+
 Outcome create(Call& call) {
   Params& p = call.params;
   Profile profile;
@@ -87,36 +104,10 @@ Outcome create(Call& call) {
   std::string test_clock = p.string("test_clock", 255).value_or("");
   if (auto e = p.finish()) return api::error_outcome(*e);
   const std::string id = call.commands.new_id("cus");
-  if (test_clock.empty()) {
-    return run(call, id, true, [&](const State& s) {
-      return decide(s, CreateCustomer{CustomerId{id}, profile, {}});
-    });
-  }
-  // On a test clock: the clock must be the merchant's and live (guarded in the append), and the
-  // customer is created at the clock's time.
-  api::CommandService& commands = call.commands;
-  return commands.retrying([&]() -> Outcome {
-    using Version = std::optional<std::uint64_t>;
-    auto clock_version = api::valid_id(test_clock, "clock_")
-                             ? commands.live_version(call.merchant, test_clock)
-                             : Expected<Version, eventstore::Status>(Version());
-    if (!clock_version) return api::storage_failure(clock_version.error());
-    if (!*clock_version) {
-      api::ApiError e = api::not_found("test_helpers.test_clock", test_clock);
-      e.http_status = 400;
-      e.param = "test_clock";
-      return api::error_outcome(e);
-    }
-    auto now = commands.time_on(call.merchant, test_clock);
-    if (!now) return api::storage_failure(now.error());
-    const api::Loaded<Module> fresh{id, 0, std::nullopt};
-    auto decision = decide(fresh.state, CreateCustomer{CustomerId{id}, profile, test_clock});
-    if (!decision) return api::error_outcome(rejection_error(decision.error(), id));
-    api::Transaction tx(commands, call.merchant, *now);
-    tx.guard(test_clock, **clock_version);
-    const auto next = tx.add(fresh, *decision);
-    return tx.commit(Outcome{200, render(*next), {}}, call.idempotency);
-  });
+  return api::transact(call.commands, call.merchant, call.idempotency,
+                       [&](api::Transaction& tx) -> api::Attempt {
+                         return create_attempt(tx, id, profile, test_clock);
+                       });
 }
 
 Outcome update(Call& call) {

@@ -3,6 +3,7 @@
 
 #include "api/routes.h"
 #include "api/command_service.h"
+#include "resources/customers/module.h"
 #include "resources/payment_intents/errors.h"
 #include "resources/payment_intents/module.h"
 #include "resources/payment_intents/render.h"
@@ -43,30 +44,6 @@ std::string authentication_url(const std::string& intent_id) {
   return "/v1/payment_intents/" + intent_id + "/confirm";
 }
 
-// The customer a PaymentIntent names must be one of the merchant's, not deleted: else 400
-// resource_missing naming the parameter the client used. Checked in each attempt, and its
-// version guarded in the append, so a concurrent delete cannot slip in between.
-api::Prepare customer_guard(api::CommandService& commands, const d::MerchantId& merchant,
-                            std::string customer, std::string param) {
-  if (customer.empty()) return {};
-  return [&commands, &merchant, customer = std::move(customer),
-          param = std::move(param)](api::Transaction& tx) -> std::optional<Outcome> {
-    using Version = std::optional<std::uint64_t>;
-    auto version = api::valid_id(customer, "cus_")
-                       ? commands.live_version(merchant, customer)
-                       : Expected<Version, eventstore::Status>(Version());
-    if (!version) return api::storage_failure(version.error());
-    if (*version) {
-      tx.guard(customer, **version);
-      return std::nullopt;
-    }
-    api::ApiError e = api::not_found("customer", customer);
-    e.http_status = 400;
-    e.param = param;
-    return api::error_outcome(e);
-  };
-}
-
 // The answer of a decision: the intent, the refund it created, or a decline.
 Outcome answer_of(const std::vector<Event>& events, const PaymentIntent& intent, Answer answer) {
   if (const auto* failure = find_failure(events)) return decline_outcome(*failure, intent);
@@ -82,23 +59,63 @@ Outcome answer_of(const std::vector<Event>& events, const PaymentIntent& intent,
   return Outcome{200, render_intent(intent), {}};
 }
 
-// Loads the intent, decides `cmd` on it, appends what it decided; again on a version conflict.
+// A customer a command names, by the parameter the client used.
+struct CustomerParam {
+  std::string id;  // empty: none named
+  std::string param = "customer";
+};
+
+// Loads the intent, decides `cmd` on it at its clock's time (a test clock's when its customer
+// lives on one), appends what it decided; again on a version conflict. A customer the command
+// names must be the merchant's and live, its version guarded: else 400 naming its parameter,
+// told after the intent's own rejections.
 template <class Command>
 Outcome decide_on(api::CommandService& commands, const d::MerchantId& merchant,
                   const std::string& id, const Command& cmd, Answer answer,
-                  const api::IdempotencyWrite* idem, const api::Prepare& prepare = {}) {
-  return api::decide_and_append<Module>(
-      commands, merchant, idem, id, false,
-      // The time is the intent's clock's (a test clock's when its customer lives on one).
-      [&](const IntentState& s, d::UnixSeconds now) {
-        Command at_now = cmd;
-        at_now.now = now;
-        return decide(s, at_now);
-      },
-      [&](const std::vector<Event>& events, const std::optional<PaymentIntent>& next) {
-        return answer_of(events, *next, answer);
-      },
-      [](Rejection r) { return rejection_error(r); }, prepare);
+                  const api::IdempotencyWrite* idem, const CustomerParam& customer = {}) {
+  return api::transact(commands, merchant, idem, [&](api::Transaction& tx) -> api::Attempt {
+    auto loaded = tx.load<Module>(id);
+    if (!loaded) return Unexpected{loaded.error()};
+    auto now = tx.live_on<Module>(loaded->state);
+    if (!now) return Unexpected{now.error()};
+    Command at_now = cmd;
+    at_now.now = *now;
+    auto decision = decide(loaded->state, at_now);
+    if (!decision) return Unexpected{api::error_outcome(rejection_error(decision.error()))};
+    if (!customer.id.empty()) {
+      auto named = tx.reference<customers::Module>(customer.id, customer.param);
+      if (!named) return Unexpected{named.error()};
+    }
+    const auto next = tx.add(*loaded, *decision);
+    return answer_of(*decision, *next, answer);
+  });
+}
+
+// A new intent, confirmed at once when `confirm_cmd` is given: one decision and one append, with
+// the idempotency record. The intent lives on its customer's test clock, if it has one.
+api::Attempt create_attempt(api::Transaction& tx, CreateIntent& cmd, const CustomerParam& customer,
+                            ConfirmIntent* confirm_cmd) {
+  auto named = customer.id.empty() ? Expected<api::Referenced, Outcome>(api::Referenced{})
+                                   : tx.reference<customers::Module>(customer.id, customer.param);
+  auto now = tx.live_on(named ? named->clock : std::string());
+  if (!now) return Unexpected{now.error()};
+  cmd.test_clock = named ? named->clock : std::string();
+  cmd.now = *now;
+  const api::Loaded<Module> fresh{cmd.id.value, 0, std::nullopt};
+  Decision created = decide(fresh.state, cmd);
+  if (!created) return Unexpected{api::error_outcome(rejection_error(created.error()))};
+  std::vector<Event> events = std::move(*created);
+  if (confirm_cmd != nullptr) {
+    confirm_cmd->now = *now;
+    const auto pending = api::after(fresh, events, tx.merchant(), *now);
+    Decision confirmed = decide(pending.state, *confirm_cmd);
+    if (!confirmed) return Unexpected{api::error_outcome(rejection_error(confirmed.error()))};
+    events.insert(events.end(), confirmed->begin(), confirmed->end());
+  }
+  // A missing customer is told after the intent's own rejections.
+  if (!named) return Unexpected{named.error()};
+  const auto next = tx.add(fresh, events);
+  return answer_of(events, *next, Answer::intent);
 }
 
 Outcome create(Call& call) {
@@ -124,8 +141,6 @@ Outcome create(Call& call) {
     return api::error_outcome(api::invalid_param("payment_method", "parameter_missing",
                                                  "confirm=true needs a payment_method."));
   }
-  const api::Prepare guard =
-      customer_guard(call.commands, call.merchant, cmd.customer, customer_param);
   api::CommandService& commands = call.commands;
   const std::string id = commands.new_id("pi");
   cmd.id = PaymentIntentId{id};
@@ -135,33 +150,11 @@ Outcome create(Call& call) {
                             ChargeId{commands.new_id("ch")},
                             {},
                             authentication_url(id)};
-  // Create and confirm=true are one decision and one append, with the idempotency record.
-  return commands.retrying([&]() -> Outcome {
-    // An intent lives on its customer's test clock, if it has one (checked again by the guard).
-    auto clock = cmd.customer.empty() ? Expected<std::string, eventstore::Status>(std::string())
-                                      : commands.clock_of(call.merchant, cmd.customer);
-    if (!clock) return api::storage_failure(clock.error());
-    auto now = commands.time_on(call.merchant, *clock);
-    if (!now) return api::storage_failure(now.error());
-    cmd.test_clock = *clock;
-    cmd.now = confirm_cmd.now = *now;
-    const api::Loaded<Module> fresh{id, 0, std::nullopt};
-    Decision created = decide(fresh.state, cmd);
-    if (!created) return api::error_outcome(rejection_error(created.error()));
-    std::vector<Event> events = std::move(*created);
-    if (confirm) {
-      const auto pending = api::after(fresh, events, call.merchant, cmd.now);
-      Decision confirmed = decide(pending.state, confirm_cmd);
-      if (!confirmed) return api::error_outcome(rejection_error(confirmed.error()));
-      events.insert(events.end(), confirmed->begin(), confirmed->end());
-    }
-    api::Transaction tx(commands, call.merchant, cmd.now);
-    if (guard) {
-      if (auto stop = guard(tx)) return *stop;
-    }
-    const auto next = tx.add(fresh, events);
-    return tx.commit(answer_of(events, *next, Answer::intent), call.idempotency);
-  });
+  const CustomerParam customer{cmd.customer, customer_param};
+  return api::transact(commands, call.merchant, call.idempotency,
+                       [&](api::Transaction& tx) -> api::Attempt {
+                         return create_attempt(tx, cmd, customer, confirm ? &confirm_cmd : nullptr);
+                       });
 }
 
 Outcome confirm(Call& call) {
@@ -183,9 +176,8 @@ Outcome update(Call& call) {
   cmd.description = p.update_string("description", 1000);
   cmd.metadata = p.metadata_patch("metadata").value_or(d::MetadataPatch{});
   if (auto e = p.finish()) return api::error_outcome(*e);
-  return decide_on(
-      call.commands, call.merchant, call.path[0], cmd, Answer::intent, call.idempotency,
-      customer_guard(call.commands, call.merchant, cmd.customer.value_or(""), "customer"));
+  return decide_on(call.commands, call.merchant, call.path[0], cmd, Answer::intent,
+                   call.idempotency, CustomerParam{cmd.customer.value_or("")});
 }
 
 Outcome capture(Call& call) {

@@ -61,13 +61,14 @@ Expected<ProductChoice, api::ApiError> product_choice(Params& p) {
 // The product's stream and its events for this price: a new product's creation, then the
 // price's addition. A rejection is told as the parameter the client sent.
 Expected<std::pair<api::Loaded<products::Module>, std::vector<products::Event>>, Outcome>
-product_events(Call& call, const ProductChoice& choice, const PriceId& price) {
-  api::Loaded<products::Module> at{call.commands.new_id("prod"), 0, std::nullopt};
+product_events(api::Transaction& tx, const ProductChoice& choice, const PriceId& price,
+               const std::string& new_product_id) {
+  api::Loaded<products::Module> at{new_product_id, 0, std::nullopt};
   std::vector<products::Event> events;
   const std::string param = choice.id ? "product" : "product_data";
   if (choice.id) {
-    auto loaded = call.commands.load<products::Module>(call.merchant, *choice.id);
-    if (!loaded) return Unexpected{api::storage_failure(loaded.error())};
+    auto loaded = tx.load<products::Module>(*choice.id);
+    if (!loaded) return Unexpected{loaded.error()};
     at = std::move(*loaded);
   } else {
     auto created = products::decide(
@@ -78,7 +79,7 @@ product_events(Call& call, const ProductChoice& choice, const PriceId& price) {
     }
     events = std::move(*created);
   }
-  const auto before = api::after(at, events, call.merchant, call.commands.now());
+  const auto before = api::after(at, events, tx.merchant(), tx.now());
   auto added = products::decide(before.state, products::AddPrice{price});
   if (!added) {
     return Unexpected{
@@ -100,19 +101,22 @@ Outcome create(Call& call) {
   if (auto e = p.finish()) return api::error_outcome(*e);
   if (!choice) return api::error_outcome(choice.error());
   const api::Loaded<Module> fresh{call.commands.new_id("price"), 0, std::nullopt};
+  const std::string new_product_id = call.commands.new_id("prod");
   cmd.id = PriceId{fresh.stream_id};
-  return call.commands.retrying([&]() -> Outcome {
-    auto product = product_events(call, *choice, cmd.id);
-    if (!product) return product.error();
-    cmd.product = products::ProductId{product->first.stream_id};
-    auto decision = decide(fresh.state, cmd);
-    if (!decision) return api::error_outcome(rejection_error(decision.error(), fresh.stream_id));
-    // The price and its product's events in one atomic append.
-    api::Transaction tx(call.commands, call.merchant, call.commands.now());
-    (void)tx.add(product->first, product->second);
-    const auto next = tx.add(fresh, *decision);
-    return tx.commit(Outcome{200, render(*next), {}}, call.idempotency);
-  });
+  // The price and its product's events in one atomic append.
+  return api::transact(
+      call.commands, call.merchant, call.idempotency, [&](api::Transaction& tx) -> api::Attempt {
+        auto product = product_events(tx, *choice, cmd.id, new_product_id);
+        if (!product) return Unexpected{product.error()};
+        cmd.product = products::ProductId{product->first.stream_id};
+        auto decision = decide(fresh.state, cmd);
+        if (!decision) {
+          return Unexpected{api::error_outcome(rejection_error(decision.error(), fresh.stream_id))};
+        }
+        (void)tx.add(product->first, product->second);
+        const auto next = tx.add(fresh, *decision);
+        return Outcome{200, render(*next), {}};
+      });
 }
 
 Outcome update(Call& call) {
