@@ -46,8 +46,11 @@ std::string Transaction::new_event_id() {
 
 Outcome Transaction::commit(Outcome answer, const IdempotencyWrite* idempotency) {
   if (idempotency != nullptr) {
+    // The record's age is the system's time, whatever clock the request lived on: a clock
+    // frozen days back must not store a record already past its 24 hours.
     const IdempotencyRecord record{idempotency->request_hmac, answer.http_status,
-                                   answer.recorded_body.value_or(answer.body), now_.value};
+                                   answer.recorded_body.value_or(answer.body),
+                                   commands_.now().value};
     request_.side_writes.push_back({idempotency_family(commands_.store().database()),
                                     idempotency->store_key, encode_record(record)});
   }

@@ -104,12 +104,15 @@ class Transaction {
   void guard(const std::string& stream_id, std::uint64_t version) {
     request_.streams.push_back({stream_id, version, {}});
   }
+
+ private:
+  friend Outcome transact(CommandService& commands, const domain::MerchantId& merchant,
+                          const IdempotencyWrite* idempotency,
+                          const std::function<Expected<Outcome, Outcome>(Transaction&)>& attempt);
   // Appends everything with `answer` stored under the Idempotency-Key (when given): a request
   // that wrote events has completed, whatever its status, and its retry answers the same.
   // A version conflict returns an outcome with `conflict` set.
   Outcome commit(Outcome answer, const IdempotencyWrite* idempotency);
-
- private:
   std::string new_event_id();
   CommandService& commands_;
   domain::MerchantId merchant_;

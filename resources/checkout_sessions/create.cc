@@ -391,6 +391,7 @@ api::Attempt attempt(api::Transaction& tx, Call& call, CreateRequest& r, const I
   auto customer = r.session.customer.empty()
                       ? Expected<api::Referenced, Outcome>(api::Referenced{})
                       : tx.reference<customers::Module>(r.session.customer, "customer");
+  if (!customer && customer.error().http_status >= 500) return Unexpected{customer.error()};
   r.session.test_clock = customer ? customer->clock : std::string();
   auto now = tx.live_on(r.session.test_clock);
   if (!now) return Unexpected{now.error()};

@@ -39,10 +39,12 @@ Expected<NewMerchant, eventstore::Status> create(api::CommandService& commands,
                                                  const std::string& key_sha256,
                                                  const std::string& key_last4) {
   const domain::MerchantId id{commands.new_id("mer")};
-  api::Transaction tx(commands, id);
-  (void)tx.add(api::Loaded<Module>{id.value, 0, std::nullopt},
-               {MerchantCreated{id, name}, ApiKeyCreated{key_sha256, key_last4}});
-  const api::Outcome o = tx.commit({}, nullptr);
+  const api::Outcome o =
+      api::transact(commands, id, nullptr, [&](api::Transaction& tx) -> api::Attempt {
+        (void)tx.add(api::Loaded<Module>{id.value, 0, std::nullopt},
+                     {MerchantCreated{id, name}, ApiKeyCreated{key_sha256, key_last4}});
+        return api::Outcome{};
+      });
   if (o.conflict || o.http_status != 200) {
     return Unexpected{eventstore::Status::io_error("creating a merchant: " + o.body)};
   }

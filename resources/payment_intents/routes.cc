@@ -97,6 +97,7 @@ api::Attempt create_attempt(api::Transaction& tx, CreateIntent& cmd, const Custo
                             ConfirmIntent* confirm_cmd) {
   auto named = customer.id.empty() ? Expected<api::Referenced, Outcome>(api::Referenced{})
                                    : tx.reference<customers::Module>(customer.id, customer.param);
+  if (!named && named.error().http_status >= 500) return Unexpected{named.error()};
   auto now = tx.live_on(named ? named->clock : std::string());
   if (!now) return Unexpected{now.error()};
   cmd.test_clock = named ? named->clock : std::string();

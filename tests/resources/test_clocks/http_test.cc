@@ -196,3 +196,21 @@ TEST_CASE("test clocks: a customer's authorization and session expire by advanci
   REQUIRE(txns.body["data"].size() == 1);
   CHECK(txns.body["data"][0]["created"] == week);
 }
+
+TEST_CASE("test clocks: an Idempotency-Key keeps its answer 24 hours of the system's time") {
+  Server s;
+  // The clock stands days back: the stored answer's age is still the system's time (a clock's
+  // time would make the record expired when written, and a retry would make a second customer).
+  const std::int64_t frozen = kT0 - 3 * kDay;
+  const std::string clock = s.post(kClocks, {{"frozen_time", frozen}}).body["id"];
+  const httplib::Headers key{{"Idempotency-Key", "clock-customer-1"}};
+  Reply first = s.post("/v1/customers", {{"test_clock", clock}}, key);
+  REQUIRE_MESSAGE(first.status == 200, first.raw);
+  CHECK(first.body["created"] == frozen);
+  Reply again = s.post("/v1/customers", {{"test_clock", clock}}, key);
+  CHECK(again.status == 200);
+  CHECK(again.body["id"] == first.body["id"]);
+  CHECK(s.get("/v1/customers?limit=100").body["data"].size() == 1);
+  s.clock().advance(23 * 3600);
+  CHECK(s.post("/v1/customers", {{"test_clock", clock}}, key).body["id"] == first.body["id"]);
+}
