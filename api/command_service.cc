@@ -8,9 +8,12 @@ namespace {
 constexpr int kMaxConflictRetries = 8;
 }  // namespace
 
+ApiError storage_error(const eventstore::Status& s) {
+  return storage_error(s.to_string());
+}
+
 Outcome storage_failure(const eventstore::Status& s) {
-  const ApiError e = storage_error(s.to_string());
-  return Outcome{e.http_status, e.body(), {}};
+  return error_outcome(storage_error(s));
 }
 
 Outcome error_outcome(const ApiError& e) {
@@ -22,20 +25,20 @@ eventstore::EnvelopeParser& thread_parser() {
   return parser;
 }
 
-Outcome missing_reference(std::string_view object, const std::string& id, std::string_view param) {
+ApiError missing_reference(std::string_view object, const std::string& id, std::string_view param) {
   ApiError e = not_found(std::string(object), id);
   e.http_status = 400;
   e.param = std::string(param);
-  return error_outcome(e);
+  return e;
 }
 
 Transaction::Transaction(CommandService& commands, domain::MerchantId merchant)
     : commands_(commands), merchant_(std::move(merchant)), now_(commands.now()) {}
 
-Expected<domain::UnixSeconds, Outcome> Transaction::live_on(const std::string& clock) {
+Expected<domain::UnixSeconds, ApiError> Transaction::live_on(const std::string& clock) {
   PL_ASSERT(!staged_events_, "a request's time is chosen before it stages events");
   auto time = commands_.time_on(merchant_, clock);
-  if (!time) return Unexpected{storage_failure(time.error())};
+  if (!time) return Unexpected{storage_error(time.error())};
   now_ = *time;
   return now_;
 }
@@ -74,7 +77,7 @@ Outcome transact(CommandService& commands, const domain::MerchantId& merchant,
   for (int i = 0; i < kMaxConflictRetries; ++i) {
     Transaction tx(commands, merchant);
     Attempt answer = attempt(tx);
-    if (!answer) return answer.error();
+    if (!answer) return error_outcome(answer.error());
     Outcome o = tx.commit(std::move(*answer), idempotency);
     if (!o.conflict) return o;
   }

@@ -38,6 +38,8 @@ struct Outcome {
   std::optional<std::string> recorded_body = {};
 };
 
+// The error for a storage failure: 500, nothing written.
+ApiError storage_error(const eventstore::Status& s);
 // The answer for a storage failure: 500, nothing written.
 Outcome storage_failure(const eventstore::Status& s);
 // The answer of a request that failed before anything was written.
@@ -76,19 +78,19 @@ class Transaction {
   // The stream `stream_id` of M as the log says now (CommandService::load); else the answer for
   // the storage failure.
   template <class M>
-  Expected<Loaded<M>, Outcome> load(const std::string& stream_id) const;
+  Expected<Loaded<M>, ApiError> load(const std::string& stream_id) const;
   // The object `id` of M that the request names in `param`: the merchant's, and live. Its
   // version is guarded, so the append fails (and the request runs again) if it changes first.
   // Else the answer: 400 resource_missing naming `param`, or the storage failure.
   template <class M>
-  Expected<Referenced, Outcome> reference(const std::string& id, std::string_view param);
+  Expected<Referenced, ApiError> reference(const std::string& id, std::string_view param);
   // Makes `clock` (empty: the system's) the time source of the request and returns its time
   // (CommandService::time_on); else the answer for the storage failure.
   // REQUIRES: nothing staged yet (the staged events carry the time).
-  Expected<domain::UnixSeconds, Outcome> live_on(const std::string& clock);
+  Expected<domain::UnixSeconds, ApiError> live_on(const std::string& clock);
   // The same for a stream of M in `state`: the clock it lives on (M::clock_of), if any.
   template <class M>
-  Expected<domain::UnixSeconds, Outcome> live_on(const std::optional<typename M::State>& state) {
+  Expected<domain::UnixSeconds, ApiError> live_on(const std::optional<typename M::State>& state) {
     if constexpr (requires(const typename M::State& s) { M::clock_of(s); }) {
       if (state) return live_on(M::clock_of(*state));
     }
@@ -108,7 +110,7 @@ class Transaction {
  private:
   friend Outcome transact(CommandService& commands, const domain::MerchantId& merchant,
                           const IdempotencyWrite* idempotency,
-                          const std::function<Expected<Outcome, Outcome>(Transaction&)>& attempt);
+                          const std::function<Expected<Outcome, ApiError>(Transaction&)>& attempt);
   // Appends everything with `answer` stored under the Idempotency-Key (when given): a request
   // that wrote events has completed, whatever its status, and its retry answers the same.
   // A version conflict returns an outcome with `conflict` set.
@@ -121,9 +123,9 @@ class Transaction {
   eventstore::AppendRequest request_;
 };
 
-// What one attempt of a request ends in: the answer, appended with what it staged, or the answer
+// What one attempt of a request ends in: the answer, appended with what it staged, or the error
 // told at once with nothing written (a refusal, a storage failure).
-using Attempt = Expected<Outcome, Outcome>;
+using Attempt = Expected<Outcome, ApiError>;
 
 // Runs `attempt` in a new transaction and commits what it staged with its answer (stored under
 // the Idempotency-Key when given). On a version conflict (a stream read or referenced changed
@@ -251,9 +253,9 @@ Expected<Loaded<M>, eventstore::Status> CommandService::load(const domain::Merch
 }
 
 template <class M>
-Expected<Loaded<M>, Outcome> Transaction::load(const std::string& stream_id) const {
+Expected<Loaded<M>, ApiError> Transaction::load(const std::string& stream_id) const {
   auto loaded = commands_.load<M>(merchant_, stream_id);
-  if (!loaded) return Unexpected{storage_failure(loaded.error())};
+  if (!loaded) return Unexpected{storage_error(loaded.error())};
   return std::move(*loaded);
 }
 
@@ -270,11 +272,11 @@ std::string clock_of_dependants(const std::string& id, const typename M::State& 
 }
 
 // 400 resource_missing: `param` names no live `object` of the merchant.
-Outcome missing_reference(std::string_view object, const std::string& id, std::string_view param);
+ApiError missing_reference(std::string_view object, const std::string& id, std::string_view param);
 
 template <class M>
-Expected<Referenced, Outcome> Transaction::reference(const std::string& id,
-                                                     std::string_view param) {
+Expected<Referenced, ApiError> Transaction::reference(const std::string& id,
+                                                      std::string_view param) {
   const auto object = M::objects().front().object;
   if (!valid_id(id, M::kStreamPrefix)) return Unexpected{missing_reference(object, id, param)};
   auto loaded = load<M>(id);

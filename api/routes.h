@@ -155,7 +155,7 @@ Outcome decide_and_append(CommandService& commands, const domain::MerchantId& me
         return decide(loaded.state);
       }
     }();
-    if (!decision) return Unexpected{error_outcome(error(decision.error()))};
+    if (!decision) return Unexpected{error(decision.error())};
     const auto next = tx.add(loaded, *decision);
     return answer(*decision, next);
   });

@@ -214,9 +214,9 @@ void stage_completion(Completing& a, api::Transaction& tx, const api::Loaded<Mod
 }
 
 // Ends an attempt with `e`, told to the customer.
-Outcome stop(Completing& a, ApiError e) {
+ApiError stop(Completing& a, ApiError e) {
   a.result = refused(std::move(e));
-  return api::error_outcome(a.result.error);
+  return a.result.error;
 }
 
 // Runs `attempt` in a transaction (again on a version conflict). The result stands only when

@@ -233,7 +233,7 @@ struct Catalog {
   std::vector<std::pair<api::Loaded<prices::Module>, std::vector<prices::Event>>> new_prices;
 
   // The product as this request leaves it so far.
-  Expected<products::State, Outcome> product(const std::string& id) {
+  Expected<products::State, ApiError> product(const std::string& id) {
     if (!product_at.contains(id)) {
       auto loaded = tx.load<products::Module>(id);
       if (!loaded) return Unexpected{loaded.error()};
@@ -254,11 +254,12 @@ struct Resolved {
   bool shippable = false;
 };
 
-Outcome param_error(const std::string& param, const std::string& code, const std::string& message) {
-  return api::error_outcome(api::invalid_param(param, code, message));
+ApiError param_error(const std::string& param, const std::string& code,
+                     const std::string& message) {
+  return api::invalid_param(param, code, message);
 }
 
-Expected<Resolved, Outcome> existing_price(Catalog& c, const LineRequest& line) {
+Expected<Resolved, ApiError> existing_price(Catalog& c, const LineRequest& line) {
   const std::string param = line.param + "[price]";
   auto loaded = c.tx.load<prices::Module>(*line.price);
   if (!loaded) return Unexpected{loaded.error()};
@@ -286,7 +287,7 @@ Expected<Resolved, Outcome> existing_price(Catalog& c, const LineRequest& line) 
 }
 
 // price_data: a new inactive price of an existing product, or of a new one (product_data).
-Expected<Resolved, Outcome> inline_price(Catalog& c, const LineRequest& line) {
+Expected<Resolved, ApiError> inline_price(Catalog& c, const LineRequest& line) {
   const std::string data = line.param + "[price_data]";
   auto currency = d::Currency::parse(line.currency);
   if (!currency) {
@@ -304,8 +305,8 @@ Expected<Resolved, Outcome> inline_price(Catalog& c, const LineRequest& line) {
     auto made = products::decide(std::nullopt,
                                  products::CreateProduct{products::ProductId{product_id}, details});
     if (!made) {
-      return Unexpected{api::error_outcome(
-          products::rejection_error(made.error(), product_id, data + "[product_data][name]"))};
+      return Unexpected{
+          products::rejection_error(made.error(), product_id, data + "[product_data][name]")};
     }
     c.product_at.emplace(product_id, api::Loaded<products::Module>{product_id, 0, std::nullopt});
     c.stage(product_id, std::move(*made));
@@ -315,8 +316,7 @@ Expected<Resolved, Outcome> inline_price(Catalog& c, const LineRequest& line) {
   const prices::PriceId price_id{c.commands.new_id("price")};
   auto added = products::decide(*product, products::AddPrice{price_id});
   if (!added) {
-    return Unexpected{api::error_outcome(
-        products::rejection_error(added.error(), product_id, data + "[product]"))};
+    return Unexpected{products::rejection_error(added.error(), product_id, data + "[product]")};
   }
   c.stage(product_id, std::move(*added));
   prices::CreatePrice cmd{
@@ -336,7 +336,7 @@ Expected<Resolved, Outcome> inline_price(Catalog& c, const LineRequest& line) {
   return r;
 }
 
-Expected<Resolved, Outcome> resolve(Catalog& c, const LineRequest& line) {
+Expected<Resolved, ApiError> resolve(Catalog& c, const LineRequest& line) {
   if (line.price.has_value() == line.unit_amount.has_value()) {
     return Unexpected{param_error(line.param + "[price]", "parameter_missing",
                                   line.param + " needs price or price_data, one of them.")};
@@ -358,8 +358,8 @@ struct Ids {
 };
 
 // The session's catalog lines, its shipping options and whether it collects an address.
-Expected<CreateSession, Outcome> session_command(Catalog& catalog, const CreateRequest& r,
-                                                 d::UnixSeconds now) {
+Expected<CreateSession, ApiError> session_command(Catalog& catalog, const CreateRequest& r,
+                                                  d::UnixSeconds now) {
   CreateSession cmd{r.session, {}, {}, now};
   SessionCreated& s = cmd.session;
   bool shippable = false;
@@ -389,13 +389,13 @@ Expected<CreateSession, Outcome> session_command(Catalog& catalog, const CreateR
 api::Attempt attempt(api::Transaction& tx, Call& call, CreateRequest& r, const Ids& ids) {
   api::CommandService& commands = call.commands;
   auto customer = r.session.customer.empty()
-                      ? Expected<api::Referenced, Outcome>(api::Referenced{})
+                      ? Expected<api::Referenced, ApiError>(api::Referenced{})
                       : tx.reference<customers::Module>(r.session.customer, "customer");
   if (!customer && customer.error().http_status >= 500) return Unexpected{customer.error()};
   r.session.test_clock = customer ? customer->clock : std::string();
   auto now = tx.live_on(r.session.test_clock);
   if (!now) return Unexpected{now.error()};
-  if (auto e = check_request(r, *now)) return Unexpected{api::error_outcome(*e)};
+  if (auto e = check_request(r, *now)) return Unexpected{*e};
   if (r.session.ui_mode == UiMode::hosted) {  // known once check_request has read it
     r.session.url = call.transport.base_url + "/checkout/" + ids.session +
                     "?key=" + ids.secret.substr(ids.secret.rfind('_') + 1);
@@ -406,8 +406,7 @@ api::Attempt attempt(api::Transaction& tx, Call& call, CreateRequest& r, const I
   if (!customer) return Unexpected{customer.error()};
   auto decision = decide(std::nullopt, *cmd);
   if (!decision) {
-    return Unexpected{
-        api::error_outcome(rejection_error(decision.error(), ids.session, std::nullopt))};
+    return Unexpected{rejection_error(decision.error(), ids.session, std::nullopt)};
   }
   const api::Loaded<Module> fresh{ids.session, 0, std::nullopt};
   const SessionCreated& s = cmd->session;
@@ -427,7 +426,7 @@ api::Attempt attempt(api::Transaction& tx, Call& call, CreateRequest& r, const I
   const api::Loaded<payment_intents::Module> no_intent{ids.intent, 0, std::nullopt};
   auto intent_events = payment_intents::decide(no_intent.state, intent);
   if (!intent_events) {
-    return Unexpected{api::error_outcome(payment_intents::rejection_error(intent_events.error()))};
+    return Unexpected{payment_intents::rejection_error(intent_events.error())};
   }
   for (const auto& [product, events] : catalog.product_events) {
     if (!events.empty()) (void)tx.add(catalog.product_at.at(product), events);

@@ -124,7 +124,7 @@ Outcome expire_session(api::CommandService& commands, const d::MerchantId& merch
     if (!now) return Unexpected{now.error()};
     auto decision = decide(loaded->state, ExpireSession{scheduled, *now});
     if (!decision) {
-      return Unexpected{api::error_outcome(rejection_error(decision.error(), id, loaded->state))};
+      return Unexpected{rejection_error(decision.error(), id, loaded->state)};
     }
     auto intent = tx.load<payment_intents::Module>(loaded->state->payment_intent.value);
     if (!intent) return Unexpected{intent.error()};

@@ -83,7 +83,7 @@ api::Attempt create_attempt(api::Transaction& tx, const std::string& id, const P
   }
   const api::Loaded<Module> fresh{id, 0, std::nullopt};
   auto decision = decide(fresh.state, CreateCustomer{CustomerId{id}, profile, test_clock});
-  if (!decision) return Unexpected{api::error_outcome(rejection_error(decision.error(), id))};
+  if (!decision) return Unexpected{rejection_error(decision.error(), id)};
   const auto next = tx.add(fresh, *decision);
   return Outcome{200, render(*next), {}};
 }

@@ -12,6 +12,7 @@ namespace payledger::payment_intents {
 namespace {
 
 namespace d = domain;
+using api::ApiError;
 using api::Call;
 using api::kMaxIdChars;
 using api::Outcome;
@@ -81,7 +82,7 @@ Outcome decide_on(api::CommandService& commands, const d::MerchantId& merchant,
     Command at_now = cmd;
     at_now.now = *now;
     auto decision = decide(loaded->state, at_now);
-    if (!decision) return Unexpected{api::error_outcome(rejection_error(decision.error()))};
+    if (!decision) return Unexpected{rejection_error(decision.error())};
     if (!customer.id.empty()) {
       auto named = tx.reference<customers::Module>(customer.id, customer.param);
       if (!named) return Unexpected{named.error()};
@@ -95,7 +96,7 @@ Outcome decide_on(api::CommandService& commands, const d::MerchantId& merchant,
 // the idempotency record. The intent lives on its customer's test clock, if it has one.
 api::Attempt create_attempt(api::Transaction& tx, CreateIntent& cmd, const CustomerParam& customer,
                             ConfirmIntent* confirm_cmd) {
-  auto named = customer.id.empty() ? Expected<api::Referenced, Outcome>(api::Referenced{})
+  auto named = customer.id.empty() ? Expected<api::Referenced, ApiError>(api::Referenced{})
                                    : tx.reference<customers::Module>(customer.id, customer.param);
   if (!named && named.error().http_status >= 500) return Unexpected{named.error()};
   auto now = tx.live_on(named ? named->clock : std::string());
@@ -104,13 +105,13 @@ api::Attempt create_attempt(api::Transaction& tx, CreateIntent& cmd, const Custo
   cmd.now = *now;
   const api::Loaded<Module> fresh{cmd.id.value, 0, std::nullopt};
   Decision created = decide(fresh.state, cmd);
-  if (!created) return Unexpected{api::error_outcome(rejection_error(created.error()))};
+  if (!created) return Unexpected{rejection_error(created.error())};
   std::vector<Event> events = std::move(*created);
   if (confirm_cmd != nullptr) {
     confirm_cmd->now = *now;
     const auto pending = api::after(fresh, events, tx.merchant(), *now);
     Decision confirmed = decide(pending.state, *confirm_cmd);
-    if (!confirmed) return Unexpected{api::error_outcome(rejection_error(confirmed.error()))};
+    if (!confirmed) return Unexpected{rejection_error(confirmed.error())};
     events.insert(events.end(), confirmed->begin(), confirmed->end());
   }
   // A missing customer is told after the intent's own rejections.

@@ -8,6 +8,7 @@
 namespace payledger::prices {
 namespace {
 
+using api::ApiError;
 using api::Call;
 using api::Outcome;
 using api::Params;
@@ -60,7 +61,7 @@ Expected<ProductChoice, api::ApiError> product_choice(Params& p) {
 
 // The product's stream and its events for this price: a new product's creation, then the
 // price's addition. A rejection is told as the parameter the client sent.
-Expected<std::pair<api::Loaded<products::Module>, std::vector<products::Event>>, Outcome>
+Expected<std::pair<api::Loaded<products::Module>, std::vector<products::Event>>, ApiError>
 product_events(api::Transaction& tx, const ProductChoice& choice, const PriceId& price,
                const std::string& new_product_id) {
   api::Loaded<products::Module> at{new_product_id, 0, std::nullopt};
@@ -74,16 +75,14 @@ product_events(api::Transaction& tx, const ProductChoice& choice, const PriceId&
     auto created = products::decide(
         at.state, products::CreateProduct{products::ProductId{at.stream_id}, *choice.data});
     if (!created) {
-      return Unexpected{
-          api::error_outcome(products::rejection_error(created.error(), at.stream_id, param))};
+      return Unexpected{products::rejection_error(created.error(), at.stream_id, param)};
     }
     events = std::move(*created);
   }
   const auto before = api::after(at, events, tx.merchant(), tx.now());
   auto added = products::decide(before.state, products::AddPrice{price});
   if (!added) {
-    return Unexpected{
-        api::error_outcome(products::rejection_error(added.error(), at.stream_id, param))};
+    return Unexpected{products::rejection_error(added.error(), at.stream_id, param)};
   }
   events.insert(events.end(), added->begin(), added->end());
   return std::make_pair(std::move(at), std::move(events));
@@ -104,19 +103,19 @@ Outcome create(Call& call) {
   const std::string new_product_id = call.commands.new_id("prod");
   cmd.id = PriceId{fresh.stream_id};
   // The price and its product's events in one atomic append.
-  return api::transact(
-      call.commands, call.merchant, call.idempotency, [&](api::Transaction& tx) -> api::Attempt {
-        auto product = product_events(tx, *choice, cmd.id, new_product_id);
-        if (!product) return Unexpected{product.error()};
-        cmd.product = products::ProductId{product->first.stream_id};
-        auto decision = decide(fresh.state, cmd);
-        if (!decision) {
-          return Unexpected{api::error_outcome(rejection_error(decision.error(), fresh.stream_id))};
-        }
-        (void)tx.add(product->first, product->second);
-        const auto next = tx.add(fresh, *decision);
-        return Outcome{200, render(*next), {}};
-      });
+  return api::transact(call.commands, call.merchant, call.idempotency,
+                       [&](api::Transaction& tx) -> api::Attempt {
+                         auto product = product_events(tx, *choice, cmd.id, new_product_id);
+                         if (!product) return Unexpected{product.error()};
+                         cmd.product = products::ProductId{product->first.stream_id};
+                         auto decision = decide(fresh.state, cmd);
+                         if (!decision) {
+                           return Unexpected{rejection_error(decision.error(), fresh.stream_id)};
+                         }
+                         (void)tx.add(product->first, product->second);
+                         const auto next = tx.add(fresh, *decision);
+                         return Outcome{200, render(*next), {}};
+                       });
 }
 
 Outcome update(Call& call) {

@@ -74,10 +74,10 @@ TEST_CASE("transact appends what an attempt staged with its answer, or nothing")
   const Outcome refused =
       api::transact(commands, merchant, nullptr, [&](Transaction& tx) -> Attempt {
         stage_customer(tx, dropped);
-        return Unexpected{Outcome{400, "refused", {}}};
+        return Unexpected{api::invalid_param("name", "refused_here", "Refused.")};
       });
   CHECK(refused.http_status == 400);
-  CHECK(refused.body == "refused");
+  CHECK(Json::parse(refused.body)["error"]["code"] == "refused_here");
   CHECK(refused.position.value == 0);
   CHECK(stream_length(s, dropped) == 0);
 }
@@ -112,7 +112,7 @@ TEST_CASE("reference: the merchant's live object, else 400 naming the parameter"
     CAPTURE(id);
     const Outcome o = refer(id).first;
     CHECK(o.http_status == 400);
-    const Json body = Json::parse(o.body);
+    const Json body = Json::parse(o.body);  // told as the API's error
     CHECK(body["error"]["code"] == "resource_missing");
     CHECK(body["error"]["param"] == "customer_id");
   }
