@@ -81,7 +81,8 @@ class Transaction {
   Expected<Loaded<M>, ApiError> load(const std::string& stream_id) const;
   // The object `id` of M that the request names in `param`: the merchant's, and live. Its
   // version is guarded, so the append fails (and the request runs again) if it changes first.
-  // Else the answer: 400 resource_missing naming `param`, or the storage failure.
+  // Else the answer: 400 resource_missing naming `param`, or the storage failure. An empty `id`
+  // names nothing (a parameter left out): an empty Referenced, nothing guarded.
   template <class M>
   Expected<Referenced, ApiError> reference(const std::string& id, std::string_view param);
   // Makes `clock` (empty: the system's) the time source of the request and returns its time
@@ -277,6 +278,7 @@ ApiError missing_reference(std::string_view object, const std::string& id, std::
 template <class M>
 Expected<Referenced, ApiError> Transaction::reference(const std::string& id,
                                                       std::string_view param) {
+  if (id.empty()) return Referenced{};
   const auto object = M::objects().front().object;
   if (!valid_id(id, M::kStreamPrefix)) return Unexpected{missing_reference(object, id, param)};
   auto loaded = load<M>(id);

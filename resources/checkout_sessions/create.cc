@@ -388,9 +388,7 @@ Expected<CreateSession, ApiError> session_command(Catalog& catalog, const Create
 // customer must be the merchant's and live (guarded), told after the request's other errors.
 api::Attempt attempt(api::Transaction& tx, Call& call, CreateRequest& r, const Ids& ids) {
   api::CommandService& commands = call.commands;
-  auto customer = r.session.customer.empty()
-                      ? Expected<api::Referenced, ApiError>(api::Referenced{})
-                      : tx.reference<customers::Module>(r.session.customer, "customer");
+  auto customer = tx.reference<customers::Module>(r.session.customer, "customer");
   if (!customer && customer.error().http_status >= 500) return Unexpected{customer.error()};
   r.session.test_clock = customer ? customer->clock : std::string();
   auto now = tx.live_on(r.session.test_clock);

@@ -76,11 +76,9 @@ Outcome run(Call& call, const std::string& id, bool fresh, Decide&& decide) {
 // append), and the customer is created at the clock's time.
 api::Attempt create_attempt(api::Transaction& tx, const std::string& id, const Profile& profile,
                             const std::string& test_clock) {
-  if (!test_clock.empty()) {
-    auto clock = tx.reference<test_clocks::Module>(test_clock, "test_clock");
-    if (!clock) return Unexpected{clock.error()};
-    if (auto now = tx.live_on(clock->clock); !now) return Unexpected{now.error()};
-  }
+  auto clock = tx.reference<test_clocks::Module>(test_clock, "test_clock");
+  if (!clock) return Unexpected{clock.error()};
+  if (auto now = tx.live_on(clock->clock); !now) return Unexpected{now.error()};
   const api::Loaded<Module> fresh{id, 0, std::nullopt};
   auto decision = decide(fresh.state, CreateCustomer{CustomerId{id}, profile, test_clock});
   if (!decision) return Unexpected{rejection_error(decision.error(), id)};

@@ -12,7 +12,6 @@ namespace payledger::payment_intents {
 namespace {
 
 namespace d = domain;
-using api::ApiError;
 using api::Call;
 using api::kMaxIdChars;
 using api::Outcome;
@@ -83,10 +82,8 @@ Outcome decide_on(api::CommandService& commands, const d::MerchantId& merchant,
     at_now.now = *now;
     auto decision = decide(loaded->state, at_now);
     if (!decision) return Unexpected{rejection_error(decision.error())};
-    if (!customer.id.empty()) {
-      auto named = tx.reference<customers::Module>(customer.id, customer.param);
-      if (!named) return Unexpected{named.error()};
-    }
+    auto named = tx.reference<customers::Module>(customer.id, customer.param);
+    if (!named) return Unexpected{named.error()};
     const auto next = tx.add(*loaded, *decision);
     return answer_of(*decision, *next, answer);
   });
@@ -96,8 +93,7 @@ Outcome decide_on(api::CommandService& commands, const d::MerchantId& merchant,
 // the idempotency record. The intent lives on its customer's test clock, if it has one.
 api::Attempt create_attempt(api::Transaction& tx, CreateIntent& cmd, const CustomerParam& customer,
                             ConfirmIntent* confirm_cmd) {
-  auto named = customer.id.empty() ? Expected<api::Referenced, ApiError>(api::Referenced{})
-                                   : tx.reference<customers::Module>(customer.id, customer.param);
+  auto named = tx.reference<customers::Module>(customer.id, customer.param);
   if (!named && named.error().http_status >= 500) return Unexpected{named.error()};
   auto now = tx.live_on(named ? named->clock : std::string());
   if (!now) return Unexpected{now.error()};

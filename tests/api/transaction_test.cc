@@ -107,6 +107,11 @@ TEST_CASE("reference: the merchant's live object, else 400 naming the parameter"
   REQUIRE(found.has_value());
   CHECK(found->version == 1);
   CHECK(found->clock.empty());
+  const auto none = refer("");  // a parameter left out names nothing
+  CHECK(none.first.http_status == 200);
+  REQUIRE(none.second.has_value());
+  CHECK(none.second->version == 0);
+  CHECK(none.second->clock.empty());
   for (const std::string& id :
        {gone, theirs, std::string("cus_nope"), std::string("pi_123"), std::string("cus_bad id")}) {
     CAPTURE(id);
