@@ -95,7 +95,7 @@ Expected<std::optional<domain::MerchantId>, eventstore::Status> CommandService::
   if (auto s = store_.read_stream(stream_id, &stored); !s.is_ok()) return Unexpected{s};
   if (stored.empty()) return std::optional<domain::MerchantId>();
   eventstore::EventHeader header;
-  simdjson::dom::element data;
+  json::Value data;
   if (auto s = thread_parser().parse(stored.front().payload, &header, &data); !s.is_ok()) {
     return Unexpected{s};
   }
@@ -112,7 +112,7 @@ Expected<CommandService::Folded, eventstore::Status> CommandService::fold(
   auto state = out.aggregate->initial();
   contract::Applied applied;
   eventstore::EventHeader header;
-  simdjson::dom::element data;
+  json::Value data;
   for (const auto& e : stored) {
     if (auto s = thread_parser().parse(e.payload, &header, &data); !s.is_ok()) {
       return Unexpected{s};

@@ -239,7 +239,7 @@ Expected<Loaded<M>, eventstore::Status> CommandService::load(const domain::Merch
   std::vector<eventstore::StoredEvent> stored;
   if (auto s = store_.read_stream(stream_id, &stored); !s.is_ok()) return Unexpected{s};
   eventstore::EventHeader header;
-  simdjson::dom::element data;
+  json::Value data;
   for (const auto& e : stored) {
     if (auto s = thread_parser().parse(e.payload, &header, &data); !s.is_ok()) {
       return Unexpected{s};

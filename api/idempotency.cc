@@ -2,8 +2,8 @@
 
 #include <memory>
 
+#include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
-#include <simdjson.h>
 
 #include "json/reader.h"
 #include "json/writer.h"
@@ -22,16 +22,16 @@ std::string encode_record(const IdempotencyRecord& r) {
 }
 
 std::optional<IdempotencyRecord> decode_record(std::string_view json) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  if (parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS || !root.is_object()) {
+  json::Parser parser;
+  json::Value root;
+  if (!parser.parse(json, &root) || !root.is_object()) {
     return std::nullopt;
   }
   json::ReadError error;
   const json::Reader r(root, error);
   IdempotencyRecord record;
-  simdjson::dom::element hmac;
-  record.legacy_sha256 = root["request_hmac"].get(hmac) != simdjson::SUCCESS;
+  json::Value hmac;
+  record.legacy_sha256 = !root.member("request_hmac", &hmac);
   record.request_hmac = r.str(record.legacy_sha256 ? "request_sha256" : "request_hmac");
   record.http_status = static_cast<int>(r.i64("status"));
   record.body = r.str("body");

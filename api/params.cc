@@ -274,6 +274,7 @@ std::optional<std::vector<std::string>> Params::strings(const std::string& name,
     return std::nullopt;
   }
   std::vector<std::string> out;
+  out.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
     out.push_back(required_string(name + "[" + std::to_string(i) + "]", max_chars));
   }

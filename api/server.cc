@@ -240,7 +240,9 @@ void ApiServer::add(Write w) {
         [this, w = std::move(w)](const httplib::Request& req, const d::MerchantId& merchant) {
           return write(req, merchant, w);
         });
-}
+  // The static analyzer's shallow mode (tools/lint.sh) does not follow the std::function into
+  // the route table, so it sees the handler's allocation leak at the end of this function.
+}  // NOLINT(clang-analyzer-cplusplus.NewDeleteLeaks)
 
 Outcome ApiServer::call(const std::string& method, const std::string& path,
                         const d::MerchantId& merchant, const std::string& json_body) {
@@ -410,7 +412,8 @@ void ApiServer::add_read(Read r) {
           ReadCall call{merchant, path, query, queries_};
           return outcome_reply(r.handler(call));
         });
-}
+  // As in add_write: a false leak of the shallow analyzer.
+}  // NOLINT(clang-analyzer-cplusplus.NewDeleteLeaks)
 
 void ApiServer::add_page(Page p) {
   if (commands_ == nullptr) return;  // pages write: a read replica has none

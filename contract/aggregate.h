@@ -173,10 +173,10 @@ class Aggregate {
   // took it by value, and copying every state to keep it would tax every event): the caller
   // drops the stream or rebuilds its state. REQUIRES: the event is the stream's next.
   virtual eventstore::Status apply(State& state, const eventstore::EventHeader& header,
-                                   simdjson::dom::element data, Applied* applied) const = 0;
+                                   json::Value data, Applied* applied) const = 0;
   // The state in its own encoding (not the API's rendering), and back.
   virtual void write_state(json::Writer& w, const State& state) const = 0;
-  virtual eventstore::Status read_state(simdjson::dom::element json, State& state) const = 0;
+  virtual eventstore::Status read_state(json::Value json, State& state) const = 0;
   // Created and not deleted.
   virtual bool exists(const State& state) const = 0;
   // Empty when every money invariant of the state holds (captured <= authorized, refunded <=

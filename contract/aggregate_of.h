@@ -80,8 +80,8 @@ class AggregateOf final : public Aggregate {
 
   std::unique_ptr<State> initial() const override { return std::make_unique<Box>(); }
 
-  eventstore::Status apply(State& s, const eventstore::EventHeader& header,
-                           simdjson::dom::element data, Applied* applied) const override {
+  eventstore::Status apply(State& s, const eventstore::EventHeader& header, json::Value data,
+                           Applied* applied) const override {
     auto body = decode_body<Event>(header, data);
     if (!body) return body.error();
     const domain::RecordedOf<Event> rec{header.meta, std::move(*body)};
@@ -112,7 +112,7 @@ class AggregateOf final : public Aggregate {
     write_value(w, static_cast<const Box&>(s).state);
   }
 
-  eventstore::Status read_state(simdjson::dom::element json, State& s) const override {
+  eventstore::Status read_state(json::Value json, State& s) const override {
     auto& box = static_cast<Box&>(s);
     json::ReadError error;
     read_value(json, box.state, Field::required, M::kName, error);

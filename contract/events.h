@@ -59,7 +59,7 @@ bool declares(std::string_view type) {
 // why, for a type `Body` does not declare, another schema version, or data of the wrong shape.
 template <class Body>
 Expected<Body, eventstore::Status> decode_body(const eventstore::EventHeader& header,
-                                               simdjson::dom::element data) {
+                                               json::Value data) {
   std::optional<Body> out;
   std::string why;  // made only on a failure: this runs for every event projected
   auto try_one = [&]<class E>(std::type_identity<E>) {

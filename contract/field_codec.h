@@ -7,8 +7,6 @@
 // is T or null (absent reads as nullopt); Amount is an integer 0..kMaxAmountMinor; Currency a
 // lowercase ISO code; a named enum its name; Metadata an object of strings; std::vector<T> an
 // array; a type with fields an object.
-#include <simdjson.h>
-
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -117,17 +115,16 @@ void write_value(json::Writer& w, const T& v, Field f) {
 // throws.
 
 template <class T>
-void read_value(simdjson::dom::element e, T& out, Field f, std::string_view name,
-                json::ReadError& error);
+void read_value(json::Value e, T& out, Field f, std::string_view name, json::ReadError& error);
 
 class FieldReader {
  public:
-  FieldReader(simdjson::dom::element obj, json::ReadError& error) : obj_(obj), error_(&error) {}
+  FieldReader(json::Value obj, json::ReadError& error) : obj_(obj), error_(&error) {}
   template <class T>
   void operator()(std::string_view name, T& out, Field f = Field::required) {
     if (error_->failed()) return;  // the first failure says why; the rest is not read
-    simdjson::dom::element e;
-    if (obj_[name].get(e) != simdjson::SUCCESS) {
+    json::Value e;
+    if (!obj_.member(name, &e)) {
       // Absent: nullable and optional fields read as empty (a later schema may add them).
       if (f == Field::nullable || IsOptional<T>::value) return;
       error_->fail("field", name);
@@ -137,13 +134,13 @@ class FieldReader {
   }
 
  private:
-  simdjson::dom::element obj_;
+  json::Value obj_;
   json::ReadError* error_;
 };
 
 // Reads T's declared fields from `obj` into `out`; a failure is recorded in `error`.
 template <domain::HasFields T>
-void read_fields(simdjson::dom::element obj, T& out, json::ReadError& error) {
+void read_fields(json::Value obj, T& out, json::ReadError& error) {
   if (!obj.is_object()) {
     error.fail("an", "object");
     return;
@@ -152,29 +149,27 @@ void read_fields(simdjson::dom::element obj, T& out, json::ReadError& error) {
   T::fields(out, fr);
 }
 
-inline std::string read_text(simdjson::dom::element e, Field f, std::string_view name,
+inline std::string read_text(json::Value e, Field f, std::string_view name,
                              json::ReadError& error) {
   if (e.is_null() && f == Field::nullable) return {};
   std::string_view s;
-  if (e.get(s) != simdjson::SUCCESS) error.fail("string", name);
+  if (!e.get(&s)) error.fail("string", name);
   return std::string(s);
 }
 
-inline std::int64_t read_integer(simdjson::dom::element e, std::string_view name,
-                                 json::ReadError& error) {
+inline std::int64_t read_integer(json::Value e, std::string_view name, json::ReadError& error) {
   std::int64_t v = 0;
-  if (e.get(v) != simdjson::SUCCESS) error.fail("integer", name);
+  if (!e.get(&v)) error.fail("integer", name);
   return v;
 }
 
 // Scalars: text, strong ids, booleans, integers, amounts, currencies, enums.
 template <class T>
-void read_scalar(simdjson::dom::element e, T& out, Field f, std::string_view name,
-                 json::ReadError& error) {
+void read_scalar(json::Value e, T& out, Field f, std::string_view name, json::ReadError& error) {
   if constexpr (std::is_same_v<T, std::string>) {
     out = read_text(e, f, name, error);
   } else if constexpr (std::is_same_v<T, bool>) {
-    if (e.get(out) != simdjson::SUCCESS) error.fail("boolean", name);
+    if (!e.get(&out)) error.fail("boolean", name);
   } else if constexpr (std::is_integral_v<T>) {
     const std::int64_t v = read_integer(e, name, error);
     if (std::is_unsigned_v<T> && v < 0) error.fail("unsigned integer", name);
@@ -204,8 +199,7 @@ void read_scalar(simdjson::dom::element e, T& out, Field f, std::string_view nam
 }
 
 template <class T>
-void read_value(simdjson::dom::element e, T& out, Field f, std::string_view name,
-                json::ReadError& error) {
+void read_value(json::Value e, T& out, Field f, std::string_view name, json::ReadError& error) {
   if constexpr (IsStrong<T>::value) {
     read_value(e, out.value, f, name, error);
   } else if constexpr (std::is_same_v<T, std::string> || std::is_arithmetic_v<T> ||
@@ -221,17 +215,20 @@ void read_value(simdjson::dom::element e, T& out, Field f, std::string_view name
       out = std::move(v);
     }
   } else if constexpr (std::is_same_v<T, domain::Metadata>) {
-    simdjson::dom::object o;
-    if (e.get(o) != simdjson::SUCCESS) return error.fail("object", name);
+    if (!e.is_object()) return error.fail("object", name);
     out.clear();
-    for (auto kv : o) {
-      out.emplace(std::string(kv.key), read_text(kv.value, Field::required, name, error));
+    std::string_view key;
+    json::Value value;
+    for (json::Members members(e); members.next(&key, &value);) {
+      out.emplace(std::string(key), read_text(value, Field::required, name, error));
     }
   } else if constexpr (IsVector<T>::value) {
-    simdjson::dom::array a;
-    if (e.get(a) != simdjson::SUCCESS) return error.fail("array", name);
+    if (!e.is_array()) return error.fail("array", name);
     out.clear();
-    for (simdjson::dom::element item : a) read_value(item, out.emplace_back(), f, name, error);
+    json::Value item;
+    for (json::Items items(e); items.next(&item);) {
+      read_value(item, out.emplace_back(), f, name, error);
+    }
   } else if constexpr (domain::HasFields<T>) {
     if (!e.is_object()) return error.fail("object", name);
     read_fields(e, out, error);

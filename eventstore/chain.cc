@@ -1,6 +1,7 @@
 #include "eventstore/chain.h"
 
 #include <openssl/evp.h>
+#include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
 #include <memory>

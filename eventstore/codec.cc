@@ -4,10 +4,9 @@
 
 namespace payledger::eventstore {
 
-Status EnvelopeParser::parse(std::string_view payload, EventHeader* header,
-                             simdjson::dom::element* data) {
-  simdjson::dom::element root;
-  if (parser_.parse(payload.data(), payload.size()).get(root) != simdjson::SUCCESS) {
+Status EnvelopeParser::parse(std::string_view payload, EventHeader* header, json::Value* data) {
+  json::Value root;
+  if (!parser_.parse(payload, &root)) {
     return Status::corruption("event is not JSON");
   }
   json::ReadError error;

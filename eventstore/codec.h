@@ -4,13 +4,12 @@
 //   {"id","type","schema_version","stream_id","stream_version","merchant_id","occurred_at","data"}
 // This layer knows the envelope only; what "data" holds is the business of the aggregate that
 // declares the type (contract/events.h).
-#include <simdjson.h>
-
 #include <string>
 #include <string_view>
 
 #include "domain/events.h"
 #include "eventstore/status.h"
+#include "json/value.h"
 #include "json/writer.h"
 
 namespace payledger::eventstore {
@@ -46,10 +45,10 @@ class EnvelopeParser {
  public:
   // Returns Status::corruption for anything that is not an envelope, saying why. On success
   // `data` is the envelope's "data" object.
-  Status parse(std::string_view payload, EventHeader* header, simdjson::dom::element* data);
+  Status parse(std::string_view payload, EventHeader* header, json::Value* data);
 
  private:
-  simdjson::dom::parser parser_;
+  json::Parser parser_;
 };
 
 }  // namespace payledger::eventstore

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>

@@ -10,9 +10,8 @@
 #include <utility>
 #include <vector>
 
-#include <rocksdb/db.h>
-
 #include "domain/expected.h"
+#include "eventstore/rocksdb_fwd.h"
 #include "eventstore/status.h"
 
 namespace payledger::eventstore {

@@ -2,6 +2,7 @@
 
 #include <unordered_map>
 
+#include <rocksdb/db.h>
 #include <rocksdb/iterator.h>
 #include <rocksdb/write_batch.h>
 #include <simdjson.h>

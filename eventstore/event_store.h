@@ -21,13 +21,12 @@
 #include <utility>
 #include <vector>
 
-#include <rocksdb/write_batch.h>
-
 #include "domain/expected.h"
 #include "domain/types.h"
 #include "eventstore/chain.h"
 #include "eventstore/database.h"
 #include "eventstore/position_gate.h"
+#include "eventstore/rocksdb_fwd.h"
 #include "eventstore/status.h"
 
 namespace payledger::eventstore {

@@ -3,6 +3,7 @@
 #include <memory>
 #include <string>
 
+#include <rocksdb/db.h>
 #include <rocksdb/iterator.h>
 
 #include "eventstore/event_store.h"

@@ -1,7 +1,7 @@
 #include "finance/export.h"
 
+#include <rocksdb/db.h>
 #include <rocksdb/iterator.h>
-#include <simdjson.h>
 
 #include <ctime>
 #include <memory>
@@ -12,6 +12,7 @@
 #include "eventstore/codec.h"
 #include "eventstore/event_store.h"
 #include "eventstore/log_scan.h"
+#include "json/simdjson.h"
 #include "json/writer.h"
 #include "projections/documents.h"
 #include "projections/ledger.h"
@@ -162,7 +163,7 @@ Status export_events(const eventstore::Database& db, const ExportOptions& o, Row
   return eventstore::scan_events(
       db, 1, eventstore::kLogEnd, [&](std::uint64_t position, std::string_view event) {
         eventstore::EventHeader h;
-        simdjson::dom::element data;
+        json::Value data;
         if (Status s = parser.parse(event, &h, &data); !s.is_ok()) {
           return Status::corruption("position " + std::to_string(position) + ": " + s.message());
         }
@@ -171,7 +172,7 @@ Status export_events(const eventstore::Database& db, const ExportOptions& o, Row
         rows.row({integer(static_cast<std::int64_t>(position)), text(h.meta.id.value), text(h.type),
                   text(h.meta.stream_id), integer(static_cast<std::int64_t>(h.meta.version.value)),
                   text(h.meta.merchant.value), integer(h.meta.occurred_at.value),
-                  text(utc(h.meta.occurred_at.value)), text(simdjson::minify(data))});
+                  text(utc(h.meta.occurred_at.value)), text(simdjson::minify(json::unwrap(data)))});
         return Status::ok();
       });
 }

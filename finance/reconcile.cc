@@ -1,5 +1,6 @@
 #include "finance/reconcile.h"
 
+#include <rocksdb/db.h>
 #include <rocksdb/iterator.h>
 #include <simdjson.h>
 
@@ -51,7 +52,7 @@ class Reconciler {
  private:
   Status read_views_position();
   Status fold_log();
-  void fold(std::uint64_t position, const eventstore::EventHeader& h, simdjson::dom::element data);
+  void fold(std::uint64_t position, const eventstore::EventHeader& h, json::Value data);
   Status compare_journal();
   Status compare_documents();
   Status compare_balances();
@@ -78,8 +79,7 @@ Status Reconciler::read_views_position() {
   return Status::ok();
 }
 
-void Reconciler::fold(std::uint64_t position, const eventstore::EventHeader& h,
-                      simdjson::dom::element data) {
+void Reconciler::fold(std::uint64_t position, const eventstore::EventHeader& h, json::Value data) {
   Stream& st = streams_[h.meta.stream_id];
   if (st.aggregate == nullptr) {
     st.aggregate = registry_.for_stream(h.meta.stream_id);
@@ -125,7 +125,7 @@ Status Reconciler::fold_log() {
         }
         ++expect;
         eventstore::EventHeader h;
-        simdjson::dom::element data;
+        json::Value data;
         if (Status s = parser_.parse(event, &h, &data); !s.is_ok()) {
           differ("position " + std::to_string(position) + ": " + s.message());
           return Status::ok();

@@ -1,5 +1,6 @@
 #include "finance/verify.h"
 
+#include <rocksdb/db.h>
 #include <rocksdb/iterator.h>
 
 #include <memory>
@@ -39,7 +40,7 @@ class Verifier {
   void problem(std::uint64_t position, const std::string& why);
   Status check_chain(std::uint64_t position, std::string_view event);
   Status check_index(std::uint64_t position, const eventstore::EventHeader& h);
-  void fold(std::uint64_t position, const eventstore::EventHeader& h, simdjson::dom::element data);
+  void fold(std::uint64_t position, const eventstore::EventHeader& h, json::Value data);
   Status check_tail(std::uint64_t last);
 
   const eventstore::Database& db_;
@@ -94,8 +95,7 @@ Status Verifier::check_index(std::uint64_t position, const eventstore::EventHead
   return Status::ok();
 }
 
-void Verifier::fold(std::uint64_t position, const eventstore::EventHeader& h,
-                    simdjson::dom::element data) {
+void Verifier::fold(std::uint64_t position, const eventstore::EventHeader& h, json::Value data) {
   Folded& f = streams_[h.meta.stream_id];
   if (f.aggregate == nullptr) {
     f.aggregate = registry_.for_stream(h.meta.stream_id);
@@ -171,7 +171,7 @@ Status Verifier::run() {
         }
         if (Status s = check_chain(position, event); !s.is_ok()) return s;
         eventstore::EventHeader h;
-        simdjson::dom::element data;
+        json::Value data;
         if (Status s = parser_.parse(event, &h, &data); !s.is_ok()) {
           problem(position, "not an event envelope: " + s.message());
         } else {

@@ -20,7 +20,7 @@ inline std::string encoded(const contract::Aggregate& aggregate, const contract:
 
 // Applies the event to `state`; returns whether it was taken.
 inline bool apply_judged(const contract::Aggregate& aggregate, contract::State& state,
-                         const eventstore::EventHeader& header, simdjson::dom::element data) {
+                         const eventstore::EventHeader& header, json::Value data) {
   const std::string before = encoded(aggregate, state);
   contract::Applied applied;
   try {

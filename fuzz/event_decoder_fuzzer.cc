@@ -17,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static payledger::eventstore::EnvelopeParser parser;
   const std::string_view payload(reinterpret_cast<const char*>(data), size);
   payledger::eventstore::EventHeader header;
-  simdjson::dom::element body;
+  payledger::json::Value body;
   if (!parser.parse(payload, &header, &body).is_ok()) return 0;
   const auto* aggregate = payledger::resources::registry().for_event_type(header.type);
   if (aggregate == nullptr) return 0;

@@ -24,7 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto event = payledger::kafka::event_of_message(header, payload);
   if (!event) return 0;
   payledger::eventstore::EventHeader meta;
-  simdjson::dom::element body;
+  payledger::json::Value body;
   if (!parser.parse(event->payload, &meta, &body).is_ok()) return 0;
   const auto* aggregate = payledger::resources::registry().for_event_type(meta.type);
   if (aggregate == nullptr) return 0;

@@ -1,13 +1,13 @@
 #pragma once
-// Typed reads of a simdjson object: the one JSON reader's helpers, shared by the event codec,
-// the view parser and the field codec. Nothing here throws. A field that is missing or of the
-// wrong type records the first such failure in a ReadError and reads as a default value; the
+// Typed reads of a JSON object (json/value.h): the one JSON reader's helpers, shared by the event
+// codec, the view parser and the field codec. Nothing here throws. A field that is missing or of
+// the wrong type records the first such failure in a ReadError and reads as a default value; the
 // caller checks the error once, at the end of its decode, and turns it into a Status.
 #include <cstdint>
 #include <string>
 #include <string_view>
 
-#include <simdjson.h>
+#include "json/value.h"
 
 namespace payledger::json {
 
@@ -31,47 +31,48 @@ class ReadError {
 class Reader {
  public:
   // Reads `obj`, reporting to `error`, which must outlive the reader.
-  Reader(simdjson::dom::element obj, ReadError& error) : obj_(obj), error_(&error) {}
+  Reader(Value obj, ReadError& error) : obj_(obj), error_(&error) {}
 
   // The field with any value (null included); records "field KEY" when it is absent. After a
-  // failure the element (or array) returned is simdjson's default one: check the error before
-  // reading into it.
-  [[nodiscard]] simdjson::dom::element field(const char* key) const {
-    simdjson::dom::element e;
-    if (obj_[key].get(e) != simdjson::SUCCESS) error_->fail("field", key);
-    return e;
+  // failure the value (or array) returned is a default one that must not be read: check the
+  // error before reading into it.
+  [[nodiscard]] Value field(const char* key) const {
+    Value v;
+    if (!obj_.member(key, &v)) error_->fail("field", key);
+    return v;
   }
   // The field's object; records "object KEY" when it is absent or not an object.
-  [[nodiscard]] simdjson::dom::element object(const char* key) const {
-    simdjson::dom::element e;
-    if (obj_[key].get(e) != simdjson::SUCCESS || !e.is_object()) error_->fail("object", key);
-    return e;
+  [[nodiscard]] Value object(const char* key) const {
+    Value v;
+    if (!obj_.member(key, &v) || !v.is_object()) error_->fail("object", key);
+    return v;
   }
-  // The field's array; records "array KEY" when it is absent or not one.
-  [[nodiscard]] simdjson::dom::array array(const char* key) const {
-    simdjson::dom::array a;
-    if (obj_[key].get(a) != simdjson::SUCCESS) error_->fail("array", key);
-    return a;
+  // The field's array; records "array KEY" when it is absent or not one (iterate it with
+  // json::Items, which finds no items in a default value).
+  [[nodiscard]] Value array(const char* key) const {
+    Value v;
+    if (!obj_.member(key, &v) || !v.is_array()) error_->fail("array", key);
+    return v;
   }
   // A reader of `element` (an item of an array), reporting to the same error.
-  [[nodiscard]] Reader nested(simdjson::dom::element element) const {
-    return Reader(element, *error_);
-  }
+  [[nodiscard]] Reader nested(Value element) const { return Reader(element, *error_); }
   // The field's string ("" with "string KEY" recorded when it is absent or not a string).
   [[nodiscard]] std::string str(const char* key) const {
-    std::string_view v;
-    if (obj_[key].get(v) != simdjson::SUCCESS) error_->fail("string", key);
-    return std::string(v);
+    Value v;
+    std::string_view s;
+    if (!obj_.member(key, &v) || !v.get(&s)) error_->fail("string", key);
+    return std::string(s);
   }
   // The field's integer (0 with "integer KEY" recorded when it is absent or not one).
   [[nodiscard]] std::int64_t i64(const char* key) const {
-    std::int64_t v = 0;
-    if (obj_[key].get(v) != simdjson::SUCCESS) error_->fail("integer", key);
-    return v;
+    Value v;
+    std::int64_t n = 0;
+    if (!obj_.member(key, &v) || !v.get(&n)) error_->fail("integer", key);
+    return n;
   }
 
  private:
-  simdjson::dom::element obj_;
+  Value obj_;
   ReadError* error_;
 };
 

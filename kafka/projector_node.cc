@@ -1,5 +1,7 @@
 #include "kafka/projector_node.h"
 
+#include <rocksdb/db.h>
+
 #include <spdlog/spdlog.h>
 
 #include "domain/assert.h"

@@ -1,5 +1,7 @@
 #include "kafka/relay.h"
 
+#include <rocksdb/db.h>
+
 #include <spdlog/spdlog.h>
 
 #include "domain/assert.h"
@@ -160,7 +162,7 @@ eventstore::Status Relay::idle() {
 // position go by (their watermark waits for every position).
 Relay::Outgoing Relay::outgoing(const eventstore::StoredEvent& e) {
   eventstore::EventHeader header;
-  simdjson::dom::element data;
+  json::Value data;
   Outgoing out;
   std::string why;
   if (auto s = parser_.parse(e.payload, &header, &data); !s.is_ok()) {

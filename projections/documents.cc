@@ -19,14 +19,14 @@ std::string write_record(const StreamBook& book, const contract::Aggregate& aggr
 
 Status read_record(std::string_view record, const contract::Aggregate& aggregate, StreamBook* book,
                    contract::State& state) {
-  thread_local simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  if (parser.parse(record.data(), record.size()).get(root) != simdjson::SUCCESS) {
+  thread_local json::Parser parser;
+  json::Value root;
+  if (!parser.parse(record, &root)) {
     return Status::corruption("a stream record is not JSON");
   }
   json::ReadError error;
   contract::read_fields(root, *book, error);
-  const simdjson::dom::element state_json = json::Reader(root, error).field("state");
+  const json::Value state_json = json::Reader(root, error).field("state");
   if (error.failed()) return Status::corruption("stream record " + error.what());
   return aggregate.read_state(state_json, state);
 }

@@ -1,11 +1,11 @@
 #include "projections/ledger.h"
 
+#include <rocksdb/db.h>
 #include <rocksdb/iterator.h>
-#include <simdjson.h>
-
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+
 #include "json/reader.h"
 #include "json/writer.h"
 #include "projections/documents.h"
@@ -75,9 +75,9 @@ std::string totals_json(const AccountTotals& t) {
 }
 
 Status read_totals(std::string_view json, AccountTotals* t) {
-  thread_local simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  if (parser.parse(json.data(), json.size()).get(doc) != simdjson::SUCCESS) {
+  thread_local json::Parser parser;
+  json::Value doc;
+  if (!parser.parse(json, &doc)) {
     return Status::corruption("account totals are not JSON");
   }
   json::ReadError error;
@@ -216,7 +216,7 @@ Expected<std::vector<AccountTotals>, Status> account_totals(const eventstore::Da
 
 Status read_journal(const eventstore::Database& db, std::uint64_t last_sequence,
                     const std::function<void(const JournalLine&)>& visit) {
-  simdjson::dom::parser parser;
+  json::Parser parser;
   std::unique_ptr<rocksdb::Iterator> it(
       db.db()->NewIterator(rocksdb::ReadOptions(), projections::views_family(db)));
   for (it->Seek(std::string(kJournalPrefix)); it->Valid() && it->key().starts_with(kJournalPrefix);
@@ -225,8 +225,8 @@ Status read_journal(const eventstore::Database& db, std::uint64_t last_sequence,
     JournalLine line;
     line.sequence = eventstore::get_be64(it->key().data() + kJournalPrefix.size());
     if (line.sequence > last_sequence) break;
-    simdjson::dom::element doc;
-    if (parser.parse(it->value().data(), it->value().size()).get(doc) != simdjson::SUCCESS) {
+    json::Value doc;
+    if (!parser.parse(std::string_view(it->value().data(), it->value().size()), &doc)) {
       return Status::corruption("journal line " + std::to_string(line.sequence));
     }
     json::ReadError error;
@@ -234,12 +234,11 @@ Status read_journal(const eventstore::Database& db, std::uint64_t last_sequence,
     line.merchant = r.str("merchant");
     line.id = r.str("id");
     line.currency = r.str("currency");
-    const simdjson::dom::array entries = r.array("entries");
-    if (!error.failed()) {  // a failed read returns an array that must not be iterated
-      for (simdjson::dom::element e : entries) {
-        const json::Reader er = r.nested(e);
-        line.entries.push_back({er.str("account"), er.i64("debit"), er.i64("credit")});
-      }
+    const json::Value entries = r.array("entries");
+    json::Value e;
+    for (json::Items items(entries); items.next(&e);) {  // none when the read failed
+      const json::Reader er = r.nested(e);
+      line.entries.push_back({er.str("account"), er.i64("debit"), er.i64("credit")});
     }
     if (error.failed()) {
       return Status::corruption("journal line " + std::to_string(line.sequence) + ": " +

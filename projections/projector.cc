@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include <rocksdb/db.h>
 #include <rocksdb/iterator.h>
 #include <spdlog/spdlog.h>
 
@@ -132,7 +133,7 @@ Status Projector::apply_event(const eventstore::StoredEvent& event, ViewBatch& b
   // Every event has one position, so a position applied already means a redelivery.
   if (applied(event.position.value)) return Status::ok();
   eventstore::EventHeader h;
-  simdjson::dom::element data;
+  json::Value data;
   if (Status s = parser_.parse(event.payload, &h, &data); !s.is_ok()) {
     return quarantine(event.position, "", "", s.message(), batch);
   }
@@ -203,7 +204,7 @@ Status Projector::restore(const std::string& stream_id, Touched& t, const ViewBa
     const ThrowingAssertions judging;
     for (const eventstore::StoredEvent* e : t.applied) {
       eventstore::EventHeader h;
-      simdjson::dom::element data;
+      json::Value data;
       contract::Applied again;
       Status s = parser_.parse(e->payload, &h, &data);
       if (s.is_ok()) s = t.aggregate->apply(*t.state, h, data, &again);

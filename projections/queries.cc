@@ -1,5 +1,7 @@
 #include "projections/queries.h"
 
+#include <rocksdb/db.h>
+
 #include <algorithm>
 #include <memory>
 

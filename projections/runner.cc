@@ -1,5 +1,7 @@
 #include "projections/runner.h"
 
+#include <rocksdb/db.h>
+
 #include "domain/assert.h"
 #include "projections/view_store.h"
 

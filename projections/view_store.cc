@@ -2,6 +2,7 @@
 
 #include <initializer_list>
 
+#include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
 namespace payledger::projections {

@@ -6,8 +6,6 @@
 #include <string>
 #include <string_view>
 
-#include <rocksdb/db.h>
-
 #include "eventstore/event_store.h"
 #include "eventstore/status.h"
 

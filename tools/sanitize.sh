@@ -5,7 +5,13 @@
 #      (PAYLEDGER_FUZZ_SEED replays one);
 #   2. ThreadSanitizer: the event store's concurrency tests.
 # Builds go to build-asan/ and build-tsan/ (unity builds: these are not linted, only run).
+#
+#   tools/sanitize.sh          build both, then run the tests and the fuzzers
+#   tools/sanitize.sh build    only build (the test command runs this niced beside its tests)
+#   tools/sanitize.sh run      only run what an earlier `build` built
 set -euo pipefail
+phase="${1:-all}"
+case "$phase" in all | build | run) ;; *) echo "usage: $0 [build|run]" >&2; exit 2 ;; esac
 root="$(cd "$(dirname "$0")/.." && pwd)"
 asan_dir="${ASAN_BUILD_DIR:-$root/build-asan}"
 tsan_dir="${TSAN_BUILD_DIR:-$root/build-tsan}"
@@ -31,10 +37,17 @@ unit_and_http=(test_domain test_json test_contract test_eventstore test_projecti
   test_resources test_finance test_webhooks test_workload test_power_loss)
 fuzzers=(form_params json_params event_decoder card_number kafka_message)
 
-echo "== ASan+UBSan build (clang, $asan_dir)"
-configure "$asan_dir" "address,undefined" -DPAYLEDGER_FUZZ=ON
-cmake --build "$asan_dir" --parallel "$jobs" --target "${unit_and_http[@]}" \
-  $(printf 'fuzz_%s ' "${fuzzers[@]}")
+if [ "$phase" != run ]; then
+  echo "== ASan+UBSan build (clang, $asan_dir)"
+  configure "$asan_dir" "address,undefined" -DPAYLEDGER_FUZZ=ON
+  cmake --build "$asan_dir" --parallel "$jobs" --target "${unit_and_http[@]}" \
+    $(printf 'fuzz_%s ' "${fuzzers[@]}")
+  echo "== TSan build (clang, $tsan_dir): the event store's concurrency tests"
+  configure "$tsan_dir" "thread"
+  cmake --build "$tsan_dir" --parallel "$jobs" --target test_eventstore_concurrency
+fi
+[ "$phase" != build ] || exit 0
+
 echo "== unit and HTTP tests under ASan+UBSan"
 ctest --test-dir "$asan_dir" --output-on-failure --timeout 900 --no-tests=error \
   -R "^($(IFS='|'; echo "${unit_and_http[*]}"))\$"
@@ -59,8 +72,6 @@ for name in "${fuzzers[@]}"; do
   rm -rf "$scratch" "$scratch.log"
 done
 
-echo "== TSan build (clang, $tsan_dir): the event store's concurrency tests"
-configure "$tsan_dir" "thread"
-cmake --build "$tsan_dir" --parallel "$jobs" --target test_eventstore_concurrency
+echo "== the event store's concurrency tests under TSan"
 # The kill -9 case forks a writer process, which ThreadSanitizer does not follow.
 "$tsan_dir/tests/test_eventstore_concurrency" --test-case-exclude='*kill -9*'

@@ -14,30 +14,40 @@ command -v npm >/dev/null 2>&1 || node_packages+=(npm)
 "$root/tests/webhooks/setup.sh"
 "$root/tests/finance/setup.sh"
 "$root/tests/api/setup.sh"
+"$root/tools/lint.sh" install
 cd "$root"
 # Seconds, so before the build: a formatting slip fails fast.
 echo "== clang-format"
 git ls-files '*.cc' '*.h' | xargs clang-format --dry-run --Werror
 "$root/tools/build.sh"
-# clang-tidy takes the CPU the tests leave idle (they mostly wait on sockets, a broker and a
-# browser): it runs niced beside them, its report printed once both are done.
-echo "== clang-tidy (in the background, beside the tests and benchmarks)"
+# clang-tidy and the sanitizer builds take the CPU the tests leave idle (they mostly wait on
+# sockets, a broker and a browser): both run niced beside them, each in its own process group
+# with its output kept for the end, so the tests still get the CPU whenever they want it.
 lint_log="$(mktemp)"
+sanitize_log="$(mktemp)"
+echo "== clang-tidy and the sanitizer builds (niced, in the background beside the tests)"
 setsid nice -n 19 "$root/tools/lint.sh" >"$lint_log" 2>&1 &
 lint_pid=$!
-trap 'kill -- "-$lint_pid" 2>/dev/null || true; rm -f "$lint_log"' EXIT  # its own process group
+setsid nice -n 19 "$root/tools/sanitize.sh" build >"$sanitize_log" 2>&1 &
+sanitize_pid=$!
+trap 'kill -- "-$lint_pid" "-$sanitize_pid" 2>/dev/null || true; rm -f "$lint_log" "$sanitize_log"' EXIT
+# Waits for background job PID, prints its log LOG under TITLE, fails the command if it failed.
+finish() {  # TITLE PID LOG
+  local status=0
+  echo "== $1 (waiting for it)"
+  wait "$2" || status=$?
+  cat "$3"
+  [ "$status" -eq 0 ] || exit "$status"
+}
 echo "== kafka broker jars"
 "$root/tools/kafka/broker.sh" fetch
 echo "== tests"
 ctest --test-dir "${BUILD_DIR:-$root/build}" --output-on-failure --timeout 900
 echo "== benchmarks, --quick (every scenario runs and returns sane numbers; timings unchecked)"
 "$root/tools/bench/run.sh" --quick
-echo "== clang-tidy (waiting for it)"
-lint_status=0
-wait "$lint_pid" || lint_status=$?
+finish clang-tidy "$lint_pid" "$lint_log"
+finish "sanitizer builds" "$sanitize_pid" "$sanitize_log"
 trap - EXIT
-cat "$lint_log"
-rm -f "$lint_log"
-[ "$lint_status" -eq 0 ] || exit "$lint_status"
+rm -f "$lint_log" "$sanitize_log"
 echo "== sanitizers and fuzzers"
-"$root/tools/sanitize.sh"
+"$root/tools/sanitize.sh" run

@@ -1,5 +1,6 @@
 #include "webhooks/delivery.h"
 
+#include <rocksdb/db.h>
 #include <rocksdb/iterator.h>
 #include <rocksdb/write_batch.h>
 #include <spdlog/spdlog.h>

@@ -5,6 +5,7 @@
 #include <limits>
 #include <mutex>
 
+#include <rocksdb/db.h>
 #include <rocksdb/iterator.h>
 #include <spdlog/spdlog.h>
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include <rocksdb/db.h>
 #include <rocksdb/iterator.h>
 
 #include "projections/documents.h"

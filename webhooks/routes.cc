@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdint>
 
+#include <rocksdb/db.h>
 #include <rocksdb/iterator.h>
 
 #include "api/lists.h"

@@ -248,7 +248,7 @@ TEST_CASE("payments: kill -9 while the test network processes; each is decided e
     std::map<std::string, int> types;
     for (const auto& e : events) {
       payledger::eventstore::EventHeader header;
-      simdjson::dom::element data;
+      payledger::json::Value data;
       REQUIRE(parser.parse(e.payload, &header, &data).is_ok());
       ++types[header.type];
     }

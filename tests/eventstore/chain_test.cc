@@ -2,6 +2,7 @@
 // store continues the chain, and a log of format 1 (no hashes) is upgraded at open to the same
 // hashes it would have had.
 #include <doctest/doctest.h>
+#include <rocksdb/db.h>
 #include <rocksdb/iterator.h>
 
 #include <atomic>

@@ -1,6 +1,9 @@
 // The event store against a real RocksDB: atomicity, optimistic concurrency, gapless positions,
 // group commit, reopen, and acknowledged appends surviving kill -9.
 #include <doctest/doctest.h>
+
+#include <rocksdb/db.h>
+
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>

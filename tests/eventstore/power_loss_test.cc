@@ -10,6 +10,9 @@
 // acknowledges without syncing the WAL, it passes only if it catches a lost write: the proof
 // that these checks can fail.
 #include <doctest/doctest.h>
+
+#include <rocksdb/db.h>
+
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>

@@ -3,6 +3,7 @@
 // event, two swapped, the last one cut, a rewritten chain, a forged amount with its hashes
 // recomputed, a stream index entry removed) is named at the first position it breaks.
 #include <doctest/doctest.h>
+#include <rocksdb/db.h>
 #include <rocksdb/iterator.h>
 #include <rocksdb/write_batch.h>
 

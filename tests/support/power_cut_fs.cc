@@ -1,5 +1,7 @@
 #include "tests/support/power_cut_fs.h"
 
+#include <rocksdb/db.h>
+
 #include <mutex>
 #include <utility>
 
