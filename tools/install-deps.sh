@@ -11,7 +11,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   librocksdb-dev libsimdjson-dev libcpp-httplib-dev prometheus-cpp-dev doctest-dev
   libssl-dev libcurl4-openssl-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev rapidjson-dev
-  librdkafka-dev curl jq python3 python3-yaml
+  librdkafka-dev libboost1.81-dev curl jq python3 python3-yaml
 )
 if [ "${1:-}" = "--test" ]; then
   shift

@@ -30,7 +30,7 @@ cmake -S "$root" -B "$lint_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 cd "$root"
 out="$(mktemp)"
 status=0
-git ls-files 'domain/*.cc' 'json/*.cc' 'eventstore/*.cc' 'contract/*.cc' 'projections/*.cc' 'kafka/*.cc' \
+git ls-files 'domain/*.cc' 'json/*.cc' 'http/*.cc' 'eventstore/*.cc' 'contract/*.cc' 'projections/*.cc' 'kafka/*.cc' \
   'api/*.cc' 'resources/*.cc' 'webhooks/*.cc' 'finance/*.cc' 'app/*.cc' 'tools/*.cc' |
   xargs -P "$(nproc)" -n 4 "$clang_tidy" -p "$lint_dir" --quiet --warnings-as-errors='*' \
     --extra-arg=-Xclang --extra-arg=-analyzer-config --extra-arg=-Xclang --extra-arg=mode=shallow \

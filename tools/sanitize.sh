@@ -33,7 +33,7 @@ export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:strict_string_checks=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$root/tools/tsan-suppressions.txt"
 
-unit_and_http=(test_domain test_json test_contract test_eventstore test_projections test_api
+unit_and_http=(test_domain test_json test_http test_contract test_eventstore test_projections test_api
   test_resources test_finance test_webhooks test_workload test_power_loss)
 fuzzers=(form_params json_params event_decoder card_number kafka_message)
 
