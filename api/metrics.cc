@@ -24,7 +24,21 @@ HttpProbe::HttpProbe(prometheus::Registry& registry)
                         .Name("payledger_read_your_writes_timeouts_total")
                         .Help("Writes answered before the views caught up with them")
                         .Register(registry)
-                        .Add({})) {}
+                        .Add({})),
+      connections_open_(prometheus::BuildGauge()
+                            .Name("payledger_http_connections_open")
+                            .Help("HTTP connections open")
+                            .Register(registry)
+                            .Add({})),
+      cuts_(prometheus::BuildCounter()
+                .Name("payledger_http_cuts_total")
+                .Help("Connections closed or requests refused by a limit, by reason (a deadline, "
+                      "a cap, a full worker queue)")
+                .Register(registry)) {}
+
+void HttpProbe::cut(http::Cut why) {
+  cuts_.Add({{"reason", std::string(http::to_string(why))}}).Increment();
+}
 
 void HttpProbe::request(const std::string& route, const std::string& method, int status,
                         double seconds) {

@@ -11,21 +11,28 @@
 #include <prometheus/registry.h>
 
 #include "eventstore/event_store.h"
+#include "http/server.h"
 #include "kafka/relay.h"
 #include "projections/runner.h"
 
 namespace payledger::api {
 
-class HttpProbe {
+// Requests by route, and the server's connections and cuts (http::Observer).
+class HttpProbe final : public http::Observer {
  public:
   explicit HttpProbe(prometheus::Registry& registry);
   void request(const std::string& route, const std::string& method, int status, double seconds);
   void read_your_writes_timeout() { ryw_timeouts_.Increment(); }
+  void connection_opened() override { connections_open_.Increment(); }
+  void connection_closed() override { connections_open_.Decrement(); }
+  void cut(http::Cut why) override;
 
  private:
   prometheus::Family<prometheus::Counter>& requests_;
   prometheus::Family<prometheus::Histogram>& latency_;
   prometheus::Counter& ryw_timeouts_;
+  prometheus::Gauge& connections_open_;
+  prometheus::Family<prometheus::Counter>& cuts_;
 };
 
 class StoreProbe final : public eventstore::StoreObserver {

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <charconv>
 
-#include <httplib.h>
 #include <simdjson.h>
 
 #include "domain/assert.h"
+#include "http/query.h"
 
 namespace payledger::api {
 namespace {
@@ -125,9 +125,7 @@ Expected<Params, ApiError> Params::from_json(std::string_view body) {
 
 Expected<Params, ApiError> Params::from_form(std::string_view body) {
   Params p;
-  httplib::Params pairs;
-  httplib::detail::parse_query_text(std::string(body), pairs);
-  for (const auto& [key, value] : pairs) {
+  for (const auto& [key, value] : http::parse_form(body)) {
     if (!simdjson::validate_utf8(key.data(), key.size())) {
       return Unexpected{body_error("A parameter name is not valid UTF-8.")};
     }

@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <set>
+#include <thread>
 
-#include <httplib.h>
 #include <openssl/evp.h>
 #include <simdjson.h>
 #include <spdlog/spdlog.h>
@@ -13,7 +14,7 @@
 #include "api/events_routes.h"
 #include "api/lists.h"
 #include "api/params.h"
-#include "api/process.h"
+#include "http/query.h"
 #include "json/writer.h"
 
 namespace payledger::api {
@@ -31,12 +32,6 @@ Reply outcome_reply(Outcome o) {
 // Stripe's libraries retry what this says they may: a conflict, or a failure that wrote nothing.
 bool should_retry(int status) {
   return status == 409 || status == 429 || status >= 500;
-}
-
-std::vector<std::string> captures(const httplib::Request& req) {
-  std::vector<std::string> out;
-  for (std::size_t i = 1; i < req.matches.size(); ++i) out.push_back(req.matches[i]);
-  return out;
 }
 
 ApiError auth_error(std::string code, std::string message) {
@@ -72,8 +67,25 @@ std::optional<std::string> presented_key(const std::string& header) {
   return decoded->substr(0, decoded->find(':'));
 }
 
-Expected<Params, ApiError> body_params(const httplib::Request& req) {
-  const std::string type = req.get_header_value("Content-Type");
+// A header's value, "" when absent.
+std::string header_of(const http::Request& req, std::string_view name) {
+  const std::string* v = req.header(name);
+  return v != nullptr ? *v : std::string();
+}
+
+// An error answered as JSON, with the headers every answer of the API carries.
+http::Response json_error(const ApiError& e, bool retry) {
+  http::Response res;
+  res.status = e.http_status;
+  res.headers = {{"Request-Id", RandomIds().next("req")},
+                 {"Stripe-Should-Retry", retry ? "true" : "false"},
+                 {"Content-Type", "application/json"}};
+  res.body = e.body();
+  return res;
+}
+
+Expected<Params, ApiError> body_params(const http::Request& req) {
+  const std::string type = header_of(req, "Content-Type");
   if (req.body.empty()) return Params::empty();
   if (type.starts_with("application/json")) return Params::from_json(req.body);
   if (type.empty() || type.starts_with("application/x-www-form-urlencoded")) {
@@ -83,14 +95,6 @@ Expected<Params, ApiError> body_params(const httplib::Request& req) {
                                   "Content-Type must be application/json or "
                                   "application/x-www-form-urlencoded, not " +
                                       type + ".")};
-}
-
-std::unique_ptr<httplib::Server> make_http_server(const ServerOptions& options) {
-  if (options.tls_cert_path.empty() && options.tls_key_path.empty()) {
-    return std::make_unique<httplib::Server>();
-  }
-  return std::make_unique<httplib::SSLServer>(options.tls_cert_path.c_str(),
-                                              options.tls_key_path.c_str());
 }
 
 bool is_loopback(const std::string& addr) {
@@ -119,55 +123,7 @@ ApiServer::ApiServer(eventstore::Database& db, const contract::Registry& registr
       commands_(commands),
       metrics_(metrics),
       clock_(clock),
-      options_(std::move(options)),
-      http_(make_http_server(options_)) {
-  const int threads = options_.http_threads;
-  http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  http_->set_tcp_nodelay(true);
-  http_->set_keep_alive_timeout(options_.keep_alive_seconds);
-  http_->set_keep_alive_max_count(options_.keep_alive_max_requests);
-  http_->set_payload_max_length(options_.max_body_bytes);
-  http_->set_read_timeout(5, 0);
-  http_->set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& req,
-                                                                   httplib::Response& res) {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    ApiError e;
-    e.http_status = res.status;
-    e.code = res.status == 404 ? "resource_missing" : "invalid_request";
-    e.message = res.status == 404
-                    ? "Unrecognized request URL (" + req.method + " " + req.path + ")."
-                    : "The request could not be read (HTTP " + std::to_string(res.status) + ").";
-    res.set_header("Request-Id", RandomIds().next("req"));
-    res.set_header("Stripe-Should-Retry", "false");
-    // A request cpp-httplib could not read (its line or headers, a multipart body without a
-    // boundary, an unknown Content-Encoding) may have left its body unread on the connection:
-    // served on, those bytes would be taken for the next request and the client would get their
-    // answer for its own. The client is told to close the connection; an unknown URL's body was
-    // read, and its connection stays.
-    if (res.status != 404) res.set_header("Connection", "close");
-    res.set_content(e.body(), "application/json");
-    return httplib::Server::HandlerResponse::Handled;
-  }));
-  http_->set_exception_handler(
-      [](const httplib::Request& req, httplib::Response& res, const std::exception_ptr& ep) {
-        std::string what = "unknown";
-        try {
-          std::rethrow_exception(ep);
-        } catch (const std::exception& ex) {
-          what = ex.what();
-        } catch (...) {
-        }
-        spdlog::error("unhandled exception on {} {}: {}", req.method, req.path, what);
-        ApiError e;
-        e.http_status = 500;
-        e.type = "api_error";
-        e.code = "internal_error";
-        e.message = "An internal error occurred; nothing was changed unless a retrieve says so.";
-        res.status = 500;
-        res.set_header("Request-Id", RandomIds().next("req"));
-        res.set_header("Stripe-Should-Retry", "true");
-        res.set_content(e.body(), "application/json");
-      });
+      options_(std::move(options)) {
   install_routes();
 }
 
@@ -176,58 +132,98 @@ ApiServer::~ApiServer() {
 }
 
 Expected<int, std::string> ApiServer::bind(const std::string& host, int port) {
-  constexpr int kListenBacklog = 4096;
-  if (!http_->is_valid()) {
-    return Unexpected{"cannot load the TLS certificate " + options_.tls_cert_path + " and key " +
-                      options_.tls_key_path};
-  }
-  if (port == 0) {
-    const int bound = http_->bind_to_any_port(host);
-    if (bound <= 0) return Unexpected{"cannot bind " + host + " on any port"};
-    if (!raise_listen_backlog(bound, kListenBacklog)) {
-      spdlog::warn("cannot raise the listen backlog of port {}", bound);
-    }
-    bound_authority_ = host + ":" + std::to_string(bound);
-    return bound;
-  }
-  bound_authority_ = host + ":" + std::to_string(port);
-  if (!http_->bind_to_port(host, port)) {
-    return Unexpected{"cannot bind " + host + ":" + std::to_string(port) + " (in use?)"};
-  }
-  if (!raise_listen_backlog(port, kListenBacklog)) {
-    spdlog::warn("cannot raise the listen backlog of port {}", port);
-  }
-  return port;
+  http::Options o;
+  o.host = host;
+  o.port = port;
+  o.loop_threads = options_.loop_threads > 0
+                       ? options_.loop_threads
+                       : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  o.worker_threads = options_.http_threads;
+  o.limits = options_.limits;
+  o.tls_cert_path = options_.tls_cert_path;
+  o.tls_key_path = options_.tls_key_path;
+  o.refusal = [](int status, std::string_view message) {
+    ApiError e;
+    e.http_status = status;
+    e.type = status >= 500 ? "api_error" : "invalid_request_error";
+    e.code = status == 500   ? "internal_error"
+             : status == 503 ? "server_busy"
+             : status == 413 ? "body_too_large"
+             : status == 431 ? "headers_too_large"
+                             : "request_malformed";
+    e.message =
+        status == 500
+            ? "An internal error occurred; nothing was changed unless a retrieve says so."
+            : "The request was refused before it was read whole: " + std::string(message) + ".";
+    return json_error(e, status >= 500);
+  };
+  auto server = http::Server::listen(
+      std::move(o), [this](http::Request& req) { return dispatch(req); }, &metrics_.http());
+  if (!server) return Unexpected{server.error()};
+  http_ = std::move(*server);
+  bound_authority_ = host + ":" + std::to_string(http_->port());
+  return http_->port();
 }
 
 void ApiServer::serve() {
-  http_->listen_after_bind();
+  PL_ASSERT(http_ != nullptr, "serve() after a successful bind()");
+  http_->serve();
 }
 void ApiServer::stop() {
-  http_->stop();
+  if (http_ != nullptr) http_->stop();
 }
 
 void ApiServer::route(const std::string& method, const std::string& pattern,
                       const std::string& label, Handler h) {
-  auto serve = [this, label, h = std::move(h)](const httplib::Request& req,
-                                               httplib::Response& res) {
-    handle(req, res, label, h);
+  auto serve = [this, label, h = std::move(h)](const Incoming& in, http::Response& res) {
+    handle(in, res, label, h);
   };
   add_http(method, pattern, label, true, std::move(serve));
 }
 
 void ApiServer::add_http(const std::string& method, const std::string& pattern,
-                         const std::string& label, bool needs_key,
-                         std::function<void(const httplib::Request&, httplib::Response&)> serve) {
+                         const std::string& label, bool needs_key, Serve serve) {
+  PL_ASSERT(method == "GET" || method == "POST" || method == "DELETE",
+            "routes are GET, POST or DELETE");
   route_table_.push_back(RouteInfo{method, label, needs_key});
-  if (method == "POST") {
-    http_->Post(pattern, std::move(serve));
-  } else if (method == "DELETE") {
-    http_->Delete(pattern, std::move(serve));
-  } else {
-    PL_ASSERT(method == "GET", "routes are GET, POST or DELETE");
-    http_->Get(pattern, std::move(serve));
+  routes_.push_back(HttpRoute{method, std::regex(pattern), std::move(serve)});
+}
+
+http::Response ApiServer::dispatch(http::Request& req) {
+  if (commands_ == nullptr && (req.method == "POST" || req.method == "DELETE")) {
+    ApiError e;  // a read replica: writes go to payledgerd, which owns the log
+    e.http_status = 405;
+    e.code = "read_only_replica";
+    e.message = "This server is a read replica (payledger-projector); send writes to payledgerd.";
+    return json_error(e, false);
   }
+  const std::string path = http::percent_decode(req.path, false);
+  std::set<std::string> methods;  // of the routes whose pattern the path matches
+  for (const HttpRoute& r : routes_) {
+    std::smatch m;
+    if (!std::regex_match(path, m, r.pattern)) continue;
+    if (r.method != req.method) {
+      methods.insert(r.method);
+      if (r.method == "GET") methods.insert("HEAD");
+      continue;
+    }
+    Incoming in{req, {}, http::parse_form(req.query)};
+    for (std::size_t i = 1; i < m.size(); ++i) in.captures.push_back(m[i]);
+    http::Response res;
+    r.serve(in, res);
+    return res;
+  }
+  std::string allowed;
+  for (const std::string& m : methods) allowed += (allowed.empty() ? "" : ", ") + m;
+  ApiError e;
+  e.http_status = allowed.empty() ? 404 : 405;
+  e.code = allowed.empty() ? "resource_missing" : "method_not_allowed";
+  e.message = allowed.empty()
+                  ? "Unrecognized request URL (" + req.method + " " + path + ")."
+                  : req.method + " is not allowed on " + path + "; it takes " + allowed + ".";
+  http::Response res = json_error(e, false);
+  if (!allowed.empty()) res.headers.emplace_back("Allow", allowed);
+  return res;
 }
 
 void ApiServer::add(Write w) {
@@ -237,8 +233,8 @@ void ApiServer::add(Write w) {
   const std::string pattern = w.pattern;
   const std::string label = w.label;
   route(method, pattern, label,
-        [this, w = std::move(w)](const httplib::Request& req, const d::MerchantId& merchant) {
-          return write(req, merchant, w);
+        [this, w = std::move(w)](const Incoming& in, const d::MerchantId& merchant) {
+          return write(in, merchant, w);
         });
   // The static analyzer's shallow mode (tools/lint.sh) does not follow the std::function into
   // the route table, so it sees the handler's allocation leak at the end of this function.
@@ -264,45 +260,48 @@ Outcome ApiServer::call(const std::string& method, const std::string& path,
   return error_outcome(not_found("route", method + " " + path));
 }
 
-void ApiServer::handle(const httplib::Request& req, httplib::Response& res,
-                       const std::string& label, const Handler& h) {
+void ApiServer::handle(const Incoming& in, http::Response& res, const std::string& label,
+                       const Handler& h) {
+  const http::Request& req = in.http;
   const auto started = std::chrono::steady_clock::now();
-  const std::string version = req.get_header_value("Stripe-Version").empty()
-                                  ? req.get_header_value("X-API-Version")
-                                  : req.get_header_value("Stripe-Version");
+  const std::string version = header_of(req, "Stripe-Version").empty()
+                                  ? header_of(req, "X-API-Version")
+                                  : header_of(req, "Stripe-Version");
   Reply reply;
   if (version.size() > 64) {
     reply = error_reply(invalid_param("Stripe-Version", "parameter_invalid",
                                       "Stripe-Version must be at most 64 bytes."));
   } else {
-    reply = authenticated(req, h);
+    reply = authenticated(in, h);
   }
   if (reply.position.value > 0) {
-    res.set_header("Payledger-Position", std::to_string(reply.position.value));
+    res.headers.emplace_back("Payledger-Position", std::to_string(reply.position.value));
     // Read-your-writes: answer once the views show this write.
     if (!read_side_.wait_for(reply.position, options_.read_your_writes_timeout)) {
       metrics_.http().read_your_writes_timeout();
       spdlog::warn("views did not reach position {} in time", reply.position.value);
     }
   }
-  if (reply.replayed) res.set_header("Idempotent-Replayed", "true");
+  if (reply.replayed) res.headers.emplace_back("Idempotent-Replayed", "true");
   if (reply.status >= 400) {
-    res.set_header("Stripe-Should-Retry", should_retry(reply.status) ? "true" : "false");
+    res.headers.emplace_back("Stripe-Should-Retry", should_retry(reply.status) ? "true" : "false");
   }
   res.status = reply.status;
   const std::string answered_version =
       version.empty() || version.size() > 64 ? options_.api_version : version;
-  res.set_header("Request-Id", request_ids_.next("req"));
-  res.set_header("Stripe-Version", answered_version);
-  res.set_header("X-API-Version", answered_version);
-  res.set_content(reply.body, "application/json");
+  res.headers.emplace_back("Request-Id", request_ids_.next("req"));
+  res.headers.emplace_back("Stripe-Version", answered_version);
+  res.headers.emplace_back("X-API-Version", answered_version);
+  res.headers.emplace_back("Content-Type", "application/json");
+  res.body = std::move(reply.body);
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
   metrics_.http().request(label, req.method, reply.status, took.count());
 }
 
 // Authentication comes first: nothing else, not even waiting for views, is done for a request
 // that has no valid key.
-Reply ApiServer::authenticated(const httplib::Request& req, const Handler& h) {
+Reply ApiServer::authenticated(const Incoming& in, const Handler& h) {
+  const http::Request& req = in.http;
   auto merchant = authenticate(req);
   // A key the views do not know yet, on a replica behind the write that made it: retry soon
   // (without waiting here). A request with no key at all is simply refused.
@@ -313,15 +312,15 @@ Reply ApiServer::authenticated(const httplib::Request& req, const Handler& h) {
     }
   }
   if (!merchant) return error_reply(merchant.error());
-  return h(req, *merchant);
+  return h(in, *merchant);
 }
 
 // A read that carries "Payledger-Position: N" (from a write's answer) waits until the views
 // have reached N, so that a read on any replica sees that write. The wait is bounded; an
 // unauthenticated read never waits (on a replica behind, it is told to retry).
-std::optional<ApiError> ApiServer::wait_for_requested_position(const httplib::Request& req,
+std::optional<ApiError> ApiServer::wait_for_requested_position(const http::Request& req,
                                                                bool authenticated) {
-  const std::string header = req.get_header_value("Payledger-Position");
+  const std::string header = header_of(req, "Payledger-Position");
   if (header.empty()) return std::nullopt;
   std::uint64_t position = 0;
   auto [ptr, ec] = std::from_chars(header.data(), header.data() + header.size(), position);
@@ -345,9 +344,9 @@ std::optional<ApiError> ApiServer::wait_for_requested_position(const httplib::Re
   return e;
 }
 
-Reply ApiServer::write(const httplib::Request& req, const d::MerchantId& merchant,
-                       const Write& route) {
-  const std::vector<std::string> path = captures(req);
+Reply ApiServer::write(const Incoming& in, const d::MerchantId& merchant, const Write& route) {
+  const http::Request& req = in.http;
+  const std::vector<std::string>& path = in.captures;
   if (!route.id_prefix.empty() && (path.empty() || !valid_id(path[0], route.id_prefix))) {
     return error_reply(not_found(route.object, path.empty() ? "" : path[0]));
   }
@@ -355,7 +354,7 @@ Reply ApiServer::write(const httplib::Request& req, const d::MerchantId& merchan
   if (!params) return error_reply(params.error());
   const Transport via = transport(req);
   if (auto refused = needs_tls(via, route, *params)) return error_reply(*refused);
-  const std::string key = req.get_header_value("Idempotency-Key");
+  const std::string key = header_of(req, "Idempotency-Key");
   if (key.empty()) return run(merchant, *params, path, nullptr, route, via);
   if (key.size() > kMaxIdempotencyKeyChars) {
     return error_reply(invalid_param("Idempotency-Key", "idempotency_key_invalid",
@@ -385,14 +384,14 @@ std::optional<ApiError> ApiServer::needs_tls(const Transport& t, const Write& ro
   return e;
 }
 
-Transport ApiServer::transport(const httplib::Request& req) const {
+Transport ApiServer::transport(const http::Request& req) const {
   Transport t;
   t.tls = !options_.tls_cert_path.empty();
-  t.loopback = is_loopback(req.remote_addr);
+  t.loopback = is_loopback(req.peer);
   if (!options_.public_url.empty()) {
     t.base_url = options_.public_url;
   } else {
-    const std::string host = req.get_header_value("Host");
+    const std::string host = header_of(req, "Host");
     t.base_url =
         std::string(t.tls ? "https://" : "http://") + (plain_host(host) ? host : bound_authority_);
   }
@@ -403,12 +402,12 @@ void ApiServer::add_read(Read r) {
   const std::string pattern = r.pattern;
   const std::string label = r.label;
   route("GET", pattern, label,
-        [this, r = std::move(r)](const httplib::Request& req, const d::MerchantId& merchant) {
-          const std::vector<std::string> path = captures(req);
+        [this, r = std::move(r)](const Incoming& in, const d::MerchantId& merchant) {
+          const std::vector<std::string>& path = in.captures;
           if (!r.id_prefix.empty() && (path.empty() || !valid_id(path[0], r.id_prefix))) {
             return error_reply(not_found(r.object, path.empty() ? "" : path[0]));
           }
-          const std::multimap<std::string, std::string> query(req.params.begin(), req.params.end());
+          const std::multimap<std::string, std::string> query(in.query.begin(), in.query.end());
           ReadCall call{merchant, path, query, queries_};
           return outcome_reply(r.handler(call));
         });
@@ -418,29 +417,27 @@ void ApiServer::add_read(Read r) {
 void ApiServer::add_page(Page p) {
   if (commands_ == nullptr) return;  // pages write: a read replica has none
   add_http(p.method, p.pattern, p.label, false,
-           [this, p](const httplib::Request& req, httplib::Response& res) { page(req, res, p); });
+           [this, p](const Incoming& in, http::Response& res) { page(in, res, p); });
 }
 
 // Pages are for a customer's browser: no API key, nothing cached, framed only when the page is
 // meant to be embedded, scripts only from this server.
-void ApiServer::page(const httplib::Request& req, httplib::Response& res, const Page& p) {
+void ApiServer::page(const Incoming& in, http::Response& res, const Page& p) {
+  const http::Request& req = in.http;
   const auto started = std::chrono::steady_clock::now();
+  // The query's and a form body's parameters (the first of a repeated name), and the query's
+  // alone (what a page must not take from a URL is looked for there).
   std::map<std::string, std::string> params;
-  for (const auto& [name, value] : req.params) params.emplace(name, value);
-  // req.params holds a form body's parameters too: the URL's own are read from its target.
   std::map<std::string, std::string> query;
-  if (const auto mark = req.target.find('?'); mark != std::string::npos) {
-    httplib::Params in_url;
-    httplib::detail::parse_query_text(req.target.substr(mark + 1), in_url);
-    for (const auto& [name, value] : in_url) query.emplace(name, value);
+  for (const auto& [name, value] : in.query) {
+    params.emplace(name, value);
+    query.emplace(name, value);
   }
   if (req.method == "POST" &&
-      req.get_header_value("Content-Type").starts_with("application/x-www-form-urlencoded")) {
-    httplib::Params form;
-    httplib::detail::parse_query_text(req.body, form);
-    for (const auto& [name, value] : form) params.emplace(name, value);
+      header_of(req, "Content-Type").starts_with("application/x-www-form-urlencoded")) {
+    for (const auto& [name, value] : http::parse_form(req.body)) params.emplace(name, value);
   }
-  const std::vector<std::string> path = captures(req);
+  const std::vector<std::string>& path = in.captures;
   const Transport t = transport(req);
   PageRequest pr{path, params, query, *commands_, t};
   const PageReply reply = p.handler(pr);
@@ -450,17 +447,19 @@ void ApiServer::page(const httplib::Request& req, httplib::Response& res, const 
     spdlog::warn("views did not reach position {} in time", reply.position.value);
   }
   res.status = reply.status;
-  res.set_header("Cache-Control", "no-store");
-  if (!p.embeddable) res.set_header("X-Frame-Options", "DENY");
-  if (p.cross_origin) res.set_header("Access-Control-Allow-Origin", "*");
-  res.set_header("Referrer-Policy", "no-referrer");
-  res.set_header("X-Content-Type-Options", "nosniff");
-  res.set_header("Content-Security-Policy",
-                 std::string("default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; "
-                             "img-src data:; frame-ancestors ") +
-                     (p.embeddable ? "*" : "'none'"));
-  if (!reply.location.empty()) res.set_header("Location", reply.location);
-  res.set_content(reply.html, reply.content_type);
+  res.headers.emplace_back("Cache-Control", "no-store");
+  if (!p.embeddable) res.headers.emplace_back("X-Frame-Options", "DENY");
+  if (p.cross_origin) res.headers.emplace_back("Access-Control-Allow-Origin", "*");
+  res.headers.emplace_back("Referrer-Policy", "no-referrer");
+  res.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  res.headers.emplace_back(
+      "Content-Security-Policy",
+      std::string("default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; "
+                  "img-src data:; frame-ancestors ") +
+          (p.embeddable ? "*" : "'none'"));
+  if (!reply.location.empty()) res.headers.emplace_back("Location", reply.location);
+  res.headers.emplace_back("Content-Type", reply.content_type);
+  res.body = reply.html;
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
   metrics_.http().request(p.label, req.method, reply.status, took.count());
 }
@@ -468,7 +467,7 @@ void ApiServer::page(const httplib::Request& req, httplib::Response& res, const 
 // Same key and same request: the stored answer. Same key, other request: 400. The same key
 // still running: 409. An answer is stored when its request wrote events, in the same batch.
 // Requests are the same when their method, path and parsed parameters are (not their bytes).
-Reply ApiServer::with_idempotency(const httplib::Request& req, const d::MerchantId& merchant,
+Reply ApiServer::with_idempotency(const http::Request& req, const d::MerchantId& merchant,
                                   const std::string& key, Params& params,
                                   const std::vector<std::string>& path, const Write& route,
                                   const Transport& via) {
@@ -489,7 +488,9 @@ Reply ApiServer::with_idempotency(const httplib::Request& req, const d::Merchant
   } guard{in_flight_, store_key};
 
   // Keyed: the parameters may hold a card number, whose unkeyed hash could be brute-forced.
-  const std::string request_text = req.method + "\n" + req.path + "\n" + params.canonical_form();
+  // The path decoded, as records stored before http::Server were made.
+  const std::string request_text =
+      req.method + "\n" + http::percent_decode(req.path, false) + "\n" + params.canonical_form();
   const IdempotencyWrite write{store_key, commands_->fingerprint("idempotency", request_text)};
   auto stored = find_record(db_, store_key, clock_.now().value);
   if (!stored) return error_reply(storage_error(stored.error().to_string()));
@@ -511,8 +512,8 @@ Reply ApiServer::with_idempotency(const httplib::Request& req, const d::Merchant
   return Reply{(*stored)->http_status, std::move(body), {}, true};
 }
 
-Expected<d::MerchantId, ApiError> ApiServer::authenticate(const httplib::Request& req) {
-  const std::string header = req.get_header_value("Authorization");
+Expected<d::MerchantId, ApiError> ApiServer::authenticate(const http::Request& req) {
+  const std::string header = header_of(req, "Authorization");
   if (header.empty()) {
     return Unexpected{auth_error("api_key_missing",
                                  "You did not provide an API key. Send your secret key in the "
@@ -537,41 +538,27 @@ Expected<d::MerchantId, ApiError> ApiServer::authenticate(const httplib::Request
 }
 
 void ApiServer::install_routes() {
-  add_http("GET", "/healthz", "/healthz", false,
-           [this](const httplib::Request&, httplib::Response& res) {
-             json::Writer w;
-             w.begin_object();
-             w.text("status", "ok");
-             w.number("projected_position", static_cast<std::int64_t>(read_side_.reached().value));
-             w.end_object();
-             res.set_content(w.take(), "application/json");
-           });
-  add_http("GET", "/metrics", "/metrics", false,
-           [this](const httplib::Request&, httplib::Response& res) {
-             res.set_content(metrics_.render(), "text/plain; version=0.0.4");
-           });
+  add_http("GET", "/healthz", "/healthz", false, [this](const Incoming&, http::Response& res) {
+    json::Writer w;
+    w.begin_object();
+    w.text("status", "ok");
+    w.number("projected_position", static_cast<std::int64_t>(read_side_.reached().value));
+    w.end_object();
+    res.headers.emplace_back("Content-Type", "application/json");
+    res.body = w.take();
+  });
+  add_http("GET", "/metrics", "/metrics", false, [this](const Incoming&, http::Response& res) {
+    res.headers.emplace_back("Content-Type", "text/plain; version=0.0.4");
+    res.body = metrics_.render();
+  });
   if (!options_.openapi_json.empty()) {
     // The description is public, as Stripe's is: no key, and any site's script may read it.
     add_http("GET", "/v1/openapi.json", "/v1/openapi.json", false,
-             [this](const httplib::Request&, httplib::Response& res) {
-               res.set_header("Access-Control-Allow-Origin", "*");
-               res.set_content(options_.openapi_json, "application/json");
+             [this](const Incoming&, http::Response& res) {
+               res.headers.emplace_back("Access-Control-Allow-Origin", "*");
+               res.headers.emplace_back("Content-Type", "application/json");
+               res.body = options_.openapi_json;
              });
-  }
-  if (commands_ == nullptr) {
-    // A read replica: writes go to payledgerd, which owns the log.
-    auto refuse = [](const httplib::Request&, httplib::Response& res) {
-      ApiError e;
-      e.http_status = 405;
-      e.code = "read_only_replica";
-      e.message = "This server is a read replica (payledger-projector); send writes to payledgerd.";
-      res.status = 405;
-      res.set_header("Request-Id", RandomIds().next("req"));
-      res.set_header("Stripe-Should-Retry", "false");
-      res.set_content(e.body(), "application/json");
-    };
-    http_->Post(".*", refuse);
-    http_->Delete(".*", refuse);
   }
   // On a read replica, add() and add_page() keep nothing: a module's own reads remain.
   for (const Resource* r : resources_.all()) r->routes(*this);
@@ -586,26 +573,26 @@ void ApiServer::install_read_routes() {
     for (const contract::ObjectSpec& spec : a->objects()) {
       if (spec.path.empty()) continue;
       const std::string path(spec.path);
-      route("GET", path, path, [this, &spec](const httplib::Request& r, const d::MerchantId& m) {
-        return list(r, m, spec);
+      route("GET", path, path, [this, &spec](const Incoming& in, const d::MerchantId& m) {
+        return list(in, m, spec);
       });
       route("GET", path + "/([^/]+)", path + "/:id",
-            [this, &spec](const httplib::Request& r, const d::MerchantId& m) {
-              return retrieve(r, m, spec);
+            [this, &spec](const Incoming& in, const d::MerchantId& m) {
+              return retrieve(in, m, spec);
             });
     }
   }
 }
 
-Reply ApiServer::retrieve(const httplib::Request& req, const d::MerchantId& m,
+Reply ApiServer::retrieve(const Incoming& in, const d::MerchantId& m,
                           const contract::ObjectSpec& spec) {
-  const std::string id = req.matches[1];
+  const std::string& id = in.captures.at(0);
   const std::string object(spec.object);
   if (!valid_id(id, spec.id_prefix)) return error_reply(not_found(object, id));
   auto found = queries_.object(object, m.value, id);
   if (!found) return error_reply(storage_error(found.error().to_string()));
   if (!*found) return error_reply(not_found(object, id));
-  auto shown = expanded(std::move(**found), req, m, spec);
+  auto shown = expanded(std::move(**found), in, m, spec);
   if (!shown) return error_reply(shown.error());
   return Reply{200, std::move(*shown), {}};
 }
@@ -613,9 +600,9 @@ Reply ApiServer::retrieve(const httplib::Request& req, const d::MerchantId& m,
 namespace {
 
 // The fields a request's expand[] names: expand[]=a, expand[0]=a, expand=a.
-std::vector<std::string> expand_params(const httplib::Request& req) {
+std::vector<std::string> expand_params(const http::Pairs& query) {
   std::vector<std::string> out;
-  for (const auto& [name, value] : req.params) {
+  for (const auto& [name, value] : query) {
     if (name == "expand" || (name.starts_with("expand[") && name.ends_with("]"))) {
       out.push_back(value);
     }
@@ -658,10 +645,10 @@ std::string with_members(simdjson::dom::object object,
 
 }  // namespace
 
-Expected<std::string, ApiError> ApiServer::expanded(std::string json, const httplib::Request& req,
+Expected<std::string, ApiError> ApiServer::expanded(std::string json, const Incoming& in,
                                                     const d::MerchantId& m,
                                                     const contract::ObjectSpec& spec) const {
-  const std::vector<std::string> fields = expand_params(req);
+  const std::vector<std::string> fields = expand_params(in.query);
   if (fields.empty()) return json;
   simdjson::dom::parser parser;
   simdjson::dom::object object;
@@ -713,12 +700,12 @@ Expected<std::string, ApiError> filter_value(const contract::FilterSpec& f,
 
 }  // namespace
 
-Reply ApiServer::list(const httplib::Request& req, const d::MerchantId& m,
+Reply ApiServer::list(const Incoming& in, const d::MerchantId& m,
                       const contract::ObjectSpec& spec) {
   projections::ListRequest lr;
   lr.object = std::string(spec.object);
   lr.merchant = m.value;
-  for (const auto& param : req.params) {
+  for (const auto& param : in.query) {
     const std::string& name = param.first;
     const std::string& value = param.second;
     const auto filter = std::find_if(spec.filters.begin(), spec.filters.end(),

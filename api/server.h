@@ -1,6 +1,7 @@
 #pragma once
-// The HTTP server (cpp-httplib): routes, authentication, idempotency, read-your-writes,
-// metrics. Handlers only translate between HTTP and the command service or the queries.
+// The REST API over http::Server (http/: Beast event loops, handlers on a worker pool): routes,
+// authentication, idempotency, read-your-writes, metrics. Handlers only translate between HTTP
+// and the command service or the queries.
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -17,29 +18,23 @@
 #include "api/routes.h"
 #include "contract/registry.h"
 #include "eventstore/database.h"
+#include "http/server.h"
 #include "projections/queries.h"
 #include "projections/read_side.h"
-
-namespace httplib {
-class Server;
-struct Request;
-struct Response;
-}  // namespace httplib
 
 namespace payledger::api {
 
 struct ServerOptions {
-  // Each pool thread serves one keep-alive connection at a time: keep well above the number of
-  // clients so that idle keep-alive connections never starve new ones.
-  int http_threads = 256;
-  int keep_alive_seconds = 5;
-  // Requests one connection may carry before the server closes it. cpp-httplib's default is 5,
-  // which makes a busy client reconnect every fifth request.
-  std::size_t keep_alive_max_requests = 100'000;
+  // Worker threads: each runs one request's handler at a time, blocking on its append and on
+  // the views; connections, idle or slow, hold none (http/server.h).
+  int http_threads = 64;
+  // Event-loop threads that read and write every connection; 0: one per core.
+  int loop_threads = 0;
+  // What a client may cost: deadlines, caps, the workers' queue (http::Limits).
+  http::Limits limits = {};
   std::chrono::milliseconds read_your_writes_timeout{5000};
   // The longest a read waits for a Payledger-Position it carries.
   std::chrono::milliseconds position_wait_max{5000};
-  std::size_t max_body_bytes = 1 << 20;
   std::string api_version = std::string(contract::kApiVersion);
   // HTTPS with this certificate chain and private key (PEM files); both empty: plain HTTP.
   std::string tls_cert_path;
@@ -58,7 +53,7 @@ struct ServerOptions {
 // One route of the server's table: its method and its label, the path with ":name" for each
 // segment the route captures ("/v1/customers/:id"), as metrics name it.
 struct RouteInfo {
-  std::string method;  // "GET", "POST" or "DELETE"
+  std::string method;  // "GET", "POST" or "DELETE" (a GET answers HEAD too)
   std::string label;
   bool needs_key = true;  // false: a page for a customer's browser, /healthz, /metrics...
   bool operator==(const RouteInfo&) const = default;
@@ -87,6 +82,7 @@ class ApiServer final : private Routes {
   Expected<int, std::string> bind(const std::string& host, int port);
   // Serves until stop(). REQUIRES: bind() succeeded.
   void serve();
+  // Thread-safe; serve() returns soon after.
   void stop();
 
   // Runs a write route in-process, without HTTP or idempotency (tests, benchmarks): the route
@@ -103,41 +99,51 @@ class ApiServer final : private Routes {
   const std::vector<RouteInfo>& route_table() const { return route_table_; }
 
  private:
-  using Handler = std::function<Reply(const httplib::Request&, const domain::MerchantId&)>;
+  // A request routed: the HTTP request, the pattern's captures, the query's parameters.
+  struct Incoming {
+    const http::Request& http;
+    std::vector<std::string> captures;
+    std::vector<std::pair<std::string, std::string>> query;
+  };
+  using Handler = std::function<Reply(const Incoming&, const domain::MerchantId&)>;
+  using Serve = std::function<void(const Incoming&, http::Response&)>;
+  struct HttpRoute {
+    std::string method;
+    std::regex pattern;
+    Serve serve;
+  };
   void add(Write route) override;
   void add_page(Page page) override;
   void add_read(Read read) override;
   void add_http(const std::string& method, const std::string& pattern, const std::string& label,
-                bool needs_key,
-                std::function<void(const httplib::Request&, httplib::Response&)> serve);
-  Transport transport(const httplib::Request& req) const;
+                bool needs_key, Serve serve);
+  // Every request: its route, else 404 (no route has its path) or 405 (one has, for another
+  // method). What a handler throws, http::Server answers 500 (ServerOptions' refusal).
+  http::Response dispatch(http::Request& req);
+  Transport transport(const http::Request& req) const;
   std::optional<ApiError> needs_tls(const Transport& t, const Write& route, Params& params) const;
   void route(const std::string& method, const std::string& pattern, const std::string& label,
              Handler h);
-  void handle(const httplib::Request& req, httplib::Response& res, const std::string& label,
-              const Handler& h);
-  Reply authenticated(const httplib::Request& req, const Handler& h);
-  Reply write(const httplib::Request& req, const domain::MerchantId& merchant, const Write& route);
-  void page(const httplib::Request& req, httplib::Response& res, const Page& page);
-  std::optional<ApiError> wait_for_requested_position(const httplib::Request& req,
-                                                      bool authenticated);
-  Reply with_idempotency(const httplib::Request& req, const domain::MerchantId& merchant,
+  void handle(const Incoming& in, http::Response& res, const std::string& label, const Handler& h);
+  Reply authenticated(const Incoming& in, const Handler& h);
+  Reply write(const Incoming& in, const domain::MerchantId& merchant, const Write& route);
+  void page(const Incoming& in, http::Response& res, const Page& page);
+  std::optional<ApiError> wait_for_requested_position(const http::Request& req, bool authenticated);
+  Reply with_idempotency(const http::Request& req, const domain::MerchantId& merchant,
                          const std::string& key, Params& params,
                          const std::vector<std::string>& path, const Write& route,
                          const Transport& via);
   Reply run(const domain::MerchantId& merchant, Params& params,
             const std::vector<std::string>& path, const IdempotencyWrite* idem, const Write& route,
             const Transport& transport);
-  Expected<domain::MerchantId, ApiError> authenticate(const httplib::Request& req);
+  Expected<domain::MerchantId, ApiError> authenticate(const http::Request& req);
   void install_routes();
   void install_read_routes();
-  Reply retrieve(const httplib::Request& req, const domain::MerchantId& m,
-                 const contract::ObjectSpec& spec);
-  Reply list(const httplib::Request& req, const domain::MerchantId& m,
-             const contract::ObjectSpec& spec);
+  Reply retrieve(const Incoming& in, const domain::MerchantId& m, const contract::ObjectSpec& spec);
+  Reply list(const Incoming& in, const domain::MerchantId& m, const contract::ObjectSpec& spec);
   // `json` (an object of `spec`) with the fields the request's expand[] names replaced by the
   // objects they name.
-  Expected<std::string, ApiError> expanded(std::string json, const httplib::Request& req,
+  Expected<std::string, ApiError> expanded(std::string json, const Incoming& in,
                                            const domain::MerchantId& m,
                                            const contract::ObjectSpec& spec) const;
 
@@ -155,8 +161,10 @@ class ApiServer final : private Routes {
   KeyCache key_cache_;
   std::vector<std::pair<std::regex, Write>> writes_;
   std::vector<RouteInfo> route_table_;
-  std::unique_ptr<httplib::Server> http_;
+  std::vector<HttpRoute> routes_;
   std::string bound_authority_;  // "127.0.0.1:8080", for URLs of requests without a Host
+  // Last: destroyed first, so that no handler runs on a server half destroyed.
+  std::unique_ptr<http::Server> http_;
 };
 
 }  // namespace payledger::api

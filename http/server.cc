@@ -146,7 +146,7 @@ Request to_request(bhttp::request<bhttp::string_body>& message, const std::strin
   return r;
 }
 
-Response plain(int status, std::string_view message) {
+Response plain_text(int status, std::string_view message) {
   Response r;
   r.status = status;
   r.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
@@ -156,7 +156,7 @@ Response plain(int status, std::string_view message) {
 }
 
 // Runs the handler; what escapes it is a 500, never a lost connection or a dead process.
-Response run(const Handler& handler, Request& request) {
+Response run(const Handler& handler, Request& request, const Options& options) {
   try {
     return handler(request);
   } catch (const std::exception& e) {
@@ -164,7 +164,8 @@ Response run(const Handler& handler, Request& request) {
   } catch (...) {
     spdlog::error("unhandled exception on {} {}", request.method, request.path);
   }
-  Response r = plain(500, "internal error");
+  Response r =
+      options.refusal ? options.refusal(500, "internal error") : plain_text(500, "internal error");
   r.close = false;
   return r;
 }
@@ -201,6 +202,13 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
   beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
   const Limits& limits() const { return server_.options.limits; }
+  // The server's own answer to a request it refuses.
+  Response plain(int status, std::string_view message) const {
+    const auto& refusal = server_.options.refusal;
+    Response r = refusal ? refusal(status, message) : plain_text(status, message);
+    r.close = true;
+    return r;
+  }
 
   // Waits for a request's first byte, at most idle_timeout (pipelined bytes already read count).
   void wait_for_request() {
@@ -284,7 +292,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     auto request = std::make_shared<Request>(to_request(message, slot_.peer(), kTls));
     parser_.reset();
     net::post(server_.workers, [self = this->shared_from_this(), request] {
-      Response response = run(self->server_.handler, *request);
+      Response response = run(self->server_.handler, *request, self->server_.options);
       self->server_.in_flight.fetch_sub(1);
       net::post(self->lowest().get_executor(),
                 [self, r = std::move(response)]() mutable { self->respond(std::move(r)); });

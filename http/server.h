@@ -47,7 +47,8 @@ struct Response {
   bool close = false;  // close the connection once this answer is written
 };
 
-// Runs on a worker thread and may block. An exception it throws is answered 500 and logged.
+// Runs on a worker thread and may block. An exception it throws is logged and answered 500
+// (Options::refusal).
 using Handler = std::function<Response(Request&)>;
 
 struct Limits {
@@ -104,6 +105,10 @@ struct Options {
   // HTTPS with this certificate chain and private key (PEM files); both empty: plain HTTP.
   std::string tls_cert_path;
   std::string tls_key_path;
+  // The answer to a request the server refuses itself (400, 413, 431, 503) or whose handler
+  // threw (500), with `message`; empty: plain text. An API answers in its own error format.
+  // Runs on a loop thread or a worker: quick, no blocking.
+  std::function<Response(int status, std::string_view message)> refusal = {};
 };
 
 class Server {

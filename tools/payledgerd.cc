@@ -42,6 +42,79 @@ std::optional<std::string> dev_key(App& app, const std::string& data_dir) {
   return *key;
 }
 
+// The HTTP server's limits (http::Limits) as flags, in milliseconds and bytes.
+class HttpLimitFlags {
+ public:
+  explicit HttpLimitFlags(const payledger::http::Limits& defaults)
+      : limits_(defaults),
+        header_ms_(defaults.header_deadline.count()),
+        idle_ms_(defaults.idle_timeout.count()),
+        body_grace_ms_(defaults.body_grace.count()),
+        write_ms_(defaults.write_deadline.count()) {}
+
+  void add_to(CLI::App& cli, int& loop_threads) {
+    cli.add_option("--http-loop-threads", loop_threads, "HTTP event-loop threads (0: one per core)")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 64));
+    cli.add_option("--http-header-timeout-ms", header_ms_,
+                   "a request's head must arrive within this, from its first byte")
+        ->capture_default_str()
+        ->check(CLI::Range(100, 600'000));
+    cli.add_option("--http-idle-timeout-ms", idle_ms_,
+                   "a connection waiting for its next request is closed after this")
+        ->capture_default_str()
+        ->check(CLI::Range(100, 3'600'000));
+    cli.add_option("--http-body-grace-ms", body_grace_ms_,
+                   "a body may take this long plus its size at the minimum rate")
+        ->capture_default_str()
+        ->check(CLI::Range(100, 600'000));
+    cli.add_option("--http-write-timeout-ms", write_ms_,
+                   "an answer the client does not take within this closes the connection")
+        ->capture_default_str()
+        ->check(CLI::Range(100, 600'000));
+    cli.add_option("--http-min-body-rate", limits_.min_body_bytes_per_second,
+                   "the slowest a request body may arrive, bytes a second")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1 << 30));
+    cli.add_option("--http-max-body-bytes", limits_.max_body_bytes,
+                   "the largest request body (JSON or form); larger: 413")
+        ->capture_default_str()
+        ->check(CLI::Range(1024, 64 << 20));
+    cli.add_option("--http-max-header-bytes", limits_.max_header_bytes,
+                   "the largest request head; larger: 431")
+        ->capture_default_str()
+        ->check(CLI::Range(1024, 1 << 20));
+    cli.add_option("--http-max-connections", limits_.max_connections,
+                   "open connections in all; more are closed at once")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1'000'000));
+    cli.add_option("--http-max-connections-per-peer", limits_.max_connections_per_peer,
+                   "open connections from one address; more are closed at once")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1'000'000));
+    cli.add_option("--http-max-queued", limits_.max_queued_requests,
+                   "requests waiting for a worker; one more is answered 503")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 1'000'000));
+  }
+
+  // The limits as given. REQUIRES: the command line was parsed.
+  void apply(payledger::http::Limits& out) const {
+    out = limits_;
+    out.header_deadline = std::chrono::milliseconds(header_ms_);
+    out.idle_timeout = std::chrono::milliseconds(idle_ms_);
+    out.body_grace = std::chrono::milliseconds(body_grace_ms_);
+    out.write_deadline = std::chrono::milliseconds(write_ms_);
+  }
+
+ private:
+  payledger::http::Limits limits_;
+  std::int64_t header_ms_;
+  std::int64_t idle_ms_;
+  std::int64_t body_grace_ms_;
+  std::int64_t write_ms_;
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -55,9 +128,12 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   cli.add_option("--bootstrap-key", bootstrap_keys,
                  "make sure a test merchant owns this sk_test_ key (repeatable)");
-  cli.add_option("--http-threads", options.server.http_threads, "HTTP worker threads")
+  cli.add_option("--http-threads", options.server.http_threads,
+                 "HTTP worker threads (each runs one request's handler at a time)")
       ->capture_default_str()
       ->check(CLI::Range(4, 4096));
+  HttpLimitFlags limits(options.server.limits);
+  limits.add_to(cli, options.server.loop_threads);
   cli.add_option("--kafka-brokers", options.kafka.brokers,
                  "publish every event to these Kafka brokers (HOST:PORT[,...])");
   cli.add_option("--kafka-topic-prefix", options.kafka.topic_prefix, "prefix of the topic names")
@@ -100,6 +176,7 @@ int main(int argc, char** argv) {
   cli.add_flag("--allow-core-dumps", allow_core_dumps,
                "keep core dumps on (they would hold card numbers of requests in flight)");
   CLI11_PARSE(cli, argc, argv);
+  limits.apply(options.server.limits);
   if (options.server.tls_cert_path.empty() != options.server.tls_key_path.empty()) {
     spdlog::error("--tls-cert and --tls-key go together");
     return 2;

@@ -4,7 +4,6 @@
 #include <algorithm>
 
 #include <fmt/format.h>
-#include <httplib.h>
 
 #include "api/command_service.h"
 #include "api/html.h"

@@ -2,10 +2,10 @@
 // the merchant, the amount and the card; its buttons complete or fail the authentication, and
 // either sends the browser to the payment's return_url with the payment id and status.
 #include <fmt/format.h>
-#include <httplib.h>
 
 #include "api/command_service.h"
 #include "api/html.h"
+#include "http/query.h"
 #include "resources/merchants/module.h"
 #include "resources/payments/routes.h"
 
@@ -92,8 +92,8 @@ PageReply back_to_merchant(const Payment& p) {
   // return_url has no fragment (routes.cc refuses one), so the query goes at the end.
   std::string url = p.return_url;
   url += url.find('?') == std::string::npos ? '?' : '&';
-  url += "payment_id=" + httplib::detail::encode_query_param(p.id.value) +
-         "&status=" + httplib::detail::encode_query_param(std::string(d::enum_name(p.status)));
+  url += "payment_id=" + http::encode_component(p.id.value) +
+         "&status=" + http::encode_component(std::string(d::enum_name(p.status)));
   return PageReply{303, {}, url};
 }
 

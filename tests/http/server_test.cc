@@ -381,3 +381,25 @@ TEST_CASE("headers are found whatever their case; a bad address is an error, not
   REQUIRE_FALSE(server.has_value());
   CHECK(server.error().find("/nonexistent/cert.pem") != std::string::npos);
 }
+
+TEST_CASE("the server's own refusals and a handler's 500 take the refusal hook's shape") {
+  http::Options options;
+  options.limits.max_body_bytes = 10;
+  options.refusal = [](int status, std::string_view message) {
+    http::Response r;
+    r.status = status;
+    r.body = "{\"refused\":\"" + std::string(message) + "\"}";
+    return r;
+  };
+  Running server(options, [](http::Request&) -> http::Response { throw std::logic_error("x"); });
+  Client c(server.port());
+  REQUIRE(c.send("GET /throws HTTP/1.1\r\nHost: t\r\n\r\n"));
+  const std::string thrown = c.response();
+  CHECK(thrown.starts_with("HTTP/1.1 500"));
+  CHECK(body_of(thrown) == R"({"refused":"internal error"})");
+  REQUIRE(c.send("POST /x HTTP/1.1\r\nHost: t\r\nContent-Length: 11\r\n\r\n"));
+  const std::string large = c.response();
+  CHECK(large.starts_with("HTTP/1.1 413"));
+  CHECK(body_of(large) == R"({"refused":"request body too large"})");
+  CHECK(c.closed_by_server());
+}
